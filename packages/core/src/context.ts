@@ -1,0 +1,51 @@
+import type { Params, RequestId } from './wire.js';
+import type { Peer } from './peer.js';
+
+/** What a handler and a middleware know of the call they serve. */
+export interface CallContext<Ctx = unknown> {
+  /** The connection's data, set when the peer was made (for a server: what authentication returned). */
+  readonly data: Ctx;
+  /** The peer the call came in on, to call back the other side. */
+  readonly peer: Peer<Ctx>;
+  readonly method: string;
+  /** Params as received (or as the method's schema transformed them). */
+  readonly params: Params | undefined;
+  /** The request's id; undefined for a notification. */
+  readonly id: RequestId | undefined;
+  /** Aborted when the caller cancels, the connection closes, or the peer shuts down. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * One incoming call in progress. The AbortController is made on first use of `signal`,
+ * since most handlers never look at it and the hot path should not pay for it.
+ */
+export class IncomingCall<Ctx> implements CallContext<Ctx> {
+  private controller: AbortController | undefined;
+  private abortReason: unknown;
+
+  constructor(
+    readonly peer: Peer<Ctx>,
+    readonly method: string,
+    public params: Params | undefined,
+    readonly id: RequestId | undefined,
+  ) {}
+
+  get data(): Ctx {
+    return this.peer.data;
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.abortReason !== undefined) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    if (this.abortReason !== undefined) return;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
+  }
+}

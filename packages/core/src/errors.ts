@@ -1,0 +1,77 @@
+/**
+ * JSON-RPC 2.0 error codes: the five the specification defines, then Tether's own
+ * from the implementation-defined range (-32000 to -32099) and LSP's cancellation code.
+ */
+export const ErrorCode = {
+  ParseError: -32700,
+  InvalidRequest: -32600,
+  MethodNotFound: -32601,
+  InvalidParams: -32602,
+  InternalError: -32603,
+  /** The connection closed before a response arrived; the call may or may not have run. */
+  ConnectionClosed: -32000,
+  /** No response within the call's timeout. */
+  Timeout: -32001,
+  /** Too many calls in flight on this connection; retry after some complete. */
+  Overloaded: -32002,
+  /** The call rate limit was exceeded; `data.retryAfterMs` says when to retry. */
+  RateLimited: -32003,
+  /** The peer refused the call (authentication or authorization). */
+  Unauthorized: -32004,
+  /** Events a subscription asked for are no longer in the topic's history. */
+  HistoryGap: -32005,
+  /** The request was cancelled by its caller (the code LSP uses). */
+  Cancelled: -32800,
+} as const;
+
+/** One of the codes above, or any integer a handler chooses. */
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const defaultMessages: Record<number, string> = {
+  [ErrorCode.ParseError]: 'Parse error',
+  [ErrorCode.InvalidRequest]: 'Invalid Request',
+  [ErrorCode.MethodNotFound]: 'Method not found',
+  [ErrorCode.InvalidParams]: 'Invalid params',
+  [ErrorCode.InternalError]: 'Internal error',
+};
+
+/** The wire shape of a JSON-RPC error object. */
+export interface ErrorObject {
+  code: number;
+  message: string;
+  data?: unknown;
+}
+
+/** An error with a JSON-RPC code: what a handler throws to choose its error, and what a failed call rejects with. */
+export class RpcError extends Error {
+  readonly code: number;
+  readonly data: unknown;
+
+  constructor(code: number, message?: string, data?: unknown, options?: { cause?: unknown }) {
+    super(message ?? defaultMessages[code] ?? 'Server error', options);
+    this.name = 'RpcError';
+    this.code = code;
+    this.data = data;
+  }
+
+  /** The error as it goes on the wire: no stack, no cause. */
+  toJSON(): ErrorObject {
+    const out: ErrorObject = { code: this.code, message: this.message };
+    if (this.data !== undefined) out.data = this.data;
+    return out;
+  }
+
+  /** Rebuilds an error received from the wire, tagging the method it answered. */
+  static fromWire(error: ErrorObject): RpcError {
+    return new RpcError(error.code, error.message, error.data);
+  }
+}
+
+/**
+ * What the peer sees of a thrown value: an RpcError as it is, anything else as a bare
+ * -32603 so that no message, stack or internal detail leaks over the wire.
+ */
+export function toWireError(thrown: unknown): ErrorObject {
+  if (thrown instanceof RpcError) return thrown.toJSON();
+  return { code: ErrorCode.InternalError, message: 'Internal error' };
+}

@@ -1,0 +1,183 @@
+import { IncomingCall } from './context.js';
+import { ErrorCode, RpcError, toWireError } from './errors.js';
+import type { MethodTable } from './methods.js';
+import { runMiddleware, type Middleware } from './middleware.js';
+import type { Peer } from './peer.js';
+import { validateParams } from './schema.js';
+import { encodeError, encodeResult, isId, isParams, type RequestId } from './wire.js';
+
+/** What the dispatcher needs from its peer; kept narrow so the dispatch rules read on their own. */
+export interface DispatchHost<Ctx> {
+  readonly peer: Peer<Ctx>;
+  readonly methods: MethodTable;
+  readonly middleware: readonly Middleware<Ctx>[];
+  readonly maxBatch: number;
+  readonly maxInFlight: number;
+  send(text: string): void;
+  /** A response to one of our own calls. */
+  settle(message: Record<string, unknown>): void;
+  /** Reports a handler failure that the peer must not see in detail. */
+  report(error: unknown, call: IncomingCall<Ctx>): void;
+}
+
+type Reply = string | undefined | Promise<string | undefined>;
+
+const invalidRequest = (id: RequestId, message = 'Invalid Request') =>
+  encodeError(id, { code: ErrorCode.InvalidRequest, message });
+
+const isThenable = (v: unknown): v is PromiseLike<unknown> =>
+  typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+
+/**
+ * Serves what the other side sends: parses, validates against JSON-RPC 2.0, runs handlers
+ * through middleware, and writes exactly one response per request with a valid id.
+ */
+export class Dispatcher<Ctx> {
+  /** Incoming calls still running, by id, so a cancel can reach them. */
+  readonly running = new Map<RequestId, IncomingCall<Ctx>>();
+  private inFlight = 0;
+
+  constructor(private readonly host: DispatchHost<Ctx>) {}
+
+  get inFlightCount(): number {
+    return this.inFlight;
+  }
+
+  receive(text: string): void {
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      this.host.send(encodeError(null, { code: ErrorCode.ParseError, message: 'Parse error' }));
+      return;
+    }
+    if (Array.isArray(message)) {
+      this.receiveBatch(message);
+      return;
+    }
+    const reply = this.handle(message);
+    if (reply === undefined) return;
+    if (typeof reply === 'string') this.host.send(reply);
+    else void reply.then((text) => text !== undefined && this.host.send(text));
+  }
+
+  abortAll(reason: unknown): void {
+    for (const call of this.running.values()) call.abort(reason);
+  }
+
+  private receiveBatch(items: unknown[]): void {
+    if (items.length === 0) {
+      this.host.send(invalidRequest(null));
+      return;
+    }
+    if (items.length > this.host.maxBatch) {
+      this.host.send(invalidRequest(null, `Batch too large: ${items.length} > ${this.host.maxBatch}`));
+      return;
+    }
+    const replies = items.map((item) => this.handle(item));
+    const done = (texts: Array<string | undefined>) => {
+      const present = texts.filter((t): t is string => t !== undefined);
+      // An all-notification batch gets no response at all, not an empty array.
+      if (present.length > 0) this.host.send(`[${present.join(',')}]`);
+    };
+    if (replies.every((r) => typeof r !== 'object')) done(replies as Array<string | undefined>);
+    else void Promise.all(replies).then(done);
+  }
+
+  private handle(message: unknown): Reply {
+    if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+      return invalidRequest(null);
+    }
+    const m = message as Record<string, unknown>;
+    const hasId = 'id' in m;
+    if (!('method' in m) && hasId && ('result' in m || 'error' in m)) {
+      this.host.settle(m);
+      return undefined;
+    }
+    const id = hasId && isId(m.id) ? m.id : null;
+    if (m.jsonrpc !== '2.0' || typeof m.method !== 'string' || (hasId && !isId(m.id))) {
+      return invalidRequest(id);
+    }
+    if (m.params !== undefined && !isParams(m.params)) return invalidRequest(id);
+    return this.invoke(m.method, m.params, hasId ? id : undefined);
+  }
+
+  private invoke(method: string, params: unknown, id: RequestId | undefined): Reply {
+    const isRequest = id !== undefined;
+    const entry = this.host.methods.get(method);
+    if (!entry) {
+      return isRequest
+        ? encodeError(id, { code: ErrorCode.MethodNotFound, message: 'Method not found' })
+        : undefined;
+    }
+    if (this.inFlight >= this.host.maxInFlight) {
+      return isRequest
+        ? encodeError(id, {
+            code: ErrorCode.Overloaded,
+            message: `Too many calls in flight (limit ${this.host.maxInFlight})`,
+          })
+        : undefined;
+    }
+    const call = new IncomingCall(this.host.peer, method, params as IncomingCall<Ctx>['params'], id);
+    const run = () => {
+      if (!entry.schema) return apply(entry.handler, call);
+      const validated = validateParams(entry.schema, call.params);
+      if (!isThenable(validated)) {
+        call.params = validated as IncomingCall<Ctx>['params'];
+        return apply(entry.handler, call);
+      }
+      return validated.then((v) => {
+        call.params = v as IncomingCall<Ctx>['params'];
+        return apply(entry.handler, call);
+      });
+    };
+    let result: unknown;
+    try {
+      result = this.host.middleware.length === 0 ? run() : runMiddleware(this.host.middleware, call, run);
+    } catch (error) {
+      return this.fail(call, error);
+    }
+    if (!isThenable(result)) return this.succeed(call, result);
+
+    this.inFlight++;
+    if (isRequest) this.running.set(id, call);
+    return Promise.resolve(result).then(
+      (value) => {
+        this.finish(call);
+        return this.succeed(call, value);
+      },
+      (error: unknown) => {
+        this.finish(call);
+        return this.fail(call, error);
+      },
+    );
+  }
+
+  private finish(call: IncomingCall<Ctx>): void {
+    this.inFlight--;
+    if (call.id !== undefined && this.running.get(call.id) === call) this.running.delete(call.id);
+  }
+
+  private succeed(call: IncomingCall<Ctx>, value: unknown): string | undefined {
+    if (call.id === undefined) return undefined;
+    try {
+      return encodeResult(call.id, value);
+    } catch (error) {
+      // An unserialisable result (BigInt, a cycle) is the handler's failure, not the caller's.
+      return this.fail(call, error);
+    }
+  }
+
+  private fail(call: IncomingCall<Ctx>, error: unknown): string | undefined {
+    if (!(error instanceof RpcError)) this.host.report(error, call);
+    if (call.id === undefined) return undefined;
+    return encodeError(call.id, toWireError(error));
+  }
+}
+
+function apply<Ctx>(handler: (this: IncomingCall<Ctx>, ...args: unknown[]) => unknown, call: IncomingCall<Ctx>) {
+  const params = call.params;
+  if (params === undefined) return handler.call(call);
+  if (Array.isArray(params)) return handler.apply(call, params);
+  return handler.call(call, params);
+}

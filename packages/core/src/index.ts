@@ -1,0 +1,13 @@
+export { ErrorCode, RpcError, toWireError } from './errors.js';
+export type { ErrorCodeValue, ErrorObject } from './errors.js';
+export type { Message, Params, RequestId, RequestMessage, ResponseMessage } from './wire.js';
+export type { CloseInfo, SendOptions, Transport } from './transport.js';
+export { createMemoryTransportPair } from './memory-transport.js';
+export type { CallContext } from './context.js';
+export type { Handler, HandlerTree, MethodOptions } from './methods.js';
+export type { Middleware } from './middleware.js';
+export type { CallOptions } from './outgoing.js';
+export type { StandardSchemaV1 } from './schema.js';
+export type { Implementation, Remote } from './contract.js';
+export { CANCEL_METHOD, Peer, createPeer } from './peer.js';
+export type { BatchEntry, PeerEvents, PeerOptions } from './peer.js';

@@ -1,0 +1,123 @@
+import { ErrorCode, RpcError, type ErrorObject } from './errors.js';
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Milliseconds before the call rejects with a Timeout error; 0 waits forever. Default: the peer's `timeout`. */
+  timeout?: number;
+  /** Aborting rejects the call at once and asks the other side to cancel its handler. */
+  signal?: AbortSignal;
+}
+
+interface Pending {
+  readonly method: string;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: RpcError) => void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+  /** Whether the request left this side; an unsent one can wait out a reconnect. */
+  sent: boolean;
+}
+
+/**
+ * Our own calls awaiting a response. It owns every pending promise: each entry is settled
+ * exactly once, by a response, a timeout, an abort or a close, and its timer and abort
+ * listener go with it.
+ */
+export class OutgoingCalls {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+
+  constructor(private readonly onCancel: (id: number) => void) {}
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** Registers a call and returns its id and promise; the caller sends the request. */
+  open<T>(method: string, timeout: number, signal: AbortSignal | undefined): [number, Promise<T>] {
+    const id = this.nextId++;
+    const promise = new Promise<T>((resolve, reject) => {
+      const entry: Pending = {
+        method,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        timer: undefined,
+        signal: undefined,
+        onAbort: undefined,
+        sent: false,
+      };
+      this.pending.set(id, entry);
+      if (timeout > 0) {
+        entry.timer = setTimeout(() => {
+          this.settleError(id, new RpcError(ErrorCode.Timeout, `tether: ${method} timed out after ${timeout} ms`));
+        }, timeout);
+      }
+      if (signal) {
+        if (signal.aborted) {
+          this.settleError(id, cancelled(method, signal.reason));
+          return;
+        }
+        entry.signal = signal;
+        entry.onAbort = () => {
+          const wasSent = entry.sent;
+          this.settleError(id, cancelled(method, signal.reason));
+          if (wasSent) this.onCancel(id);
+        };
+        signal.addEventListener('abort', entry.onAbort, { once: true });
+      }
+    });
+    return [id, promise];
+  }
+
+  has(id: number): boolean {
+    return this.pending.has(id);
+  }
+
+  markSent(id: number): void {
+    const entry = this.pending.get(id);
+    if (entry) entry.sent = true;
+  }
+
+  /** Settles from a wire response; returns false for an id we are not waiting on. */
+  settleFromWire(id: unknown, message: Record<string, unknown>): boolean {
+    if (typeof id !== 'number') return false;
+    const entry = this.take(id);
+    if (!entry) return false;
+    if ('error' in message) {
+      const error = message.error as ErrorObject | null;
+      entry.reject(
+        typeof error === 'object' && error !== null && typeof error.code === 'number'
+          ? new RpcError(error.code, String(error.message), error.data)
+          : new RpcError(ErrorCode.InternalError, 'tether: malformed error response'),
+      );
+    } else {
+      entry.resolve(message.result);
+    }
+    return true;
+  }
+
+  settleError(id: number, error: RpcError): void {
+    this.take(id)?.reject(error);
+  }
+
+  /** Rejects every call, or only those already sent (the rest may wait for a new transport). */
+  rejectAll(error: RpcError, onlySent = false): void {
+    for (const [id, entry] of this.pending) {
+      if (!onlySent || entry.sent) this.settleError(id, error);
+    }
+  }
+
+  private take(id: number): Pending | undefined {
+    const entry = this.pending.get(id);
+    if (!entry) return undefined;
+    this.pending.delete(id);
+    if (entry.timer !== undefined) clearTimeout(entry.timer);
+    if (entry.onAbort) entry.signal?.removeEventListener('abort', entry.onAbort);
+    return entry;
+  }
+}
+
+function cancelled(method: string, reason: unknown): RpcError {
+  return new RpcError(ErrorCode.Cancelled, `tether: ${method} was cancelled`, undefined, { cause: reason });
+}

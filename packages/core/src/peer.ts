@@ -1,0 +1,258 @@
+import { EventEmitter } from 'eventemitter3';
+import type { IncomingCall } from './context.js';
+import type { Implementation, Remote } from './contract.js';
+import { ErrorCode, RpcError } from './errors.js';
+import { Dispatcher } from './incoming.js';
+import { MethodTable, type Handler, type HandlerTree, type MethodOptions } from './methods.js';
+import type { Middleware } from './middleware.js';
+import { OutgoingCalls, type CallOptions } from './outgoing.js';
+import { createRemote } from './proxy.js';
+import type { CloseInfo, SendOptions, Transport } from './transport.js';
+import { encodeNotification, encodeRequest, isId, type Params } from './wire.js';
+
+/** The notification that asks the other side to abort a running call (the LSP convention). */
+export const CANCEL_METHOD = '$/cancelRequest';
+
+/** Options for a peer; every limit has a default safe for an untrusted other side. */
+export interface PeerOptions<Ctx> {
+  /** The connection's data, handed to handlers as `this.data`. */
+  data?: Ctx;
+  /** Default call timeout in ms; 0 disables. Default 30000. */
+  timeout?: number;
+  /** Longest batch served; longer ones answer one -32600 error. Default 100. */
+  maxBatch?: number;
+  /** Incoming calls running at once; more answer -32002 until some finish. Default 1000. */
+  maxInFlight?: number;
+  /** Outgoing messages held while no transport is attached; beyond it calls reject at once. Default 1000. */
+  maxQueued?: number;
+  /**
+   * Whether the peer outlives its transport: a persistent peer queues calls while detached and
+   * takes a new transport with `attach` (the reconnecting client); otherwise it closes with it.
+   * Default false.
+   */
+  persistent?: boolean;
+}
+
+/** Events a peer emits. */
+export interface PeerEvents {
+  /** A transport was attached and messages flow. */
+  attach: [];
+  /** The transport closed; a persistent peer waits for the next one. */
+  detach: [info: CloseInfo];
+  /** The peer is closed for good: every call has settled. */
+  close: [info: CloseInfo];
+  /** A handler threw something other than an RpcError: the other side saw only -32603. */
+  handlerError: [error: unknown, method: string];
+  /** A response arrived for no call of ours. */
+  strayResponse: [message: unknown];
+}
+
+/** One entry of an outgoing batch. */
+export interface BatchEntry {
+  method: string;
+  params?: Params;
+  /** Sent as a notification: no response is awaited. */
+  notification?: boolean;
+}
+
+/**
+ * One side of a JSON-RPC 2.0 connection: it serves methods and calls the other side's,
+ * over any Transport. The server makes one per connection; the client keeps one across reconnects.
+ */
+export class Peer<Ctx = unknown> extends EventEmitter<PeerEvents> {
+  readonly data: Ctx;
+  private readonly methods = new MethodTable();
+  private readonly middleware: Middleware<Ctx>[] = [];
+  private readonly dispatcher: Dispatcher<Ctx>;
+  private readonly outgoing: OutgoingCalls;
+  private readonly queue: Array<{ text: string; ids: number[] }> = [];
+  private transport: Transport | undefined;
+  private closedInfo: CloseInfo | undefined;
+  private readonly timeout: number;
+  private readonly maxQueued: number;
+  private readonly persistent: boolean;
+
+  constructor(options: PeerOptions<Ctx> = {}) {
+    super();
+    this.data = options.data as Ctx;
+    this.timeout = options.timeout ?? 30_000;
+    this.maxQueued = options.maxQueued ?? 1000;
+    this.persistent = options.persistent ?? false;
+    this.outgoing = new OutgoingCalls((id) => this.notify(CANCEL_METHOD, { id }));
+    this.dispatcher = new Dispatcher<Ctx>({
+      peer: this,
+      methods: this.methods,
+      middleware: this.middleware,
+      maxBatch: options.maxBatch ?? 100,
+      maxInFlight: options.maxInFlight ?? 1000,
+      send: (text) => this.transport?.send(text),
+      settle: (message) => {
+        if (!this.outgoing.settleFromWire(message.id, message)) this.emit('strayResponse', message);
+      },
+      report: (error, call: IncomingCall<Ctx>) => this.emit('handlerError', error, call.method),
+    });
+    const running = this.dispatcher.running;
+    this.methods.add(
+      CANCEL_METHOD,
+      (params: { id?: unknown } | undefined) => {
+        const id = params?.id;
+        if (isId(id)) running.get(id)?.abort(new RpcError(ErrorCode.Cancelled, 'Request cancelled'));
+      },
+      {},
+      true,
+    );
+  }
+
+  /** Whether a transport is attached now. */
+  get connected(): boolean {
+    return this.transport !== undefined;
+  }
+
+  get closed(): boolean {
+    return this.closedInfo !== undefined;
+  }
+
+  /** Counts for leak checks and metrics: our calls awaiting a response, their calls running here, queued messages. */
+  get stats(): { pending: number; running: number; queued: number } {
+    return { pending: this.outgoing.size, running: this.dispatcher.inFlightCount, queued: this.queue.length };
+  }
+
+  /** Serves `name` with `handler`. */
+  register(name: string, handler: Handler<Ctx>, options?: MethodOptions): this {
+    this.methods.add(name, handler, options);
+    return this;
+  }
+
+  /** Serves a tree of handlers, checked against a contract at compile time: `serve<Api>({ math: { add } })`. */
+  serve<C>(implementation: Implementation<C, Ctx>): this;
+  serve(tree: HandlerTree<Ctx>): this;
+  serve(tree: object): this {
+    this.methods.addTree(tree as HandlerTree<Ctx>);
+    return this;
+  }
+
+  /** Adds a middleware around every incoming call, after those added before it. */
+  use(middleware: Middleware<Ctx>): this {
+    this.middleware.push(middleware);
+    return this;
+  }
+
+  /** Connects the peer to a transport; queued messages go out at once. */
+  attach(transport: Transport): this {
+    if (this.closedInfo) throw new RpcError(ErrorCode.ConnectionClosed, 'tether: peer is closed');
+    if (this.transport) throw new Error('tether: a transport is already attached');
+    this.transport = transport;
+    transport.onMessage((text) => {
+      if (this.transport === transport) this.dispatcher.receive(text);
+    });
+    transport.onClose((info) => {
+      if (this.transport === transport) this.detached(info);
+    });
+    const queued = this.queue.splice(0);
+    for (const item of queued) {
+      const live = item.ids.length === 0 || item.ids.some((id) => this.outgoing.has(id));
+      if (!live) continue; // every call in it already timed out or was aborted
+      transport.send(item.text);
+      for (const id of item.ids) this.outgoing.markSent(id);
+    }
+    this.emit('attach');
+    return this;
+  }
+
+  /** Calls a method on the other side. */
+  call<T = unknown>(method: string, params?: Params, options?: CallOptions): Promise<T> {
+    if (this.closedInfo) return Promise.reject(closedError(this.closedInfo));
+    const [id, promise] = this.outgoing.open<T>(method, options?.timeout ?? this.timeout, options?.signal);
+    if (this.outgoing.has(id)) this.dispatch(encodeRequest(id, method, params), [id]);
+    return promise;
+  }
+
+  /** Sends a notification; returns false where it could be neither sent nor queued. */
+  notify(method: string, params?: Params, options?: SendOptions): boolean {
+    if (this.closedInfo) return false;
+    return this.dispatch(encodeNotification(method, params), [], options);
+  }
+
+  /** Sends several calls and notifications in one frame; resolves with the calls' outcomes, in order. */
+  batch(entries: readonly BatchEntry[], options?: CallOptions): Promise<PromiseSettledResult<unknown>[]> {
+    if (entries.length === 0) return Promise.resolve([]);
+    if (this.closedInfo) return Promise.reject(closedError(this.closedInfo));
+    const ids: number[] = [];
+    const promises: Promise<unknown>[] = [];
+    const parts = entries.map((entry) => {
+      if (entry.notification) return encodeNotification(entry.method, entry.params);
+      const [id, promise] = this.outgoing.open(entry.method, options?.timeout ?? this.timeout, options?.signal);
+      ids.push(id);
+      promises.push(promise);
+      return encodeRequest(id, entry.method, entry.params);
+    });
+    this.dispatch(`[${parts.join(',')}]`, ids);
+    return Promise.allSettled(promises);
+  }
+
+  /** A typed proxy of the other side: `remote<Api>().math.add(1, 2)` is a `Promise<number>`. */
+  remote<C>(options?: CallOptions): Remote<C> {
+    return createRemote<C>((method, args) => this.call(method, args, options));
+  }
+
+  /** Closes the transport and the peer for good; every pending call rejects. */
+  close(code = 1000, reason = 'closed'): void {
+    if (this.closedInfo) return;
+    const transport = this.transport;
+    this.shutdown({ code, reason });
+    transport?.close(code, reason);
+  }
+
+  private dispatch(text: string, ids: number[], options?: SendOptions): boolean {
+    if (this.transport) {
+      this.transport.send(text, options);
+      for (const id of ids) this.outgoing.markSent(id);
+      return true;
+    }
+    if (this.persistent && this.queue.length < this.maxQueued) {
+      this.queue.push({ text, ids });
+      return true;
+    }
+    const error = this.persistent
+      ? new RpcError(ErrorCode.Overloaded, `tether: offline queue is full (${this.maxQueued})`)
+      : new RpcError(ErrorCode.ConnectionClosed, 'tether: no transport attached');
+    for (const id of ids) this.outgoing.settleError(id, error);
+    return false;
+  }
+
+  private detached(info: CloseInfo): void {
+    this.transport = undefined;
+    if (!this.persistent) {
+      this.shutdown(info);
+      return;
+    }
+    // Calls already sent may or may not have run on the other side: they fail rather than
+    // being resent blindly. Queued ones wait for the next transport.
+    this.outgoing.rejectAll(closedError(info), true);
+    this.dispatcher.abortAll(closedError(info));
+    this.emit('detach', info);
+  }
+
+  private shutdown(info: CloseInfo): void {
+    this.transport = undefined;
+    this.closedInfo = info;
+    const error = closedError(info);
+    this.queue.length = 0;
+    this.outgoing.rejectAll(error);
+    this.dispatcher.abortAll(error);
+    this.emit('close', info);
+  }
+}
+
+function closedError(info: CloseInfo): RpcError {
+  return new RpcError(
+    ErrorCode.ConnectionClosed,
+    `tether: connection closed (${info.code}${info.reason ? ` ${info.reason}` : ''})`,
+    { code: info.code, reason: info.reason },
+  );
+}
+
+/** Makes a peer and attaches it to a transport in one step. */
+export function createPeer<Ctx = unknown>(transport: Transport, options?: PeerOptions<Ctx>): Peer<Ctx> {
+  return new Peer<Ctx>(options).attach(transport);
+}
