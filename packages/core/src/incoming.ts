@@ -1,4 +1,5 @@
 import { IncomingCall } from './context.js';
+import { CANCEL_METHOD } from './protocol.js';
 import { ErrorCode, RpcError, toWireError } from './errors.js';
 import type { MethodTable } from './methods.js';
 import { runMiddleware, type Middleware } from './middleware.js';
@@ -104,6 +105,11 @@ export class Dispatcher<Ctx> {
 
   private invoke(method: string, params: unknown, id: RequestId | undefined): Reply {
     const isRequest = id !== undefined;
+    if (method === CANCEL_METHOD && !isRequest) {
+      const target = (params as { id?: unknown } | undefined)?.id;
+      if (isId(target)) this.running.get(target)?.abort(new RpcError(ErrorCode.Cancelled, 'Request cancelled'));
+      return undefined;
+    }
     const entry = this.host.methods.get(method);
     if (!entry) {
       return isRequest

@@ -9,5 +9,7 @@ export type { Middleware } from './middleware.js';
 export type { CallOptions } from './outgoing.js';
 export type { StandardSchemaV1 } from './schema.js';
 export type { Implementation, Remote } from './contract.js';
-export { CANCEL_METHOD, Peer, createPeer } from './peer.js';
+export { Peer, createPeer } from './peer.js';
+export { CANCEL_METHOD } from './protocol.js';
+export { Service } from './service.js';
 export type { BatchEntry, PeerEvents, PeerOptions } from './peer.js';

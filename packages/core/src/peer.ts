@@ -3,15 +3,15 @@ import type { IncomingCall } from './context.js';
 import type { Implementation, Remote } from './contract.js';
 import { ErrorCode, RpcError } from './errors.js';
 import { Dispatcher } from './incoming.js';
-import { MethodTable, type Handler, type HandlerTree, type MethodOptions } from './methods.js';
+import type { Handler, HandlerTree, MethodOptions } from './methods.js';
 import type { Middleware } from './middleware.js';
+import { CANCEL_METHOD } from './protocol.js';
+import { Service } from './service.js';
 import { OutgoingCalls, type CallOptions } from './outgoing.js';
 import { createRemote } from './proxy.js';
 import type { CloseInfo, SendOptions, Transport } from './transport.js';
-import { encodeNotification, encodeRequest, isId, type Params } from './wire.js';
+import { encodeNotification, encodeRequest, type Params } from './wire.js';
 
-/** The notification that asks the other side to abort a running call (the LSP convention). */
-export const CANCEL_METHOD = '$/cancelRequest';
 
 /** Options for a peer; every limit has a default safe for an untrusted other side. */
 export interface PeerOptions<Ctx> {
@@ -19,6 +19,8 @@ export interface PeerOptions<Ctx> {
   data?: Ctx;
   /** Default call timeout in ms; 0 disables. Default 30000. */
   timeout?: number;
+  /** Methods and middleware to serve, shared with other peers; default: a service of this peer's own. */
+  service?: Service<Ctx>;
   /** Longest batch served; longer ones answer one -32600 error. Default 100. */
   maxBatch?: number;
   /** Incoming calls running at once; more answer -32002 until some finish. Default 1000. */
@@ -61,8 +63,8 @@ export interface BatchEntry {
  */
 export class Peer<Ctx = unknown> extends EventEmitter<PeerEvents> {
   readonly data: Ctx;
-  private readonly methods = new MethodTable();
-  private readonly middleware: Middleware<Ctx>[] = [];
+  /** What this peer serves; shared when the options passed one in. */
+  readonly service: Service<Ctx>;
   private readonly dispatcher: Dispatcher<Ctx>;
   private readonly outgoing: OutgoingCalls;
   private readonly queue: Array<{ text: string; ids: number[] }> = [];
@@ -78,11 +80,12 @@ export class Peer<Ctx = unknown> extends EventEmitter<PeerEvents> {
     this.timeout = options.timeout ?? 30_000;
     this.maxQueued = options.maxQueued ?? 1000;
     this.persistent = options.persistent ?? false;
+    this.service = options.service ?? new Service<Ctx>();
     this.outgoing = new OutgoingCalls((id) => this.notify(CANCEL_METHOD, { id }));
     this.dispatcher = new Dispatcher<Ctx>({
       peer: this,
-      methods: this.methods,
-      middleware: this.middleware,
+      methods: this.service.methods,
+      middleware: this.service.middleware,
       maxBatch: options.maxBatch ?? 100,
       maxInFlight: options.maxInFlight ?? 1000,
       send: (text) => this.transport?.send(text),
@@ -91,16 +94,6 @@ export class Peer<Ctx = unknown> extends EventEmitter<PeerEvents> {
       },
       report: (error, call: IncomingCall<Ctx>) => this.emit('handlerError', error, call.method),
     });
-    const running = this.dispatcher.running;
-    this.methods.add(
-      CANCEL_METHOD,
-      (params: { id?: unknown } | undefined) => {
-        const id = params?.id;
-        if (isId(id)) running.get(id)?.abort(new RpcError(ErrorCode.Cancelled, 'Request cancelled'));
-      },
-      {},
-      true,
-    );
   }
 
   /** Whether a transport is attached now. */
@@ -117,9 +110,9 @@ export class Peer<Ctx = unknown> extends EventEmitter<PeerEvents> {
     return { pending: this.outgoing.size, running: this.dispatcher.inFlightCount, queued: this.queue.length };
   }
 
-  /** Serves `name` with `handler`. */
+  /** Serves `name` with `handler` (on the peer's service, shared or not). */
   register(name: string, handler: Handler<Ctx>, options?: MethodOptions): this {
-    this.methods.add(name, handler, options);
+    this.service.register(name, handler, options);
     return this;
   }
 
@@ -127,13 +120,13 @@ export class Peer<Ctx = unknown> extends EventEmitter<PeerEvents> {
   serve<C>(implementation: Implementation<C, Ctx>): this;
   serve(tree: HandlerTree<Ctx>): this;
   serve(tree: object): this {
-    this.methods.addTree(tree as HandlerTree<Ctx>);
+    this.service.serve(tree as HandlerTree<Ctx>);
     return this;
   }
 
-  /** Adds a middleware around every incoming call, after those added before it. */
+  /** Adds a middleware around every incoming call (on the peer's service, shared or not). */
   use(middleware: Middleware<Ctx>): this {
-    this.middleware.push(middleware);
+    this.service.use(middleware);
     return this;
   }
 

@@ -1,0 +1,44 @@
+/** One event on a topic. Ids start at 1 and rise by exactly 1 per publish on that topic, so a hole is visible. */
+export interface TopicEvent<T = unknown> {
+  readonly topic: string;
+  readonly id: number;
+  readonly data: T;
+}
+
+/** What `history` found after an id: the events, and whether they are all of them. */
+export interface HistorySlice {
+  readonly events: TopicEvent[];
+  /** False when some events after the id asked for were already trimmed from the history. */
+  readonly complete: boolean;
+  /** The topic's newest id (0 when nothing was ever published). */
+  readonly lastId: number;
+}
+
+/** `ok`, or `degraded` while a shared backend is unreachable (publish may fail; local calls go on). */
+export type BrokerStatus = 'ok' | 'degraded';
+
+/** Stops a broker subscription; resolves once no more events will be delivered to it. */
+export type Unsubscribe = () => Promise<void>;
+
+/**
+ * Where topics live: the seam between a server and whatever carries its events. The embedded
+ * default is in memory; `@tether/redis` shares topics between processes. Per topic, a broker
+ * delivers every event to every subscriber exactly once, in id order.
+ */
+export interface Broker {
+  /** Publishes and resolves with the event's id once it is stored and on its way. */
+  publish(topic: string, data: unknown): Promise<number>;
+  /**
+   * Delivers each later event on `topic` to `listener`. Resolves once live delivery has
+   * started: any event published after that is delivered, so `history` called afterwards
+   * covers everything before it (events seen twice are told apart by id).
+   */
+  subscribe(topic: string, listener: (event: TopicEvent) => void): Promise<Unsubscribe>;
+  /** Events on `topic` with an id above `afterId`, from the bounded history. */
+  history(topic: string, afterId: number): Promise<HistorySlice>;
+  /** Current health, for brokers that depend on something outside the process. */
+  readonly status: BrokerStatus;
+  /** Called with each change of status. */
+  onStatus(listener: (status: BrokerStatus) => void): void;
+  close(): Promise<void>;
+}

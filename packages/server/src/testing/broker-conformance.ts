@@ -1,0 +1,111 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Broker, TopicEvent } from '../broker/broker.js';
+
+/**
+ * The behaviour every Broker owes a server, run against each implementation (in-memory,
+ * Redis). `make` builds a fresh broker; `makePeer` a second one sharing its backend
+ * (the same instance for in-memory).
+ */
+export function describeBroker(
+  name: string,
+  make: (options: { historySize: number }) => Promise<Broker>,
+  makePeer?: (first: Broker, options: { historySize: number }) => Promise<Broker>,
+): void {
+  describe(`${name} broker conformance`, () => {
+    const open: Broker[] = [];
+    const create = async (historySize = 100) => {
+      const broker = await make({ historySize });
+      open.push(broker);
+      return broker;
+    };
+    afterEach(async () => {
+      await Promise.all(open.splice(0).map((b) => b.close()));
+    });
+
+    const collect = (broker: Broker, topic: string, count: number) => {
+      const seen: TopicEvent[] = [];
+      let done!: () => void;
+      const finished = new Promise<void>((resolve) => (done = resolve));
+      const ready = broker.subscribe(topic, (event) => {
+        seen.push(event);
+        if (seen.length === count) done();
+      });
+      return { seen, finished, ready };
+    };
+
+    it('numbers events per topic from 1, consecutively', async () => {
+      const broker = await create();
+      const ids = [];
+      for (let i = 0; i < 5; i++) ids.push(await broker.publish('a', i));
+      ids.push(await broker.publish('b', 'x'));
+      expect(ids).toEqual([1, 2, 3, 4, 5, 1]);
+    });
+
+    it('delivers every event to every subscriber exactly once, in order', async () => {
+      const broker = await create();
+      const subs = [collect(broker, 't', 50), collect(broker, 't', 50), collect(broker, 't', 50)];
+      await Promise.all(subs.map((s) => s.ready));
+      for (let i = 0; i < 50; i++) void broker.publish('t', { i });
+      await Promise.all(subs.map((s) => s.finished));
+      for (const s of subs) {
+        expect(s.seen.map((e) => e.id)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+        expect(s.seen.map((e) => (e.data as { i: number }).i)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+      }
+    });
+
+    it('does not deliver other topics, nor after unsubscribe', async () => {
+      const broker = await create();
+      const seen: TopicEvent[] = [];
+      const stop = await broker.subscribe('x', (e) => seen.push(e));
+      const other = collect(broker, 'y', 1);
+      await other.ready;
+      await broker.publish('y', 1);
+      await other.finished;
+      await stop();
+      await broker.publish('x', 2);
+      const after = collect(broker, 'x', 1);
+      await after.ready;
+      await broker.publish('x', 3);
+      await after.finished;
+      expect(seen).toEqual([]);
+    });
+
+    it('keeps a bounded history and says when it is incomplete', async () => {
+      const broker = await create(10);
+      for (let i = 1; i <= 25; i++) await broker.publish('h', i);
+      const recent = await broker.history('h', 20);
+      expect(recent.events.map((e) => e.id)).toEqual([21, 22, 23, 24, 25]);
+      expect(recent.complete).toBe(true);
+      expect(recent.lastId).toBe(25);
+      const old = await broker.history('h', 3);
+      expect(old.complete).toBe(false);
+      expect(old.events.length).toBeLessThanOrEqual(10);
+      expect(old.events.at(-1)?.id).toBe(25);
+      expect(await broker.history('never', 0)).toEqual({ events: [], complete: true, lastId: 0 });
+    });
+
+    it('reports ok status while healthy', async () => {
+      const broker = await create();
+      expect(broker.status).toBe('ok');
+    });
+
+    if (makePeer) {
+      it('carries events between brokers sharing a backend', async () => {
+        const first = await create();
+        const second = await makePeer(first, { historySize: 100 });
+        open.push(second);
+        const onSecond = collect(second, 'shared', 20);
+        const onFirst = collect(first, 'shared', 20);
+        await Promise.all([onSecond.ready, onFirst.ready]);
+        for (let i = 0; i < 10; i++) {
+          await first.publish('shared', `a${i}`);
+          await second.publish('shared', `b${i}`);
+        }
+        await Promise.all([onSecond.finished, onFirst.finished]);
+        const ids = Array.from({ length: 20 }, (_, i) => i + 1);
+        expect(onSecond.seen.map((e) => e.id)).toEqual(ids);
+        expect(onFirst.seen.map((e) => e.data)).toEqual(onSecond.seen.map((e) => e.data));
+      });
+    }
+  });
+}
