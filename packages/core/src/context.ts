@@ -21,6 +21,8 @@ export interface CallContext<Ctx = unknown> {
  * since most handlers never look at it and the hot path should not pay for it.
  */
 export class IncomingCall<Ctx> implements CallContext<Ctx> {
+  /** Runs once the call's response has been written: how a subscription starts pushing only after its id is out. */
+  afterReply: (() => void) | undefined;
   private controller: AbortController | undefined;
   private abortReason: unknown;
 

@@ -21,7 +21,13 @@ export interface DispatchHost<Ctx> {
   report(error: unknown, call: IncomingCall<Ctx>): void;
 }
 
-type Reply = string | undefined | Promise<string | undefined>;
+/** A response, and what must run only once it has been written (a subscription's first push). */
+interface HookedReply {
+  text: string;
+  after: () => void;
+}
+type Answer = string | HookedReply | undefined;
+type Reply = Answer | Promise<Answer>;
 
 const invalidRequest = (id: RequestId, message = 'Invalid Request') =>
   encodeError(id, { code: ErrorCode.InvalidRequest, message });
@@ -59,7 +65,18 @@ export class Dispatcher<Ctx> {
     const reply = this.handle(message);
     if (reply === undefined) return;
     if (typeof reply === 'string') this.host.send(reply);
-    else void reply.then((text) => text !== undefined && this.host.send(text));
+    else if (reply instanceof Promise) void reply.then((answer) => this.write(answer));
+    else this.write(reply);
+  }
+
+  private write(answer: Answer): void {
+    if (answer === undefined) return;
+    if (typeof answer === 'string') {
+      this.host.send(answer);
+    } else {
+      this.host.send(answer.text);
+      answer.after();
+    }
   }
 
   abortAll(reason: unknown): void {
@@ -76,12 +93,21 @@ export class Dispatcher<Ctx> {
       return;
     }
     const replies = items.map((item) => this.handle(item));
-    const done = (texts: Array<string | undefined>) => {
-      const present = texts.filter((t): t is string => t !== undefined);
+    const done = (answers: Answer[]) => {
+      const texts: string[] = [];
+      const hooks: Array<() => void> = [];
+      for (const answer of answers) {
+        if (typeof answer === 'string') texts.push(answer);
+        else if (answer !== undefined) {
+          texts.push(answer.text);
+          hooks.push(answer.after);
+        }
+      }
       // An all-notification batch gets no response at all, not an empty array.
-      if (present.length > 0) this.host.send(`[${present.join(',')}]`);
+      if (texts.length > 0) this.host.send(`[${texts.join(',')}]`);
+      for (const hook of hooks) hook();
     };
-    if (replies.every((r) => typeof r !== 'object')) done(replies as Array<string | undefined>);
+    if (replies.every((r) => !(r instanceof Promise))) done(replies as Answer[]);
     else void Promise.all(replies).then(done);
   }
 
@@ -164,10 +190,14 @@ export class Dispatcher<Ctx> {
     if (call.id !== undefined && this.running.get(call.id) === call) this.running.delete(call.id);
   }
 
-  private succeed(call: IncomingCall<Ctx>, value: unknown): string | undefined {
-    if (call.id === undefined) return undefined;
+  private succeed(call: IncomingCall<Ctx>, value: unknown): Answer {
+    if (call.id === undefined) {
+      call.afterReply?.();
+      return undefined;
+    }
     try {
-      return encodeResult(call.id, value);
+      const text = encodeResult(call.id, value);
+      return call.afterReply ? { text, after: call.afterReply } : text;
     } catch (error) {
       // An unserialisable result (BigInt, a cycle) is the handler's failure, not the caller's.
       return this.fail(call, error);

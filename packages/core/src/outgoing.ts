@@ -17,6 +17,8 @@ interface Pending {
   onAbort: (() => void) | undefined;
   /** Whether the request left this side; an unsent one can wait out a reconnect. */
   sent: boolean;
+  /** Sees a result synchronously, before any later message is handled (a subscription learning its id). */
+  readonly onResult: ((value: unknown) => void) | undefined;
 }
 
 /**
@@ -35,7 +37,12 @@ export class OutgoingCalls {
   }
 
   /** Registers a call and returns its id and promise; the caller sends the request. */
-  open<T>(method: string, timeout: number, signal: AbortSignal | undefined): [number, Promise<T>] {
+  open<T>(
+    method: string,
+    timeout: number,
+    signal: AbortSignal | undefined,
+    onResult?: (value: unknown) => void,
+  ): [number, Promise<T>] {
     const id = this.nextId++;
     const promise = new Promise<T>((resolve, reject) => {
       const entry: Pending = {
@@ -46,6 +53,7 @@ export class OutgoingCalls {
         signal: undefined,
         onAbort: undefined,
         sent: false,
+        onResult,
       };
       this.pending.set(id, entry);
       if (timeout > 0) {
@@ -92,6 +100,7 @@ export class OutgoingCalls {
           : new RpcError(ErrorCode.InternalError, 'tether: malformed error response'),
       );
     } else {
+      entry.onResult?.(message.result);
       entry.resolve(message.result);
     }
     return true;

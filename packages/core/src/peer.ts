@@ -7,6 +7,9 @@ import type { Handler, HandlerTree, MethodOptions } from './methods.js';
 import type { Middleware } from './middleware.js';
 import { CANCEL_METHOD } from './protocol.js';
 import { Service } from './service.js';
+import { Publisher, type SubscriptionHandler } from './subscription/publisher.js';
+import { Subscriber } from './subscription/subscriber.js';
+import type { SubscribeOptions, Subscription } from './subscription/subscription.js';
 import { OutgoingCalls, type CallOptions } from './outgoing.js';
 import { createRemote } from './proxy.js';
 import type { CloseInfo, SendOptions, Transport } from './transport.js';
@@ -72,7 +75,10 @@ export class Peer<Ctx = unknown> extends EventEmitter<PeerEvents> {
   private closedInfo: CloseInfo | undefined;
   private readonly timeout: number;
   private readonly maxQueued: number;
-  private readonly persistent: boolean;
+  /** Whether the peer outlives its transports (see PeerOptions.persistent). */
+  readonly persistent: boolean;
+  private publisherState: Publisher<Ctx> | undefined;
+  private subscriberState: Subscriber | undefined;
 
   constructor(options: PeerOptions<Ctx> = {}) {
     super();
@@ -106,8 +112,24 @@ export class Peer<Ctx = unknown> extends EventEmitter<PeerEvents> {
   }
 
   /** Counts for leak checks and metrics: our calls awaiting a response, their calls running here, queued messages. */
-  get stats(): { pending: number; running: number; queued: number } {
-    return { pending: this.outgoing.size, running: this.dispatcher.inFlightCount, queued: this.queue.length };
+  get stats(): { pending: number; running: number; queued: number; serving: number; subscribed: number } {
+    return {
+      pending: this.outgoing.size,
+      running: this.dispatcher.inFlightCount,
+      queued: this.queue.length,
+      serving: this.publisherState?.size ?? 0,
+      subscribed: this.subscriberState?.size ?? 0,
+    };
+  }
+
+  /** @internal The subscriptions this peer serves; made on first use to keep idle peers small. */
+  get publisher(): Publisher<Ctx> {
+    return (this.publisherState ??= new Publisher<Ctx>(this));
+  }
+
+  /** @internal The subscriptions this peer holds on the other side. */
+  get subscriber(): Subscriber {
+    return (this.subscriberState ??= new Subscriber(this));
   }
 
   /** Serves `name` with `handler` (on the peer's service, shared or not). */
@@ -122,6 +144,21 @@ export class Peer<Ctx = unknown> extends EventEmitter<PeerEvents> {
   serve(tree: object): this {
     this.service.serve(tree as HandlerTree<Ctx>);
     return this;
+  }
+
+  /** Serves a subscription (on the peer's service, shared or not); see `Service.subscription`. */
+  subscription(name: string, handler: SubscriptionHandler<Ctx>): this {
+    this.service.subscription(name, handler);
+    return this;
+  }
+
+  /**
+   * Subscribes to `name` on the other side. Consume it with `for await`, or pass `onEvent`.
+   * It is restored after a reconnect from the last event id received.
+   */
+  subscribe<T = unknown>(name: string, params?: Params, options: SubscribeOptions<T> = {}): Subscription<T> {
+    if (this.closedInfo) throw closedError(this.closedInfo);
+    return this.subscriber.subscribe<T>(name, params, options);
   }
 
   /** Adds a middleware around every incoming call (on the peer's service, shared or not). */
@@ -149,15 +186,33 @@ export class Peer<Ctx = unknown> extends EventEmitter<PeerEvents> {
       for (const id of item.ids) this.outgoing.markSent(id);
     }
     this.emit('attach');
+    this.subscriberState?.attached();
     return this;
   }
 
   /** Calls a method on the other side. */
   call<T = unknown>(method: string, params?: Params, options?: CallOptions): Promise<T> {
+    return this.callWith<T>(method, params, options, undefined);
+  }
+
+  /** @internal `call`, with a hook that sees the result before any later message is handled. */
+  callWith<T>(
+    method: string,
+    params: Params | undefined,
+    options: CallOptions | undefined,
+    onResult: ((value: unknown) => void) | undefined,
+  ): Promise<T> {
     if (this.closedInfo) return Promise.reject(closedError(this.closedInfo));
-    const [id, promise] = this.outgoing.open<T>(method, options?.timeout ?? this.timeout, options?.signal);
+    const [id, promise] = this.outgoing.open<T>(method, options?.timeout ?? this.timeout, options?.signal, onResult);
     if (this.outgoing.has(id)) this.dispatch(encodeRequest(id, method, params), [id]);
     return promise;
+  }
+
+  /** @internal Sends pre-encoded text if connected; pushes are not queued across a drop. */
+  sendRaw(text: string, options?: SendOptions): boolean {
+    if (!this.transport) return false;
+    this.transport.send(text, options);
+    return true;
   }
 
   /** Sends a notification; returns false where it could be neither sent nor queued. */
@@ -223,6 +278,8 @@ export class Peer<Ctx = unknown> extends EventEmitter<PeerEvents> {
     // being resent blindly. Queued ones wait for the next transport.
     this.outgoing.rejectAll(closedError(info), true);
     this.dispatcher.abortAll(closedError(info));
+    this.publisherState?.closeAll();
+    this.subscriberState?.detached();
     this.emit('detach', info);
   }
 
@@ -233,6 +290,8 @@ export class Peer<Ctx = unknown> extends EventEmitter<PeerEvents> {
     this.queue.length = 0;
     this.outgoing.rejectAll(error);
     this.dispatcher.abortAll(error);
+    this.publisherState?.closeAll();
+    this.subscriberState?.closed(error);
     this.emit('close', info);
   }
 }

@@ -1,4 +1,6 @@
-import { MethodTable, type Handler, type HandlerTree, type MethodOptions } from './methods.js';
+import { MethodTable, isReservedName, type Handler, type HandlerTree, type MethodOptions } from './methods.js';
+import { installSubscriptionMethods } from './subscription/methods.js';
+import type { SubscriptionHandler } from './subscription/publisher.js';
 import type { Implementation } from './contract.js';
 import type { Middleware } from './middleware.js';
 
@@ -11,6 +13,24 @@ export class Service<Ctx = unknown> {
   readonly methods = new MethodTable();
   /** @internal */
   readonly middleware: Middleware<Ctx>[] = [];
+  /** @internal */
+  readonly subscriptions = new Map<string, SubscriptionHandler<Ctx>>();
+
+  constructor() {
+    installSubscriptionMethods(this.methods, this.subscriptions);
+  }
+
+  /**
+   * Serves a subscription: clients `subscribe(name, params)` and the handler returns what they
+   * get (an EventStream such as a server topic, or an AsyncIterable), or throws to refuse.
+   */
+  subscription(name: string, handler: SubscriptionHandler<Ctx>): this {
+    if (typeof handler !== 'function') throw new TypeError(`tether: handler for "${name}" is not a function`);
+    if (name === '' || isReservedName(name)) throw new TypeError(`tether: "${name}" is a reserved name`);
+    if (this.subscriptions.has(name)) throw new TypeError(`tether: subscription "${name}" is already registered`);
+    this.subscriptions.set(name, handler);
+    return this;
+  }
 
   /** Serves `name` with `handler`. */
   register(name: string, handler: Handler<Ctx>, options?: MethodOptions): this {

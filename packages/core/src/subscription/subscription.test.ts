@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryTransportPair } from '../memory-transport.js';
+import { Peer, createPeer } from '../peer.js';
+import { ErrorCode, RpcError } from '../errors.js';
+import type { EventStream, StreamSink } from './stream.js';
+import type { Transport } from '../transport.js';
+
+/** A topic with ids and a history, enough to exercise resume without the server package. */
+class Topic {
+  readonly history: Array<{ id: number; data: unknown }> = [];
+  readonly sinks = new Set<StreamSink>();
+  constructor(private readonly keep = 1000) {}
+  publish(data: unknown): void {
+    const id = (this.history.at(-1)?.id ?? this.dropped) + 1;
+    this.history.push({ id, data });
+    if (this.history.length > this.keep) this.dropped = this.history.shift()!.id;
+    for (const sink of this.sinks) sink.next(data, id);
+  }
+  private dropped = 0;
+  stream(): EventStream {
+    let own: StreamSink | undefined;
+    return {
+      open: (sink, after) => {
+        own = sink;
+        if (after !== undefined) {
+          const first = this.history[0]?.id ?? after + 1;
+          if (after < first - 1) sink.gap(after, first);
+          for (const e of this.history) if (e.id > after) sink.next(e.data, e.id);
+        }
+        this.sinks.add(sink);
+      },
+      close: () => {
+        if (own) this.sinks.delete(own);
+      },
+    };
+  }
+}
+
+function pair(topic = new Topic()) {
+  const [a, b] = createMemoryTransportPair();
+  const server = createPeer(a);
+  server.subscription('feed', () => topic.stream());
+  server.subscription('count', async function* (to: number) {
+    for (let i = 1; i <= to; i++) yield i;
+  });
+  server.subscription('guarded', () => {
+    throw new RpcError(ErrorCode.Unauthorized, 'not for you');
+  });
+  const client = createPeer(b, { persistent: true });
+  return { server, client, topic };
+}
+
+async function take<T>(iterable: AsyncIterable<T>, n: number): Promise<T[]> {
+  const out: T[] = [];
+  if (n === 0) return out;
+  for await (const v of iterable) {
+    out.push(v);
+    if (out.length === n) break;
+  }
+  return out;
+}
+
+describe('subscriptions', () => {
+  it('streams an async generator and ends with it', async () => {
+    const { client } = pair();
+    const got: number[] = [];
+    for await (const n of client.subscribe<number>('count', [3])) got.push(n);
+    expect(got).toEqual([1, 2, 3]);
+  });
+
+  it('sends the subscribe response before the first push', async () => {
+    const [a, b] = createMemoryTransportPair();
+    createPeer(a).subscription('now', async function* () {
+      yield 'first';
+    });
+    const seen: string[] = [];
+    b.onMessage((text) => seen.push(text));
+    b.send('{"jsonrpc":"2.0","id":7,"method":"rpc.subscribe","params":["now"]}');
+    await until(() => seen.length >= 2);
+    expect(JSON.parse(seen[0]!)).toEqual({ jsonrpc: '2.0', id: 7, result: '1' });
+    expect(JSON.parse(seen[1]!)).toEqual({
+      jsonrpc: '2.0',
+      method: 'rpc.subscription',
+      params: { subscription: '1', result: 'first' },
+    });
+  });
+
+  it('refuses with the handler error and an unknown name with -32601', async () => {
+    const { client } = pair();
+    await expect(client.subscribe('guarded').ready).rejects.toMatchObject({ code: ErrorCode.Unauthorized });
+    await expect(take(client.subscribe('missing'), 1)).rejects.toMatchObject({ code: ErrorCode.MethodNotFound });
+  });
+
+  it('unsubscribing by break frees the server-side entry', async () => {
+    const { client, server, topic } = pair();
+    const sub = client.subscribe<number>('feed');
+    await sub.ready;
+    expect(server.stats.serving).toBe(1);
+    topic.publish(1);
+    topic.publish(2);
+    expect(await take(sub, 2)).toEqual([1, 2]);
+    await until(() => server.stats.serving === 0);
+    expect(topic.sinks.size).toBe(0);
+    expect(client.stats.subscribed).toBe(0);
+  });
+
+  it('unsubscribes through an AbortSignal and delivers to a callback', async () => {
+    const { client, server, topic } = pair();
+    const controller = new AbortController();
+    const got: unknown[] = [];
+    const sub = client.subscribe('feed', undefined, { signal: controller.signal, onEvent: (d) => got.push(d) });
+    await sub.ready;
+    topic.publish('x');
+    await until(() => got.length === 1);
+    controller.abort();
+    await until(() => server.stats.serving === 0);
+    expect(got).toEqual(['x']);
+  });
+
+  it('resumes after a reconnect with no loss and no duplicate', async () => {
+    const topic = new Topic();
+    const [a1, b1] = createMemoryTransportPair();
+    const serverOf = (t: Transport) => createPeer(t).subscription('feed', () => topic.stream());
+    serverOf(a1);
+    const client = new Peer({ persistent: true }).attach(b1);
+    const received: number[] = [];
+    const sub = client.subscribe<number>('feed', undefined, { onEvent: (n) => received.push(n) });
+    await sub.ready;
+    for (let i = 1; i <= 5; i++) topic.publish(i);
+    await until(() => received.length === 5);
+    b1.close(1006, 'drop');
+    await until(() => !client.connected);
+    for (let i = 6; i <= 10; i++) topic.publish(i); // published while the client is away
+    const [a2, b2] = createMemoryTransportPair();
+    serverOf(a2);
+    client.attach(b2);
+    await until(() => received.length === 10);
+    topic.publish(11);
+    await until(() => received.length === 11);
+    expect(received).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  });
+
+  it('reports a gap longer than the history instead of a silent hole', async () => {
+    const topic = new Topic(3);
+    for (let i = 1; i <= 10; i++) topic.publish(i);
+    const { client } = pair(topic);
+    const gaps: unknown[] = [];
+    const got: number[] = [];
+    const sub = client.subscribe<number>('feed', undefined, { after: 2, onGap: (g) => gaps.push(g), onEvent: (n) => got.push(n) });
+    await sub.ready;
+    await until(() => got.length === 3);
+    expect(gaps).toEqual([{ after: 2, next: 8 }]);
+    expect(got).toEqual([8, 9, 10]);
+    const strict = client.subscribe<number>('feed', undefined, { after: 2 });
+    await expect(take(strict, 5)).rejects.toMatchObject({ code: ErrorCode.HistoryGap });
+  });
+
+  it('pauses a slow iterator and refills from history without loss', async () => {
+    const { client, topic } = pair();
+    const sub = client.subscribe<number>('feed', undefined, { bufferSize: 10 });
+    await sub.ready;
+    for (let i = 1; i <= 50; i++) topic.publish(i);
+    const got = await take(sub, 50);
+    expect(got).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  });
+
+  it('closing the connection releases every served subscription', async () => {
+    const { client, server, topic } = pair();
+    await Promise.all([client.subscribe('feed').ready, client.subscribe('feed').ready]);
+    expect(topic.sinks.size).toBe(2);
+    client.close();
+    await until(() => server.closed);
+    expect(server.stats.serving).toBe(0);
+    expect(topic.sinks.size).toBe(0);
+  });
+});
+
+/** Waits for a condition driven by message delivery: turns of the event loop, bounded. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    if (condition()) return;
+    await new Promise((r) => setTimeout(r, 0));
+  }
+  throw new Error('condition not reached');
+}
