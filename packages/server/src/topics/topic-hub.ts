@@ -1,0 +1,121 @@
+import type { EventStream, StreamSink } from '@tether/core';
+import type { Broker, TopicEvent, Unsubscribe } from '../broker/broker.js';
+
+/** One subscriber of a topic on this server, and the last event id it was sent. */
+interface Receiver {
+  readonly sink: StreamSink;
+  lastSent: number | undefined;
+  /** Live events held while history is being replayed; null once live delivery is direct. */
+  held: TopicEvent[] | null;
+}
+
+interface LocalTopic {
+  readonly receivers: Set<Receiver>;
+  /** The broker subscription, shared by every receiver of the topic on this server. */
+  readonly subscribed: Promise<Unsubscribe>;
+}
+
+/**
+ * A server's view of its broker's topics. It holds one broker subscription per topic however
+ * many connections subscribe, encodes each event's data once for all of them, replays history
+ * for a resuming subscriber, and turns any hole in the ids into an explicit gap.
+ */
+export class TopicHub {
+  private readonly topics = new Map<string, LocalTopic>();
+
+  constructor(private readonly broker: Broker) {}
+
+  publish(topic: string, data: unknown): Promise<number> {
+    return this.broker.publish(topic, data);
+  }
+
+  /** Receivers on this server for `topic`: what an unsubscribe must bring back down. */
+  receiverCount(topic: string): number {
+    return this.topics.get(topic)?.receivers.size ?? 0;
+  }
+
+  /** A stream of `topic` for one subscription, resuming after the id it is opened with. */
+  stream(topic: string): EventStream {
+    let receiver: Receiver | undefined;
+    let closed = false;
+    return {
+      open: async (sink, after) => {
+        receiver = { sink, lastSent: after, held: after === undefined ? null : [] };
+        await this.attach(topic, receiver);
+        if (closed || after === undefined) return;
+        await this.replay(topic, receiver, after);
+      },
+      close: () => {
+        closed = true;
+        if (receiver) this.detach(topic, receiver);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    const topics = [...this.topics.values()];
+    this.topics.clear();
+    await Promise.all(topics.map(async (t) => (await t.subscribed)()));
+  }
+
+  private async attach(topic: string, receiver: Receiver): Promise<void> {
+    let local = this.topics.get(topic);
+    if (!local) {
+      const receivers = new Set<Receiver>();
+      const subscribed = this.broker.subscribe(topic, (event) => this.fanOut(receivers, event));
+      local = { receivers, subscribed };
+      this.topics.set(topic, local);
+    }
+    local.receivers.add(receiver);
+    await local.subscribed;
+  }
+
+  private detach(topic: string, receiver: Receiver): void {
+    const local = this.topics.get(topic);
+    if (!local || !local.receivers.delete(receiver) || local.receivers.size > 0) return;
+    this.topics.delete(topic);
+    void local.subscribed.then((unsubscribe) => unsubscribe()).catch(() => undefined);
+  }
+
+  private async replay(topic: string, receiver: Receiver, after: number): Promise<void> {
+    let slice = await this.broker.history(topic, after);
+    if (after > slice.lastId) {
+      // The topic restarted below the subscriber's position (a broker that lost its state):
+      // say so, then give it the topic from its new beginning.
+      receiver.sink.gap(after, 1);
+      receiver.lastSent = 0;
+      slice = await this.broker.history(topic, 0);
+    }
+    if (!slice.complete) {
+      const next = slice.events[0]?.id ?? slice.lastId + 1;
+      receiver.sink.gap(receiver.lastSent ?? after, next);
+      receiver.lastSent = next - 1;
+    }
+    for (const event of slice.events) this.deliver(receiver, event, undefined);
+    const held = receiver.held ?? [];
+    receiver.held = null;
+    for (const event of held) this.deliver(receiver, event, undefined);
+  }
+
+  private fanOut(receivers: Set<Receiver>, event: TopicEvent): void {
+    let json: string | undefined;
+    for (const receiver of receivers) {
+      if (receiver.held) {
+        receiver.held.push(event);
+        continue;
+      }
+      json ??= JSON.stringify(event.data) ?? 'null';
+      this.deliver(receiver, event, json);
+    }
+  }
+
+  private deliver(receiver: Receiver, event: TopicEvent, json: string | undefined): void {
+    const last = receiver.lastSent;
+    if (last !== undefined) {
+      if (event.id <= last) return; // already sent: history and the live feed overlap
+      if (event.id > last + 1) receiver.sink.gap(last, event.id); // the broker lost events
+    }
+    receiver.lastSent = event.id;
+    receiver.sink.next(event.data, event.id, json);
+  }
+}
