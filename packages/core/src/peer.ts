@@ -10,6 +10,7 @@ import { Service } from './service.js';
 import { Publisher, type SubscriptionHandler } from './subscription/publisher.js';
 import { Subscriber } from './subscription/subscriber.js';
 import type { SubscribeOptions, Subscription } from './subscription/subscription.js';
+import { OfflineQueue } from './offline-queue.js';
 import { OutgoingCalls, type CallOptions } from './outgoing.js';
 import { createRemote } from './proxy.js';
 import type { CloseInfo, SendOptions, Transport } from './transport.js';
@@ -70,11 +71,10 @@ export class Peer<Ctx = unknown> extends EventEmitter<PeerEvents> {
   readonly service: Service<Ctx>;
   private readonly dispatcher: Dispatcher<Ctx>;
   private readonly outgoing: OutgoingCalls;
-  private readonly queue: Array<{ text: string; ids: number[] }> = [];
+  private readonly queue: OfflineQueue;
   private transport: Transport | undefined;
   private closedInfo: CloseInfo | undefined;
   private readonly timeout: number;
-  private readonly maxQueued: number;
   /** Whether the peer outlives its transports (see PeerOptions.persistent). */
   readonly persistent: boolean;
   private publisherState: Publisher<Ctx> | undefined;
@@ -84,7 +84,7 @@ export class Peer<Ctx = unknown> extends EventEmitter<PeerEvents> {
     super();
     this.data = options.data as Ctx;
     this.timeout = options.timeout ?? 30_000;
-    this.maxQueued = options.maxQueued ?? 1000;
+    this.queue = new OfflineQueue(options.maxQueued ?? 1000);
     this.persistent = options.persistent ?? false;
     this.service = options.service ?? new Service<Ctx>();
     this.outgoing = new OutgoingCalls((id) => this.notify(CANCEL_METHOD, { id }));
@@ -178,10 +178,7 @@ export class Peer<Ctx = unknown> extends EventEmitter<PeerEvents> {
     transport.onClose((info) => {
       if (this.transport === transport) this.detached(info);
     });
-    const queued = this.queue.splice(0);
-    for (const item of queued) {
-      const live = item.ids.length === 0 || item.ids.some((id) => this.outgoing.has(id));
-      if (!live) continue; // every call in it already timed out or was aborted
+    for (const item of this.queue.drain((id) => this.outgoing.has(id))) {
       transport.send(item.text);
       for (const id of item.ids) this.outgoing.markSent(id);
     }
@@ -257,12 +254,9 @@ export class Peer<Ctx = unknown> extends EventEmitter<PeerEvents> {
       for (const id of ids) this.outgoing.markSent(id);
       return true;
     }
-    if (this.persistent && this.queue.length < this.maxQueued) {
-      this.queue.push({ text, ids });
-      return true;
-    }
+    if (this.persistent && this.queue.push(text, ids)) return true;
     const error = this.persistent
-      ? new RpcError(ErrorCode.Overloaded, `tether: offline queue is full (${this.maxQueued})`)
+      ? new RpcError(ErrorCode.Overloaded, `tether: offline queue is full (${this.queue.limit})`)
       : new RpcError(ErrorCode.ConnectionClosed, 'tether: no transport attached');
     for (const id of ids) this.outgoing.settleError(id, error);
     return false;
@@ -287,7 +281,7 @@ export class Peer<Ctx = unknown> extends EventEmitter<PeerEvents> {
     this.transport = undefined;
     this.closedInfo = info;
     const error = closedError(info);
-    this.queue.length = 0;
+    this.queue.clear();
     this.outgoing.rejectAll(error);
     this.dispatcher.abortAll(error);
     this.publisherState?.closeAll();
