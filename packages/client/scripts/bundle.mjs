@@ -1,0 +1,30 @@
+// Builds the browser bundles from source with the `browser` condition, so `#socket` resolves
+// to the global WebSocket and `ws` never enters them; the core is bundled in.
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Options shared by both bundles; `source` resolves workspace packages to their src/. */
+const common = {
+  entryPoints: [`${root}src/index.ts`],
+  bundle: true,
+  minify: true,
+  platform: 'browser',
+  conditions: ['source'],
+  target: 'es2022',
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+const results = await Promise.all([
+  build({ ...common, format: 'esm', outfile: `${root}dist/browser/tether.esm.js`, metafile: true }),
+  build({ ...common, format: 'iife', globalName: 'Tether', outfile: `${root}dist/browser/tether.iife.js` }),
+]);
+
+const inputs = Object.keys(results[0].metafile.inputs);
+const leaked = inputs.filter((path) => /node_modules\/ws\/|socket\/node\.ts$/.test(path));
+if (leaked.length > 0) {
+  console.error(`browser bundle includes Node-only modules: ${leaked.join(', ')}`);
+  process.exit(1);
+}

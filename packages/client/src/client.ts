@@ -1,0 +1,159 @@
+import { EventEmitter } from 'eventemitter3';
+import {
+  ErrorCode,
+  Peer,
+  RpcError,
+  type BatchEntry,
+  type CallOptions,
+  type Handler,
+  type HandlerTree,
+  type Implementation,
+  type MethodOptions,
+  type Middleware,
+  type Params,
+  type Remote,
+} from '@tether/core';
+import { DefaultWebSocket } from '#socket';
+import {
+  Connection,
+  connectionSettings,
+  type ClientStatus,
+  type ClosedEvent,
+  type ConnectingEvent,
+  type ReconnectingEvent,
+} from './connection.js';
+import type { ClientOptions } from './options.js';
+
+/** Events a client emits, each once its state is consistent; `status` already reads the new value. */
+export interface ClientEvents {
+  /** A socket is opening (attempt 0 is the first connect). */
+  connecting: [event: ConnectingEvent];
+  /** A socket opened; queued calls have gone out on it. */
+  open: [];
+  /** The socket closed or failed to open, and a retry is scheduled. */
+  reconnecting: [event: ReconnectingEvent];
+  /** Closed for good; every pending and queued call has rejected. */
+  closed: [event: ClosedEvent];
+}
+
+/**
+ * A connection to a Tether server that survives drops: one persistent peer, reattached to a
+ * new WebSocket after each reconnect. Calls made while offline wait in the peer's queue.
+ */
+export class Client<Ctx = unknown> extends EventEmitter<ClientEvents> implements AsyncDisposable {
+  private readonly peer: Peer<Ctx>;
+  private readonly connection: Connection;
+  private closedEvent: ClosedEvent | undefined;
+
+  constructor(url: string | URL, options: ClientOptions<Ctx> = {}) {
+    super();
+    const href = new URL(url).href;
+    const WebSocket = options.WebSocket ?? DefaultWebSocket;
+    if (!WebSocket) throw new TypeError('tether: this runtime has no WebSocket; pass one as the WebSocket option');
+    const { protocols, connectTimeout, reconnect, schedule, WebSocket: _, ...peerOptions } = options;
+    this.peer = new Peer<Ctx>({ ...peerOptions, persistent: true });
+    this.connection = new Connection(this.peer, connectionSettings(href, WebSocket, options), {
+      connecting: (event) => this.emit('connecting', event),
+      open: () => this.emit('open'),
+      reconnecting: (event) => this.emit('reconnecting', event),
+      closed: (event) => {
+        this.closedEvent = event;
+        this.emit('closed', event);
+      },
+    });
+    // A microtask later, so that listeners added right after connect() hear the first 'connecting'.
+    queueMicrotask(() => this.connection.start());
+  }
+
+  /** Where the client stands now. */
+  get status(): ClientStatus {
+    return this.connection.status;
+  }
+
+  /** Counts for leak checks and metrics: our calls awaiting a response, theirs running here, queued messages. */
+  get stats(): { pending: number; running: number; queued: number } {
+    return this.peer.stats;
+  }
+
+  /** Calls a method on the server; while offline the call waits in the queue until its timeout. */
+  call<T = unknown>(method: string, params?: Params, options?: CallOptions): Promise<T> {
+    return this.peer.call<T>(method, params, options);
+  }
+
+  /** Sends a notification; returns false where it could be neither sent nor queued. */
+  notify(method: string, params?: Params): boolean {
+    return this.peer.notify(method, params);
+  }
+
+  /** Sends several calls and notifications in one frame; resolves with the calls' outcomes, in order. */
+  batch(entries: readonly BatchEntry[], options?: CallOptions): Promise<PromiseSettledResult<unknown>[]> {
+    return this.peer.batch(entries, options);
+  }
+
+  /** A typed proxy of the server: `remote<Api>().math.add(1, 2)` is a `Promise<number>`. */
+  remote<C>(options?: CallOptions): Remote<C> {
+    return this.peer.remote<C>(options);
+  }
+
+  /** Serves `name` to the server, which may call the client as the client calls it. */
+  register(name: string, handler: Handler<Ctx>, options?: MethodOptions): this {
+    this.peer.register(name, handler, options);
+    return this;
+  }
+
+  /** Serves a tree of handlers to the server, checked against a contract: `serve<BrowserApi>({ ... })`. */
+  serve<C>(implementation: Implementation<C, Ctx>): this;
+  serve(tree: HandlerTree<Ctx>): this;
+  serve(tree: object): this {
+    this.peer.serve(tree as HandlerTree<Ctx>);
+    return this;
+  }
+
+  /** Adds a middleware around every call the server makes to the client. */
+  use(middleware: Middleware<Ctx>): this {
+    this.peer.use(middleware);
+    return this;
+  }
+
+  /** Resolves when the client is open (at once if it is); rejects if it closes for good first. */
+  opened(): Promise<void> {
+    if (this.status === 'open') return Promise.resolve();
+    if (this.closedEvent) return Promise.reject(closedError(this.closedEvent));
+    return new Promise((resolve, reject) => {
+      const onOpen = () => {
+        this.off('closed', onClosed);
+        resolve();
+      };
+      const onClosed = (event: ClosedEvent) => {
+        this.off('open', onOpen);
+        reject(closedError(event));
+      };
+      this.once('open', onOpen);
+      this.once('closed', onClosed);
+    });
+  }
+
+  /**
+   * Closes for good: no more reconnects, and every pending and queued call rejects with
+   * ConnectionClosed at once. Resolves when the socket has closed.
+   */
+  close(): Promise<void> {
+    return this.connection.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+function closedError(event: ClosedEvent): RpcError {
+  return new RpcError(ErrorCode.ConnectionClosed, `tether: client closed (${event.reason})`, {
+    why: event.why,
+    reason: event.reason,
+  });
+}
+
+/** Connects to a Tether server at `url` (ws: or wss:) and keeps reconnecting until closed. */
+export function connect<Ctx = unknown>(url: string | URL, options?: ClientOptions<Ctx>): Client<Ctx> {
+  return new Client<Ctx>(url, options);
+}

@@ -1,0 +1,205 @@
+import type { Transport } from '@tether/core';
+import { backoffDelay, type BackoffOptions } from './reconnect/backoff.js';
+import { describeDisconnect, isRetryable, type DisconnectInfo } from './reconnect/policy.js';
+import { scheduleTimeout, type Schedule } from './reconnect/schedule.js';
+import { SocketTransport } from './socket/socket-transport.js';
+import type { WebSocketConstructor, WebSocketLike } from './socket/types.js';
+
+/** Where a client stands: before its first open, open, between a drop and the next open, or closed for good. */
+export type ClientStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** A socket is opening: attempt 0 is the first connect, attempt n the n-th retry since the last open. */
+export interface ConnectingEvent {
+  attempt: number;
+}
+
+/** A retry is scheduled. */
+export interface ReconnectingEvent {
+  /** 1 for the first retry after a drop or failed connect, counting up until one opens. */
+  attempt: number;
+  /** Milliseconds until the attempt. */
+  delay: number;
+  /** Why the last socket closed. */
+  disconnect: DisconnectInfo;
+}
+
+/** The client closed for good, and why. */
+export interface ClosedEvent {
+  /** `client`: close() was called; `refused`: the server refused the client; `exhausted`: maxRetries attempts failed in a row. */
+  why: 'client' | 'refused' | 'exhausted';
+  /** In words; pending and queued calls reject with it in their ConnectionClosed error. */
+  reason: string;
+  /** The socket close that ended it, except after close(). */
+  disconnect?: DisconnectInfo;
+}
+
+/** What the connection tells its owner, once its own state is consistent. */
+export interface ConnectionEvents {
+  connecting(event: ConnectingEvent): void;
+  open(): void;
+  reconnecting(event: ReconnectingEvent): void;
+  closed(event: ClosedEvent): void;
+}
+
+/** The part of the client's persistent peer a Connection drives. */
+export interface AttachablePeer {
+  attach(transport: Transport): unknown;
+  close(code?: number, reason?: string): void;
+}
+
+/** What a Connection needs: where to connect, how, and the policy for retries. */
+export interface ConnectionSettings {
+  url: string;
+  protocols: string | string[] | undefined;
+  WebSocket: WebSocketConstructor;
+  connectTimeout: number;
+  backoff: BackoffOptions;
+  maxRetries: number;
+  retryable: (info: DisconnectInfo) => boolean;
+  schedule: Schedule;
+}
+
+/** Fills in the defaults documented on ClientOptions and ReconnectOptions. */
+export function connectionSettings(
+  url: string,
+  WebSocket: WebSocketConstructor,
+  options: {
+    protocols?: string | string[];
+    connectTimeout?: number;
+    reconnect?: BackoffOptions & { maxRetries?: number; retryable?: (info: DisconnectInfo) => boolean };
+    schedule?: Schedule;
+  },
+): ConnectionSettings {
+  const { maxRetries = Infinity, retryable = isRetryable, ...backoff } = options.reconnect ?? {};
+  return {
+    url,
+    protocols: options.protocols,
+    WebSocket,
+    connectTimeout: options.connectTimeout ?? 10_000,
+    backoff,
+    maxRetries,
+    retryable,
+    schedule: options.schedule ?? scheduleTimeout,
+  };
+}
+
+/**
+ * The reconnect loop of one client: it opens one socket at a time, attaches each open one to
+ * the persistent peer, and after a drop waits out a backoff delay before the next attempt.
+ * It owns every socket and timer it makes; `close` ends them all.
+ */
+export class Connection {
+  private state: ClientStatus = 'connecting';
+  private socket: WebSocketLike | undefined;
+  private transport: SocketTransport | undefined;
+  private retries = 0;
+  private cancelTimer: (() => void) | undefined;
+  private socketClosed: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly peer: AttachablePeer,
+    private readonly settings: ConnectionSettings,
+    private readonly events: ConnectionEvents,
+  ) {}
+
+  get status(): ClientStatus {
+    return this.state;
+  }
+
+  /** Makes the first attempt. */
+  start(): void {
+    if (this.state === 'connecting' && !this.socket) this.attempt(0);
+  }
+
+  /** Stops for good: cancels a pending retry, closes the socket, rejects every call. Resolves once the socket has closed. */
+  close(): Promise<void> {
+    if (this.state !== 'closed') {
+      const socket = this.socket;
+      this.finish({ why: 'client', reason: 'client closed' }, 1000);
+      // An open socket was closed by the peer through its transport; a connecting one was not attached yet.
+      socket?.close(1000, 'client closed');
+    }
+    return this.socketClosed;
+  }
+
+  private attempt(attempt: number): void {
+    let socket: WebSocketLike;
+    try {
+      socket = new this.settings.WebSocket(this.settings.url, this.settings.protocols);
+    } catch (error) {
+      // The constructor throws only for arguments it rejects (a bad URL or subprotocol): no retry can fix those.
+      const reason = `refused: ${error instanceof Error ? error.message : String(error)}`;
+      this.finish({ why: 'refused', reason }, 1006);
+      return;
+    }
+    this.socket = socket;
+    this.socketClosed = new Promise((resolve) => socket.addEventListener('close', () => resolve()));
+    let timedOut = false;
+    const cancelTimeout =
+      this.settings.connectTimeout > 0
+        ? this.settings.schedule(() => {
+            timedOut = true;
+            socket.close();
+          }, this.settings.connectTimeout)
+        : undefined;
+
+    socket.addEventListener('open', () => {
+      cancelTimeout?.();
+      if (this.socket !== socket) return;
+      this.retries = 0;
+      this.state = 'open';
+      this.transport = new SocketTransport(socket);
+      this.peer.attach(this.transport);
+      this.events.open();
+    });
+    // Always followed by 'close', which carries what there is to know; without a listener
+    // the EventEmitter inside `ws` would throw it.
+    socket.addEventListener('error', () => undefined);
+    socket.addEventListener('close', (event) => {
+      cancelTimeout?.();
+      if (this.socket !== socket) return;
+      const info: DisconnectInfo = {
+        code: event.code ?? 1006,
+        reason: timedOut ? `connect timeout (${this.settings.connectTimeout} ms)` : (event.reason ?? ''),
+      };
+      if (socket.upgradeStatus !== undefined) info.status = socket.upgradeStatus;
+      this.socket = undefined;
+      const transport = this.transport;
+      this.transport = undefined;
+      // The peer detaches first, so calls sent on this socket have rejected before anyone hears of the drop.
+      transport?.end(info);
+      this.lost(info);
+    });
+    this.events.connecting({ attempt });
+  }
+
+  private lost(info: DisconnectInfo): void {
+    if (!this.settings.retryable(info)) {
+      this.finish({ why: 'refused', reason: `refused: ${describeDisconnect(info)}`, disconnect: info }, info.code);
+      return;
+    }
+    if (this.retries >= this.settings.maxRetries) {
+      const reason = `gave up after ${this.retries} ${this.retries === 1 ? 'retry' : 'retries'}: ${describeDisconnect(info)}`;
+      this.finish({ why: 'exhausted', reason, disconnect: info }, info.code);
+      return;
+    }
+    const delay = backoffDelay(this.retries, this.settings.backoff);
+    const attempt = ++this.retries;
+    this.state = 'reconnecting';
+    this.cancelTimer = this.settings.schedule(() => {
+      this.cancelTimer = undefined;
+      this.attempt(attempt);
+    }, delay);
+    this.events.reconnecting({ attempt, delay, disconnect: info });
+  }
+
+  private finish(event: ClosedEvent, code: number): void {
+    this.state = 'closed';
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+    this.socket = undefined;
+    this.transport = undefined;
+    this.peer.close(code, event.reason);
+    this.events.closed(event);
+  }
+}

@@ -1,0 +1,12 @@
+export { Client, connect } from './client.js';
+export type { ClientEvents } from './client.js';
+export type { ClientStatus, ClosedEvent, ConnectingEvent, ReconnectingEvent } from './connection.js';
+export type { ClientOptions, ReconnectOptions } from './options.js';
+export { backoffDelay } from './reconnect/backoff.js';
+export type { BackoffOptions } from './reconnect/backoff.js';
+export { describeDisconnect, isRetryable } from './reconnect/policy.js';
+export type { DisconnectInfo } from './reconnect/policy.js';
+export type { Schedule } from './reconnect/schedule.js';
+export type { SocketEvent, WebSocketConstructor, WebSocketLike } from './socket/types.js';
+export { ErrorCode, RpcError } from '@tether/core';
+export type { BatchEntry, CallContext, CallOptions, Handler, Implementation, Middleware, Remote } from '@tether/core';

@@ -1,0 +1,36 @@
+import type { PeerOptions } from '@tether/core';
+import type { BackoffOptions } from './reconnect/backoff.js';
+import type { DisconnectInfo } from './reconnect/policy.js';
+import type { Schedule } from './reconnect/schedule.js';
+import type { WebSocketConstructor } from './socket/types.js';
+
+/** How the client reconnects after a drop or a failed connect. */
+export interface ReconnectOptions extends BackoffOptions {
+  /**
+   * Failed attempts in a row after which the client gives up and closes (a successful open
+   * starts the count again); 0 never reconnects. Default Infinity.
+   */
+  maxRetries?: number;
+  /** Whether a disconnect is worth another attempt. Default: `isRetryable` (1008, 44xx and HTTP 4xx stop). */
+  retryable?: (info: DisconnectInfo) => boolean;
+}
+
+/**
+ * Options of `connect`: those of the client's peer (timeout, maxQueued, …, with the peer's
+ * defaults), the socket's, and the reconnect policy.
+ */
+export interface ClientOptions<Ctx> extends Omit<PeerOptions<Ctx>, 'persistent'> {
+  /** WebSocket subprotocols to offer. Default: none. */
+  protocols?: string | string[];
+  /**
+   * The WebSocket class to use. Default: `ws` on Node, the global WebSocket in browsers
+   * (picked by the package's `browser` import condition, not by sniffing the runtime).
+   */
+  WebSocket?: WebSocketConstructor;
+  /** Milliseconds an opening socket may take before it is abandoned and retried; 0 waits forever. Default 10000. */
+  connectTimeout?: number;
+  /** The reconnect policy. Default: retry forever, 500 ms base delay, 30 s cap. */
+  reconnect?: ReconnectOptions;
+  /** Runs the client's timers (reconnect delays, connect timeout). Default: setTimeout. */
+  schedule?: Schedule;
+}

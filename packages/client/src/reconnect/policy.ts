@@ -1,0 +1,33 @@
+import type { CloseInfo } from '@tether/core';
+
+/** Why a socket closed, as the client saw it. */
+export interface DisconnectInfo extends CloseInfo {
+  /**
+   * The HTTP status that refused the WebSocket upgrade, where the runtime reveals it:
+   * `ws` on Node does; a browser hides it and reports only close code 1006.
+   */
+  status?: number;
+}
+
+/** A 4xx that retrying the same request cannot fix: all but 408 (timeout) and 429 (too many requests). */
+const isPermanentClientError = (status: number) => status >= 400 && status < 500 && status !== 408 && status !== 429;
+
+/**
+ * Whether another attempt may succeed. The client stops reconnecting on:
+ * - an HTTP 4xx at the upgrade (401, 403, 404, …; not 408 or 429), seen on Node only;
+ * - close code 1008 (policy violation), what a server sends when it rejects the client itself;
+ * - close codes 4400–4499, read as 4000 + an HTTP 4xx status (4401 unauthorized, 4403
+ *   forbidden, …), again except 4408 and 4429.
+ * Every other close (1000, 1001 going away, 1006 abnormal, 1011, 1012 restart, …) is retried.
+ */
+export function isRetryable(info: DisconnectInfo): boolean {
+  if (info.status !== undefined && isPermanentClientError(info.status)) return false;
+  if (info.code === 1008) return false;
+  return !(info.code >= 4400 && info.code < 4500 && isPermanentClientError(info.code - 4000));
+}
+
+/** The disconnect in words, for close reasons and errors. */
+export function describeDisconnect(info: DisconnectInfo): string {
+  if (info.status !== undefined) return `HTTP ${info.status} at upgrade`;
+  return info.reason ? `close ${info.code} ${info.reason}` : `close ${info.code}`;
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCode } from '@tether/core';
+import { connect } from '../client.js';
+import { startPeerServer } from '../testing/peer-server.js';
+
+describe('the Node socket (ws)', () => {
+  it('calls the server and serves its calls', async () => {
+    await using server = await startPeerServer({
+      setup: (peer) => peer.register('add', (a: number, b: number) => a + b),
+    });
+    await using client = connect(server.url).register('whoami', () => 'node client');
+    await expect(client.call('add', [2, 3])).resolves.toBe(5);
+    const [peer] = server.peers;
+    await expect(peer?.call('whoami')).resolves.toBe('node client');
+  });
+
+  it('stops reconnecting when the upgrade is refused with 401, naming the status', async () => {
+    await using server = await startPeerServer({ verifyClient: (_info, done) => done(false, 401) });
+    const client = connect(server.url);
+    const closed = new Promise((resolve) => client.once('closed', resolve));
+    await expect(closed).resolves.toMatchObject({
+      why: 'refused',
+      reason: 'refused: HTTP 401 at upgrade',
+      disconnect: { code: 1006, status: 401 },
+    });
+    await expect(client.call('x')).rejects.toMatchObject({ code: ErrorCode.ConnectionClosed });
+  });
+
+  it('keeps retrying a port where nothing listens yet, and connects once a server does', async () => {
+    const probe = await startPeerServer();
+    const port = probe.port;
+    await probe.kill();
+    await using client = connect(`ws://127.0.0.1:${port}`, { reconnect: { baseDelay: 20, maxDelay: 50 } });
+    const answer = client.call('ping');
+    await new Promise((resolve) => client.once('reconnecting', resolve));
+    await using _server = await startPeerServer({ port, setup: (peer) => peer.register('ping', () => 'pong') });
+    await expect(answer).resolves.toBe('pong');
+  });
+});
