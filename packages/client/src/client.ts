@@ -12,6 +12,8 @@ import {
   type Middleware,
   type Params,
   type Remote,
+  type SubscribeOptions,
+  type Subscription,
 } from '@tether/core';
 import { DefaultWebSocket } from '#socket';
 import {
@@ -41,9 +43,9 @@ export interface ClientEvents {
  * new WebSocket after each reconnect. Calls made while offline wait in the peer's queue.
  */
 export class Client<Ctx = unknown> extends EventEmitter<ClientEvents> implements AsyncDisposable {
-  private readonly peer: Peer<Ctx>;
-  private readonly connection: Connection;
-  private closedEvent: ClosedEvent | undefined;
+  readonly #peer: Peer<Ctx>;
+  readonly #connection: Connection;
+  #closedEvent: ClosedEvent | undefined;
 
   constructor(url: string | URL, options: ClientOptions<Ctx> = {}) {
     super();
@@ -51,53 +53,61 @@ export class Client<Ctx = unknown> extends EventEmitter<ClientEvents> implements
     const WebSocket = options.WebSocket ?? DefaultWebSocket;
     if (!WebSocket) throw new TypeError('tether: this runtime has no WebSocket; pass one as the WebSocket option');
     const { protocols, connectTimeout, reconnect, schedule, WebSocket: _, ...peerOptions } = options;
-    this.peer = new Peer<Ctx>({ ...peerOptions, persistent: true });
-    this.connection = new Connection(this.peer, connectionSettings(href, WebSocket, options), {
+    this.#peer = new Peer<Ctx>({ ...peerOptions, persistent: true });
+    this.#connection = new Connection(this.#peer, connectionSettings(href, WebSocket, options), {
       connecting: (event) => this.emit('connecting', event),
       open: () => this.emit('open'),
       reconnecting: (event) => this.emit('reconnecting', event),
       closed: (event) => {
-        this.closedEvent = event;
+        this.#closedEvent = event;
         this.emit('closed', event);
       },
     });
     // A microtask later, so that listeners added right after connect() hear the first 'connecting'.
-    queueMicrotask(() => this.connection.start());
+    queueMicrotask(() => this.#connection.start());
   }
 
   /** Where the client stands now. */
   get status(): ClientStatus {
-    return this.connection.status;
+    return this.#connection.status;
   }
 
   /** Counts for leak checks and metrics: our calls awaiting a response, theirs running here, queued messages. */
   get stats(): { pending: number; running: number; queued: number } {
-    return this.peer.stats;
+    return this.#peer.stats;
   }
 
   /** Calls a method on the server; while offline the call waits in the queue until its timeout. */
   call<T = unknown>(method: string, params?: Params, options?: CallOptions): Promise<T> {
-    return this.peer.call<T>(method, params, options);
+    return this.#peer.call<T>(method, params, options);
   }
 
   /** Sends a notification; returns false where it could be neither sent nor queued. */
   notify(method: string, params?: Params): boolean {
-    return this.peer.notify(method, params);
+    return this.#peer.notify(method, params);
   }
 
   /** Sends several calls and notifications in one frame; resolves with the calls' outcomes, in order. */
   batch(entries: readonly BatchEntry[], options?: CallOptions): Promise<PromiseSettledResult<unknown>[]> {
-    return this.peer.batch(entries, options);
+    return this.#peer.batch(entries, options);
   }
 
   /** A typed proxy of the server: `remote<Api>().math.add(1, 2)` is a `Promise<number>`. */
   remote<C>(options?: CallOptions): Remote<C> {
-    return this.peer.remote<C>(options);
+    return this.#peer.remote<C>(options);
+  }
+
+  /**
+   * Subscribes to a server subscription, consumed with `for await` or `onEvent`. It outlives
+   * reconnects: the peer resubscribes after the last event id it saw.
+   */
+  subscribe<T = unknown>(name: string, params?: Params, options?: SubscribeOptions<T>): Subscription<T> {
+    return this.#peer.subscribe<T>(name, params, options);
   }
 
   /** Serves `name` to the server, which may call the client as the client calls it. */
   register(name: string, handler: Handler<Ctx>, options?: MethodOptions): this {
-    this.peer.register(name, handler, options);
+    this.#peer.register(name, handler, options);
     return this;
   }
 
@@ -105,20 +115,20 @@ export class Client<Ctx = unknown> extends EventEmitter<ClientEvents> implements
   serve<C>(implementation: Implementation<C, Ctx>): this;
   serve(tree: HandlerTree<Ctx>): this;
   serve(tree: object): this {
-    this.peer.serve(tree as HandlerTree<Ctx>);
+    this.#peer.serve(tree as HandlerTree<Ctx>);
     return this;
   }
 
   /** Adds a middleware around every call the server makes to the client. */
   use(middleware: Middleware<Ctx>): this {
-    this.peer.use(middleware);
+    this.#peer.use(middleware);
     return this;
   }
 
   /** Resolves when the client is open (at once if it is); rejects if it closes for good first. */
   opened(): Promise<void> {
     if (this.status === 'open') return Promise.resolve();
-    if (this.closedEvent) return Promise.reject(closedError(this.closedEvent));
+    if (this.#closedEvent) return Promise.reject(closedError(this.#closedEvent));
     return new Promise((resolve, reject) => {
       const onOpen = () => {
         this.off('closed', onClosed);
@@ -138,7 +148,7 @@ export class Client<Ctx = unknown> extends EventEmitter<ClientEvents> implements
    * ConnectionClosed at once. Resolves when the socket has closed.
    */
   close(): Promise<void> {
-    return this.connection.close();
+    return this.#connection.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -89,117 +89,121 @@ export function connectionSettings(
  * It owns every socket and timer it makes; `close` ends them all.
  */
 export class Connection {
-  private state: ClientStatus = 'connecting';
-  private socket: WebSocketLike | undefined;
-  private transport: SocketTransport | undefined;
-  private retries = 0;
-  private cancelTimer: (() => void) | undefined;
-  private socketClosed: Promise<void> = Promise.resolve();
+  #state: ClientStatus = 'connecting';
+  #socket: WebSocketLike | undefined;
+  #transport: SocketTransport | undefined;
+  #retries = 0;
+  #cancelTimer: (() => void) | undefined;
+  #socketClosed: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly peer: AttachablePeer,
-    private readonly settings: ConnectionSettings,
-    private readonly events: ConnectionEvents,
-  ) {}
+  readonly #peer: AttachablePeer;
+  readonly #settings: ConnectionSettings;
+  readonly #events: ConnectionEvents;
+
+  constructor(peer: AttachablePeer, settings: ConnectionSettings, events: ConnectionEvents) {
+    this.#peer = peer;
+    this.#settings = settings;
+    this.#events = events;
+  }
 
   get status(): ClientStatus {
-    return this.state;
+    return this.#state;
   }
 
   /** Makes the first attempt. */
   start(): void {
-    if (this.state === 'connecting' && !this.socket) this.attempt(0);
+    if (this.#state === 'connecting' && !this.#socket) this.#attempt(0);
   }
 
   /** Stops for good: cancels a pending retry, closes the socket, rejects every call. Resolves once the socket has closed. */
   close(): Promise<void> {
-    if (this.state !== 'closed') {
-      const socket = this.socket;
-      this.finish({ why: 'client', reason: 'client closed' }, 1000);
+    if (this.#state !== 'closed') {
+      const socket = this.#socket;
+      this.#finish({ why: 'client', reason: 'client closed' }, 1000);
       // An open socket was closed by the peer through its transport; a connecting one was not attached yet.
       socket?.close(1000, 'client closed');
     }
-    return this.socketClosed;
+    return this.#socketClosed;
   }
 
-  private attempt(attempt: number): void {
+  #attempt(attempt: number): void {
     let socket: WebSocketLike;
     try {
-      socket = new this.settings.WebSocket(this.settings.url, this.settings.protocols);
+      socket = new this.#settings.WebSocket(this.#settings.url, this.#settings.protocols);
     } catch (error) {
       // The constructor throws only for arguments it rejects (a bad URL or subprotocol): no retry can fix those.
       const reason = `refused: ${error instanceof Error ? error.message : String(error)}`;
-      this.finish({ why: 'refused', reason }, 1006);
+      this.#finish({ why: 'refused', reason }, 1006);
       return;
     }
-    this.socket = socket;
-    this.socketClosed = new Promise((resolve) => socket.addEventListener('close', () => resolve()));
+    this.#socket = socket;
+    this.#socketClosed = new Promise((resolve) => socket.addEventListener('close', () => resolve()));
     let timedOut = false;
     const cancelTimeout =
-      this.settings.connectTimeout > 0
-        ? this.settings.schedule(() => {
+      this.#settings.connectTimeout > 0
+        ? this.#settings.schedule(() => {
             timedOut = true;
             socket.close();
-          }, this.settings.connectTimeout)
+          }, this.#settings.connectTimeout)
         : undefined;
 
     socket.addEventListener('open', () => {
       cancelTimeout?.();
-      if (this.socket !== socket) return;
-      this.retries = 0;
-      this.state = 'open';
-      this.transport = new SocketTransport(socket);
-      this.peer.attach(this.transport);
-      this.events.open();
+      if (this.#socket !== socket) return;
+      this.#retries = 0;
+      this.#state = 'open';
+      this.#transport = new SocketTransport(socket);
+      this.#peer.attach(this.#transport);
+      this.#events.open();
     });
     // Always followed by 'close', which carries what there is to know; without a listener
     // the EventEmitter inside `ws` would throw it.
     socket.addEventListener('error', () => undefined);
     socket.addEventListener('close', (event) => {
       cancelTimeout?.();
-      if (this.socket !== socket) return;
+      if (this.#socket !== socket) return;
       const info: DisconnectInfo = {
         code: event.code ?? 1006,
-        reason: timedOut ? `connect timeout (${this.settings.connectTimeout} ms)` : (event.reason ?? ''),
+        reason: timedOut ? `connect timeout (${this.#settings.connectTimeout} ms)` : (event.reason ?? ''),
       };
       if (socket.upgradeStatus !== undefined) info.status = socket.upgradeStatus;
-      this.socket = undefined;
-      const transport = this.transport;
-      this.transport = undefined;
+      this.#socket = undefined;
+      const transport = this.#transport;
+      this.#transport = undefined;
       // The peer detaches first, so calls sent on this socket have rejected before anyone hears of the drop.
       transport?.end(info);
-      this.lost(info);
+      this.#lost(info);
     });
-    this.events.connecting({ attempt });
+    this.#events.connecting({ attempt });
   }
 
-  private lost(info: DisconnectInfo): void {
-    if (!this.settings.retryable(info)) {
-      this.finish({ why: 'refused', reason: `refused: ${describeDisconnect(info)}`, disconnect: info }, info.code);
+  #lost(info: DisconnectInfo): void {
+    if (!this.#settings.retryable(info)) {
+      this.#finish({ why: 'refused', reason: `refused: ${describeDisconnect(info)}`, disconnect: info }, info.code);
       return;
     }
-    if (this.retries >= this.settings.maxRetries) {
-      const reason = `gave up after ${this.retries} ${this.retries === 1 ? 'retry' : 'retries'}: ${describeDisconnect(info)}`;
-      this.finish({ why: 'exhausted', reason, disconnect: info }, info.code);
+    if (this.#retries >= this.#settings.maxRetries) {
+      const reason = `gave up after ${this.#retries} ${this.#retries === 1 ? 'retry' : 'retries'}: ${describeDisconnect(info)}`;
+      this.#finish({ why: 'exhausted', reason, disconnect: info }, info.code);
       return;
     }
-    const delay = backoffDelay(this.retries, this.settings.backoff);
-    const attempt = ++this.retries;
-    this.state = 'reconnecting';
-    this.cancelTimer = this.settings.schedule(() => {
-      this.cancelTimer = undefined;
-      this.attempt(attempt);
+    const delay = backoffDelay(this.#retries, this.#settings.backoff);
+    const attempt = ++this.#retries;
+    this.#state = 'reconnecting';
+    this.#cancelTimer = this.#settings.schedule(() => {
+      this.#cancelTimer = undefined;
+      this.#attempt(attempt);
     }, delay);
-    this.events.reconnecting({ attempt, delay, disconnect: info });
+    this.#events.reconnecting({ attempt, delay, disconnect: info });
   }
 
-  private finish(event: ClosedEvent, code: number): void {
-    this.state = 'closed';
-    this.cancelTimer?.();
-    this.cancelTimer = undefined;
-    this.socket = undefined;
-    this.transport = undefined;
-    this.peer.close(code, event.reason);
-    this.events.closed(event);
+  #finish(event: ClosedEvent, code: number): void {
+    this.#state = 'closed';
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
+    this.#socket = undefined;
+    this.#transport = undefined;
+    this.#peer.close(code, event.reason);
+    this.#events.closed(event);
   }
 }

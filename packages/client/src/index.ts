@@ -9,4 +9,14 @@ export type { DisconnectInfo } from './reconnect/policy.js';
 export type { Schedule } from './reconnect/schedule.js';
 export type { SocketEvent, WebSocketConstructor, WebSocketLike } from './socket/types.js';
 export { ErrorCode, RpcError } from '@tether/core';
-export type { BatchEntry, CallContext, CallOptions, Handler, Implementation, Middleware, Remote } from '@tether/core';
+export type {
+  BatchEntry,
+  CallContext,
+  CallOptions,
+  Handler,
+  Implementation,
+  Middleware,
+  Remote,
+  SubscribeOptions,
+  Subscription,
+} from '@tether/core';
