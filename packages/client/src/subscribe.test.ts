@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import type { EventStream, Peer, StreamSink } from '@tether/core';
+import { connect } from './client.js';
+import { startPeerServer } from './testing/peer-server.js';
+
+/** A topic with a full history, outliving the servers that serve it, so a resume can be checked for loss and duplicates. */
+function topic() {
+  const log: string[] = [];
+  const sinks = new Set<StreamSink>();
+  return {
+    publish(data: string) {
+      log.push(data);
+      for (const sink of sinks) sink.next(data, log.length);
+    },
+    stream(): EventStream {
+      let mine: StreamSink | undefined;
+      return {
+        open(sink, after = 0) {
+          mine = sink;
+          log.slice(after).forEach((data, i) => sink.next(data, after + i + 1));
+          sinks.add(sink);
+        },
+        close() {
+          if (mine) sinks.delete(mine);
+        },
+      };
+    },
+  };
+}
+
+describe('client subscriptions', () => {
+  it('resume after a reconnect from the last event seen: nothing lost, nothing twice', async () => {
+    const news = topic();
+    const setup = (peer: Peer) => peer.subscription('news', () => news.stream());
+    const first = await startPeerServer({ setup });
+    await using client = connect(first.url, { reconnect: { baseDelay: 10, maxDelay: 20 } });
+    const seen: string[] = [];
+    let arrived: (() => void) | undefined;
+    const sub = client.subscribe<string>('news', undefined, {
+      onEvent: (data) => {
+        seen.push(data);
+        arrived?.();
+      },
+    });
+    const count = (n: number) =>
+      new Promise<void>((resolve) => {
+        arrived = () => seen.length >= n && resolve();
+        arrived();
+      });
+    await sub.ready;
+    news.publish('a');
+    news.publish('b');
+    await count(2);
+
+    const reconnecting = new Promise((resolve) => client.once('reconnecting', resolve));
+    await first.kill();
+    await reconnecting;
+    news.publish('c');
+    news.publish('d');
+    await using _second = await startPeerServer({ port: first.port, setup });
+    await count(4);
+    news.publish('e');
+    await count(5);
+    expect(seen).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(sub.lastEventId).toBe(5);
+    await sub.unsubscribe();
+  });
+});
