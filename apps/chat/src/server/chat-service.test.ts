@@ -1,0 +1,318 @@
+import {
+  createMemoryTransportPair,
+  createPeer,
+  ErrorCode,
+  Peer,
+  RpcError,
+  Service,
+  type EventStream,
+  type Remote,
+  type StreamSink,
+  type Transport,
+} from '@tether/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Subscriptions, TYPING_NOTIFICATION, type ChatApi, type PresenceEntry, type RoomEvent, type RoomSummary } from '../shared/api.js';
+import { ChatErrorCode } from '../shared/errors.js';
+import { serveChat, type ChatHost } from './chat-service.js';
+import { ChatStore, type ChatStoreOptions } from './store/chat-store.js';
+
+/**
+ * A host over core pieces only: a shared Service, and topics with full history and resume.
+ * It stands in for a server so that the chat's handlers are tested without sockets.
+ */
+function memoryHost(): ChatHost<unknown> & { service: Service<unknown> } {
+  const service = new Service<unknown>();
+  const topics = new Map<string, { events: Array<{ id: number; data: unknown }>; sinks: Set<StreamSink> }>();
+  const topicOf = (name: string) => {
+    let topic = topics.get(name);
+    if (!topic) topics.set(name, (topic = { events: [], sinks: new Set() }));
+    return topic;
+  };
+  return {
+    service,
+    register: (name, handler) => service.register(name, handler),
+    subscription: (name, handler) => service.subscription(name, handler),
+    topic(name): EventStream {
+      let sink: StreamSink | undefined;
+      return {
+        open(opened, after) {
+          sink = opened;
+          const topic = topicOf(name);
+          if (after !== undefined) for (const e of topic.events) if (e.id > after) opened.next(e.data, e.id);
+          topic.sinks.add(opened);
+        },
+        close() {
+          if (sink) topicOf(name).sinks.delete(sink);
+        },
+      };
+    },
+    async publish(name, data) {
+      const topic = topicOf(name);
+      const id = topic.events.length + 1;
+      topic.events.push({ id, data });
+      for (const sink of topic.sinks) sink.next(data, id);
+      return id;
+    },
+  };
+}
+
+/** Values pushed to a callback, and a way to wait for one that matches: driven by delivery, no polling. */
+function feed<T>() {
+  const values: T[] = [];
+  const waiters: Array<{ test: (v: T) => boolean; resolve: (v: T) => void }> = [];
+  return {
+    values,
+    push: (value: T) => {
+      values.push(value);
+      for (const w of waiters.splice(0)) {
+        if (w.test(value)) w.resolve(value);
+        else waiters.push(w);
+      }
+    },
+    until: (test: (v: T) => boolean) =>
+      new Promise<T>((resolve) => {
+        const seen = values.find(test);
+        if (seen !== undefined) resolve(seen);
+        else waiters.push({ test, resolve });
+      }),
+  };
+}
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+function setup(options: ChatStoreOptions = {}) {
+  const host = memoryHost();
+  const store = new ChatStore(options);
+  const detach = serveChat(host, store);
+  const peers: Peer[] = [];
+  cleanups.push(() => {
+    detach();
+    store.close();
+    for (const peer of peers) peer.close();
+  });
+  /** A server-side end per connection, so the test can drop it as a network would. */
+  const ends = new Map<Peer, Transport>();
+  const attach = (client: Peer) => {
+    const [a, b] = createMemoryTransportPair();
+    peers.push(createPeer(a, { service: host.service }));
+    ends.set(client, a);
+    client.attach(b);
+  };
+  const client = () => {
+    const peer = new Peer({ persistent: true });
+    peers.push(peer);
+    attach(peer);
+    return { peer, api: peer.remote<ChatApi>() };
+  };
+  const drop = async (peer: Peer) => {
+    const detached = new Promise((resolve) => peer.once('detach', resolve));
+    ends.get(peer)?.close(1006, 'dropped');
+    await detached;
+  };
+  return { store, client, attach, drop };
+}
+
+async function refusal(promise: Promise<unknown>): Promise<RpcError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof RpcError)) throw new Error(`expected an RpcError, got ${String(error)}`);
+  return error;
+}
+
+describe('chat service', () => {
+  it('signs people in under unique names and refuses a taken one with the server\'s message', async () => {
+    const { client } = setup();
+    const ada = client();
+    const signedIn = await ada.api.session.start({ name: ' Ada ' });
+    expect(signedIn).toMatchObject({ name: 'Ada', rooms: [] });
+    const taken = await refusal(client().api.session.start({ name: 'ADA' }));
+    expect(taken.code).toBe(ChatErrorCode.NameTaken);
+    expect(taken.message).toBe('The name "ADA" is taken. Pick another one.');
+    const invalid = await refusal(client().api.session.start({ name: '' }));
+    expect(invalid.code).toBe(ChatErrorCode.InvalidName);
+    const notObject = await refusal(ada.peer.call('session.start', ['Ada']));
+    expect(notObject.code).toBe(ErrorCode.InvalidParams);
+  });
+
+  it('pushes a message to everyone in the room once, after the history the join returned', async () => {
+    const { client } = setup();
+    const ada = client();
+    const bob = client();
+    const a = await ada.api.session.start({ name: 'Ada' });
+    const b = await bob.api.session.start({ name: 'Bob' });
+    await ada.api.rooms.join({ session: a.session, room: 'general' });
+    await ada.api.messages.send({ session: a.session, room: 'general', id: 'm1', text: 'before Bob' });
+
+    const joined = await bob.api.rooms.join({ session: b.session, room: 'general' });
+    expect(joined.history.map((e) => e.event)).toMatchObject([
+      { kind: 'joined', name: 'Ada' },
+      { kind: 'message', from: 'Ada', text: 'before Bob' },
+      { kind: 'joined', name: 'Bob' },
+    ]);
+    const events = feed<[RoomEvent, number | undefined]>();
+    await bob.peer.subscribe<RoomEvent>(
+      Subscriptions.messages,
+      { session: b.session, room: 'general' },
+      { after: joined.lastEventId, onEvent: (e, id) => events.push([e, id]) },
+    ).ready;
+
+    const sent = await ada.api.messages.send({ session: a.session, room: 'general', id: 'm2', text: 'hello Bob' });
+    const [event, eventId] = await events.until(([e]) => e.kind === 'message');
+    expect(event).toMatchObject({ kind: 'message', id: 'm2', from: 'Ada', text: 'hello Bob', room: 'general' });
+    expect(eventId).toBe(sent.eventId);
+    expect(eventId).toBe(joined.lastEventId + 1);
+    expect(events.values).toHaveLength(1);
+  });
+
+  it('refuses invalid messages, rooms and sessions with chat codes and clear messages', async () => {
+    const { client } = setup();
+    const ada = client();
+    const { session } = await ada.api.session.start({ name: 'Ada' });
+    await ada.api.rooms.join({ session, room: 'general' });
+    const send = (fields: { room?: string; id?: string; text?: string; session?: string }) =>
+      refusal(ada.api.messages.send({ session, room: 'general', id: 'x1', text: 'hi', ...fields }));
+
+    expect(await send({ text: '   ' })).toMatchObject({ code: ChatErrorCode.EmptyMessage, message: 'Cannot send an empty message.' });
+    expect(await send({ text: 'a'.repeat(2001) })).toMatchObject({
+      code: ChatErrorCode.MessageTooLong,
+      message: 'Message is too long: 2001 characters, the limit is 2000.',
+    });
+    expect(await send({ room: 'nowhere' })).toMatchObject({ code: ChatErrorCode.UnknownRoom, message: 'There is no room called "nowhere".' });
+    expect(await send({ room: 'random' })).toMatchObject({ code: ChatErrorCode.NotInRoom });
+    expect(await send({ room: 'Bad Room!' })).toMatchObject({ code: ChatErrorCode.InvalidRoomName });
+    expect(await send({ id: 'not an id' })).toMatchObject({ code: ChatErrorCode.InvalidMessageId });
+    expect(await send({ session: 'forged' })).toMatchObject({ code: ChatErrorCode.SessionExpired });
+    expect(await refusal(ada.api.rooms.join({ session, room: 'nowhere' }))).toMatchObject({ code: ChatErrorCode.UnknownRoom });
+    expect(await refusal(ada.api.rooms.join({ session, room: 'No Way', create: true }))).toMatchObject({
+      code: ChatErrorCode.InvalidRoomName,
+    });
+    const sub = ada.peer.subscribe(Subscriptions.messages, { session, room: 'random' });
+    expect(await refusal(sub.ready)).toMatchObject({ code: ChatErrorCode.NotInRoom });
+  });
+
+  it('posts a message once however often its id is sent, and answers every send alike', async () => {
+    const { client, store } = setup();
+    const ada = client();
+    const { session } = await ada.api.session.start({ name: 'Ada' });
+    const joined = await ada.api.rooms.join({ session, room: 'general' });
+    const message = { session, room: 'general', id: 'same-id', text: 'once' };
+    const [first, concurrent] = await Promise.all([ada.api.messages.send(message), ada.api.messages.send(message)]);
+    const later = await ada.api.messages.send(message);
+    expect(concurrent).toEqual(first);
+    expect(later).toEqual(first);
+    const recent = store.rooms.recent('general');
+    expect(recent.ok && recent.value.lastEventId).toBe(joined.lastEventId + 1);
+    // Another sender's id is theirs: the same id from Bob is a different message.
+    const bob = client();
+    const b = await bob.api.session.start({ name: 'Bob' });
+    await bob.api.rooms.join({ session: b.session, room: 'general' });
+    const bobs = await bob.api.messages.send({ ...message, session: b.session });
+    expect(bobs.eventId).not.toBe(first.eventId);
+  });
+
+  it('keeps the room list and presence live, with member counts and away status', async () => {
+    const { client, drop } = setup();
+    const ada = client();
+    const rooms = feed<RoomSummary[]>();
+    const presence = feed<PresenceEntry[]>();
+    await ada.peer.subscribe(Subscriptions.rooms, undefined, { onEvent: rooms.push }).ready;
+    await ada.peer.subscribe(Subscriptions.presence, undefined, { onEvent: presence.push }).ready;
+    await rooms.until((list) => list.some((r) => r.name === 'general' && r.members === 0));
+
+    const a = await ada.api.session.start({ name: 'Ada' });
+    const bob = client();
+    const b = await bob.api.session.start({ name: 'Bob' });
+    await presence.until((list) => list.length === 2 && list.every((p) => p.status === 'online'));
+
+    await bob.api.rooms.join({ session: b.session, room: 'design', create: true });
+    await ada.api.rooms.join({ session: a.session, room: 'design' });
+    await rooms.until((list) => list.some((r) => r.name === 'design' && r.members === 2));
+
+    await drop(bob.peer);
+    await presence.until((list) => list.some((p) => p.name === 'Bob' && p.status === 'away'));
+    await ada.api.rooms.leave({ session: a.session, room: 'design' });
+    await rooms.until((list) => list.some((r) => r.name === 'design' && r.members === 1));
+  });
+
+  it('shows who is typing from notifications, and clears them when they send', async () => {
+    const { client } = setup({ typingTimeoutMs: 60_000 });
+    const ada = client();
+    const bob = client();
+    const a = await ada.api.session.start({ name: 'Ada' });
+    const b = await bob.api.session.start({ name: 'Bob' });
+    await ada.api.rooms.join({ session: a.session, room: 'general' });
+    await bob.api.rooms.join({ session: b.session, room: 'general' });
+    const typing = feed<string[]>();
+    await ada.peer.subscribe<string[]>(Subscriptions.typing, { session: a.session, room: 'general' }, { onEvent: typing.push }).ready;
+    await typing.until((names) => names.length === 0);
+
+    expect(bob.peer.notify(TYPING_NOTIFICATION, { session: b.session, room: 'general' })).toBe(true);
+    await typing.until((names) => names.join() === 'Bob');
+    await bob.api.messages.send({ session: b.session, room: 'general', id: 'b1', text: 'done typing' });
+    await typing.until((names) => names.length === 0 && typing.values.length > 2);
+    // A notice for a room Bob is not in, or from no session, is ignored.
+    bob.peer.notify(TYPING_NOTIFICATION, { session: b.session, room: 'random' });
+    bob.peer.notify(TYPING_NOTIFICATION, { session: 'forged', room: 'general' });
+    await bob.api.session.resume({ session: b.session }); // a round trip after the notices
+    expect(typing.values.at(-1)).toEqual([]);
+  });
+
+  it('keeps a session across a reconnect, and resumes its room feed without loss or duplicate', async () => {
+    const { client, attach, drop } = setup();
+    const ada = client();
+    const bob = client();
+    const a = await ada.api.session.start({ name: 'Ada' });
+    const b = await bob.api.session.start({ name: 'Bob' });
+    await ada.api.rooms.join({ session: a.session, room: 'general' });
+    const joined = await bob.api.rooms.join({ session: b.session, room: 'general' });
+    const texts = feed<string>();
+    await bob.peer.subscribe<RoomEvent>(
+      Subscriptions.messages,
+      { session: b.session, room: 'general' },
+      { after: joined.lastEventId, onEvent: (e) => e.kind === 'message' && texts.push(e.text) },
+    ).ready;
+    const say = (text: string) => ada.api.messages.send({ session: a.session, room: 'general', id: text, text });
+
+    await say('one');
+    await texts.until((t) => t === 'one');
+    await drop(bob.peer);
+    await say('two'); // while Bob is away
+    // Queued while offline, with the session token: the new connection is bound by it.
+    const queued = bob.api.messages.send({ session: b.session, room: 'general', id: 'q1', text: 'from the queue' });
+    attach(bob.peer);
+    await queued;
+    await say('three');
+    await texts.until((t) => t === 'three');
+    expect(texts.values).toEqual(['one', 'two', 'from the queue', 'three']);
+    expect(await bob.api.session.resume({ session: b.session })).toMatchObject({ name: 'Bob', rooms: ['general'] });
+  });
+
+  it('lets an expired session\'s rooms know it left', async () => {
+    const { client, store, attach, drop } = setup({ graceMs: 1 });
+    const ada = client();
+    const bob = client();
+    const a = await ada.api.session.start({ name: 'Ada' });
+    const b = await bob.api.session.start({ name: 'Bob' });
+    await ada.api.rooms.join({ session: a.session, room: 'general' });
+    const joined = await bob.api.rooms.join({ session: b.session, room: 'general' });
+    const events = feed<RoomEvent>();
+    await ada.peer.subscribe<RoomEvent>(
+      Subscriptions.messages,
+      { session: a.session, room: 'general' },
+      { after: joined.lastEventId, onEvent: events.push },
+    ).ready;
+    const expired = new Promise((resolve) => store.once('expired', resolve));
+    await drop(bob.peer);
+    await expired;
+    await events.until((e) => e.kind === 'left' && e.name === 'Bob');
+    attach(bob.peer);
+    expect(await refusal(bob.api.session.resume({ session: b.session }))).toMatchObject({
+      code: ChatErrorCode.SessionExpired,
+    });
+  });
+});

@@ -1,0 +1,98 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ChatErrorCode } from '../../shared/errors.js';
+import { Sessions, type Session } from './sessions.js';
+
+function setup(graceMs = 1000) {
+  let n = 0;
+  const changes = { count: 0 };
+  const expired: string[] = [];
+  const sessions = new Sessions({
+    graceMs,
+    newId: () => `s${++n}`,
+    onChange: () => changes.count++,
+    onExpire: (s) => expired.push(s.name),
+  });
+  const start = (name: string): Session => {
+    const started = sessions.start(name);
+    if (!started.ok) throw started.error;
+    return started.value;
+  };
+  return { sessions, changes, expired, start };
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('sessions', () => {
+  it('refuses a name someone holds, whatever its case, with NameTaken naming it', () => {
+    const { sessions, start } = setup();
+    start('Ada');
+    const again = sessions.start('ada');
+    expect(again.ok).toBe(false);
+    if (again.ok) return;
+    expect(again.error.code).toBe(ChatErrorCode.NameTaken);
+    expect(again.error.message).toBe('The name "ada" is taken. Pick another one.');
+  });
+
+  it('shows a person online while a connection is bound, away once the last one is gone', () => {
+    const { sessions, start, changes } = setup();
+    const ada = start('Ada');
+    start('Bob');
+    const tab1 = {};
+    const tab2 = {};
+    sessions.connect(ada, tab1);
+    sessions.connect(ada, tab2);
+    expect(sessions.presence()).toEqual([
+      { name: 'Ada', status: 'online' },
+      { name: 'Bob', status: 'away' },
+    ]);
+    const before = changes.count;
+    sessions.disconnect(ada, tab1);
+    expect(changes.count).toBe(before); // still online through the other tab
+    sessions.disconnect(ada, tab2);
+    expect(changes.count).toBe(before + 1);
+    expect(sessions.presence()[0]).toEqual({ name: 'Ada', status: 'away' });
+  });
+
+  it('expires a session after the grace period without a connection, freeing its name', () => {
+    vi.useFakeTimers();
+    const { sessions, start, expired } = setup(1000);
+    const ada = start('Ada');
+    const tab = {};
+    sessions.connect(ada, tab);
+    vi.advanceTimersByTime(5000);
+    expect(sessions.get(ada.id)).toBe(ada); // connected: no expiry however long
+    sessions.disconnect(ada, tab);
+    vi.advanceTimersByTime(999);
+    sessions.connect(ada, {}); // back within grace: kept
+    vi.advanceTimersByTime(5000);
+    expect(expired).toEqual([]);
+    sessions.disconnect(ada, [...ada.connections][0] as object);
+    vi.advanceTimersByTime(1000);
+    expect(expired).toEqual(['Ada']);
+    expect(sessions.get(ada.id)).toBeUndefined();
+    expect(sessions.start('ada').ok).toBe(true);
+  });
+
+  it('expires a session no connection ever bound to', () => {
+    vi.useFakeTimers();
+    const { sessions, start, expired } = setup(1000);
+    start('Ghost');
+    vi.advanceTimersByTime(1000);
+    expect(expired).toEqual(['Ghost']);
+    expect(sessions.presence()).toEqual([]);
+  });
+
+  it('ends a session at once on sign-out, and ignores connections to it afterwards', () => {
+    vi.useFakeTimers();
+    const { sessions, start, expired } = setup();
+    const ada = start('Ada');
+    expect(sessions.end(ada)).toBe(true);
+    expect(sessions.end(ada)).toBe(false);
+    sessions.connect(ada, {});
+    expect(sessions.presence()).toEqual([]);
+    vi.runAllTimers();
+    expect(expired).toEqual([]); // ended, not expired
+  });
+});
