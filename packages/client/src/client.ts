@@ -73,7 +73,7 @@ export class Client<Ctx = unknown> extends EventEmitter<ClientEvents> implements
   }
 
   /** Counts for leak checks and metrics: our calls awaiting a response, theirs running here, queued messages. */
-  get stats(): { pending: number; running: number; queued: number } {
+  get stats(): Peer<Ctx>['stats'] {
     return this.#peer.stats;
   }
 

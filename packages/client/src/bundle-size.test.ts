@@ -1,0 +1,41 @@
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+
+const BUDGET = 8 * 1024;
+
+/** The browser bundle as scripts/bundle.mjs makes it, built in memory. */
+async function browserBundle() {
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL('./index.ts', import.meta.url))],
+    bundle: true,
+    minify: true,
+    platform: 'browser',
+    conditions: ['source'],
+    target: 'es2022',
+    format: 'esm',
+    legalComments: 'none',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const [output] = result.outputFiles;
+  if (!output) throw new Error('esbuild wrote no output');
+  return { code: output.contents, inputs: Object.keys(result.metafile.inputs) };
+}
+
+describe('browser bundle', () => {
+  it(`is under ${BUDGET} bytes minified and gzipped, core included`, async () => {
+    const { code, inputs } = await browserBundle();
+    const gzipped = gzipSync(code, { level: 9 }).length;
+    expect(inputs.some((path) => path.includes('core/src/peer.ts'))).toBe(true);
+    expect(gzipped).toBeLessThan(BUDGET);
+  });
+
+  it('uses the browser socket and leaves ws out', async () => {
+    const { inputs } = await browserBundle();
+    expect(inputs.some((path) => path.endsWith('socket/browser.ts'))).toBe(true);
+    expect(inputs.filter((path) => /\/ws\/|socket\/node\.ts$/.test(path))).toEqual([]);
+  });
+});
