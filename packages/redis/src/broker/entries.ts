@@ -1,0 +1,40 @@
+import type { TopicEvent } from '@tether/server';
+
+/** A stream entry as ioredis returns it: the entry id and its flat field/value list. */
+export type RawEntry = [id: string, fields: string[]];
+
+/** The field holding an event's JSON; empty for `undefined` data, which JSON cannot carry. */
+export const DATA_FIELD = 'd';
+
+/** The stream id of event `id`: explicit ids keep the stream's order the topic's id order. */
+export function streamId(id: number): string {
+  return `${id}-0`;
+}
+
+/** The event id of a stream entry id (`57-0` is event 57). */
+export function eventId(entryId: string): number {
+  return Number.parseInt(entryId, 10);
+}
+
+/** An event's data as stored in its entry. */
+export function encodeData(data: unknown): string {
+  return JSON.stringify(data) ?? '';
+}
+
+/**
+ * The event a stream entry holds, or undefined for an entry this package did not write (its
+ * data is not JSON): skipping it leaves a hole in the ids, which subscribers see as a gap.
+ */
+export function toEvent(topic: string, [entryId, fields]: RawEntry): TopicEvent | undefined {
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    if (fields[i] !== DATA_FIELD) continue;
+    const text = fields[i + 1]!;
+    if (text === '') return { topic, id: eventId(entryId), data: undefined };
+    try {
+      return { topic, id: eventId(entryId), data: JSON.parse(text) };
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,263 @@
+import { randomUUID } from 'node:crypto';
+import type { Broker, BrokerStatus, HistorySlice, TopicEvent, Unsubscribe } from '@tether/server';
+import type { Redis, RedisOptions } from 'ioredis';
+import { openConnection } from '../connection.js';
+import { closedError, fromRedisError, unavailable } from '../errors.js';
+import { encodeData, eventId, streamId, toEvent, type RawEntry } from './entries.js';
+import { Health } from './health.js';
+import { BrokerKeys, type TopicKeys } from './keys.js';
+import { publishScript, raiseScript } from './scripts.js';
+import { StreamReader } from './stream-reader.js';
+
+/** Options for the Redis broker. */
+export interface RedisBrokerOptions {
+  /** The Redis server, e.g. `redis://127.0.0.1:6379`. Required. */
+  url: string;
+  /**
+   * Events kept per topic (the stream's exact MAXLEN), for resume. It is also how far a
+   * process's reader may fall behind before events are trimmed under it, which its
+   * subscribers then see as a gap. Default 1000; at least 1.
+   */
+  historySize?: number;
+  /** Prefix of every key, so that applications (or test runs) can share one Redis. Default `tether:`. */
+  prefix?: string;
+  /** Most entries read per stream in one XREAD. Default 256. */
+  readBatch?: number;
+  /** How long an operation issued before the first connection waits for it, in ms. Default 10000. */
+  connectTimeout?: number;
+  /**
+   * Further ioredis options (`retryStrategy`, `password`, `tls`...). The broker sets the ones
+   * that make commands fail fast while Redis is away (no offline queue, no resend).
+   */
+  redis?: RedisOptions;
+}
+
+interface LocalTopic {
+  readonly keys: TopicKeys;
+  readonly listeners: Set<(event: TopicEvent) => void>;
+  /** The last event id delivered here; undefined until the subscribe has read the counter. */
+  position: number | undefined;
+  positioned: Promise<void>;
+}
+
+/**
+ * A Broker over Redis Streams, so that several server processes share their topics. Each topic
+ * is a counter and a stream: a Lua script takes the next id and XADDs the event under it, so
+ * ids are consecutive across processes, and the stream (trimmed to `historySize`) is both the
+ * history and the feed. Pub/sub would carry events but cannot replay them: a reader that
+ * blinks (a reconnect, a slow consumer) loses whatever was sent meanwhile, and resume needs a
+ * separate store anyway. With a stream, each process's one blocking reader resumes after the
+ * last id it delivered, and whatever Redis no longer has shows as a hole in the ids.
+ */
+export class RedisBroker implements Broker, AsyncDisposable {
+  private readonly command: Redis;
+  private readonly health: Health;
+  private readonly reader: StreamReader;
+  private readonly keys: BrokerKeys;
+  private readonly wakeKey: string;
+  private readonly topics = new Map<string, LocalTopic>();
+  /** The highest id seen per topic (published or delivered): how far a counter Redis lost is raised. */
+  private readonly seen = new Map<string, number>();
+  private readonly historySize: number;
+  private readonly connectTimeout: number;
+  private closed = false;
+
+  constructor(options: RedisBrokerOptions) {
+    this.historySize = positiveInteger('historySize', options.historySize ?? 1000);
+    this.connectTimeout = options.connectTimeout ?? 10_000;
+    this.keys = new BrokerKeys(options.prefix ?? 'tether:');
+    const id = randomUUID();
+    this.wakeKey = this.keys.wake(id);
+    this.command = openConnection(options.url, options.redis, `tether-broker-${id}`);
+    const readerConnection = openConnection(options.url, options.redis, `tether-reader-${id}`);
+    this.health = new Health([this.command, readerConnection], () => this.recover());
+    this.reader = new StreamReader(
+      readerConnection,
+      this.command,
+      this.wakeKey,
+      positiveInteger('readBatch', options.readBatch ?? 256),
+      this.health,
+      { positions: () => this.positions(), deliver: (topic, entries) => this.deliver(topic, entries) },
+    );
+    this.reader.start();
+  }
+
+  get status(): BrokerStatus {
+    return this.health.status;
+  }
+
+  onStatus(listener: (status: BrokerStatus) => void): void {
+    this.health.onStatus(listener);
+  }
+
+  /** Resolves once connected (status `ok`); rejects with Unavailable after `connectTimeout`. */
+  async ready(): Promise<void> {
+    await this.usable('connect');
+  }
+
+  async publish(topic: string, data: unknown): Promise<number> {
+    const json = encodeData(data);
+    await this.usable('publish');
+    const keys = this.keys.topic(topic);
+    let id: number;
+    try {
+      const floor = this.seen.get(topic) ?? 0;
+      id = Number(await publishScript.run(this.command, [keys.counter, keys.stream], [json, this.historySize, floor]));
+    } catch (error) {
+      throw fromRedisError('publish', error);
+    }
+    this.saw(topic, id);
+    return id;
+  }
+
+  async subscribe(topic: string, listener: (event: TopicEvent) => void): Promise<Unsubscribe> {
+    if (this.closed) throw closedError('broker');
+    const local = this.topics.get(topic) ?? this.track(topic);
+    const own = (event: TopicEvent) => listener(event);
+    local.listeners.add(own);
+    const unsubscribe = async () => {
+      local.listeners.delete(own);
+      // The reader drops the stream at its next read; entries already read for it are discarded.
+      if (local.listeners.size === 0 && this.topics.get(topic) === local) this.topics.delete(topic);
+    };
+    try {
+      await local.positioned;
+    } catch (error) {
+      await unsubscribe();
+      throw error;
+    }
+    return unsubscribe;
+  }
+
+  async history(topic: string, afterId: number): Promise<HistorySlice> {
+    await this.usable('history');
+    const after = Number.isFinite(afterId) ? Math.max(0, Math.floor(afterId)) : afterId > 0 ? Number.MAX_SAFE_INTEGER : 0;
+    const { counter, stream } = this.keys.topic(topic);
+    let replies: Array<[Error | null, unknown]> | null;
+    try {
+      replies = await this.command
+        .multi()
+        .get(counter)
+        .xrange(stream, '-', '+', 'COUNT', 1)
+        .xrange(stream, streamId(after + 1), '+')
+        .exec();
+    } catch (error) {
+      throw fromRedisError('history', error);
+    }
+    const failed = replies?.find(([error]) => error)?.[0];
+    if (!replies || failed) throw fromRedisError('history', failed ?? new Error('transaction aborted'));
+    const lastId = Number(replies[0]?.[1] ?? 0);
+    const oldest = (replies[1]?.[1] as RawEntry[])[0];
+    const first = oldest ? eventId(oldest[0]) : lastId + 1;
+    const events: TopicEvent[] = [];
+    for (const entry of replies[2]?.[1] as RawEntry[]) {
+      const event = toEvent(topic, entry);
+      if (event) events.push(event);
+    }
+    return { events, complete: after >= lastId || after >= first - 1, lastId };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.topics.clear();
+    this.health.close();
+    await this.reader.close();
+    await this.command.del(this.wakeKey).catch(() => undefined);
+    this.command.disconnect();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** Waits for the first connection, or fails fast once the broker has been up and is degraded. */
+  private async usable(operation: string): Promise<void> {
+    if (this.closed) throw closedError('broker');
+    if (this.health.status === 'ok') return;
+    if (!this.health.everOk) await this.health.okWithin(this.connectTimeout);
+    if (this.closed) throw closedError('broker');
+    if (this.health.status !== 'ok') throw unavailable(operation);
+  }
+
+  private track(topic: string): LocalTopic {
+    const local: LocalTopic = {
+      keys: this.keys.topic(topic),
+      listeners: new Set(),
+      position: undefined,
+      positioned: Promise.resolve(),
+    };
+    local.positioned = this.position(local);
+    this.topics.set(topic, local);
+    return local;
+  }
+
+  /** Starts `local` after the topic's current id: every later publish is read, every earlier one is history. */
+  private async position(local: LocalTopic): Promise<void> {
+    await this.usable('subscribe');
+    let counter: string | null;
+    try {
+      counter = await this.command.get(local.keys.counter);
+    } catch (error) {
+      throw fromRedisError('subscribe', error);
+    }
+    local.position = Number(counter ?? 0);
+    this.reader.changed();
+  }
+
+  private *positions(): Iterable<{ topic: string; stream: string; after: number }> {
+    for (const [topic, local] of this.topics) {
+      if (local.position !== undefined) yield { topic, stream: local.keys.stream, after: local.position };
+    }
+  }
+
+  /** Hands each entry past the topic's position to every local listener, once, in id order. */
+  private deliver(topic: string, entries: RawEntry[]): void {
+    const local = this.topics.get(topic);
+    if (!local || local.position === undefined) return;
+    let position = local.position;
+    for (const entry of entries) {
+      const event = toEvent(topic, entry);
+      if (!event || event.id <= position) continue;
+      position = local.position = event.id;
+      for (const listener of local.listeners) {
+        try {
+          listener(event);
+        } catch {
+          // A listener's failure is its own; the others still get the event.
+        }
+      }
+    }
+    this.saw(topic, position);
+  }
+
+  /**
+   * Runs on every (re)connect before the status turns ok. Redis may have come back empty:
+   * each subscribed topic's counter is raised to at least what was delivered here, so the
+   * reader, resuming after that id, cannot skip events numbered from 1 again.
+   */
+  private async recover(): Promise<void> {
+    const raises: Array<Promise<unknown>> = [];
+    for (const [topic, { position, keys }] of this.topics) {
+      if (position === undefined) continue;
+      const floor = Math.max(position, this.seen.get(topic) ?? 0);
+      raises.push(raiseScript.run(this.command, [keys.counter], [floor]));
+    }
+    await Promise.all(raises);
+    this.reader.changed();
+  }
+
+  private saw(topic: string, id: number): void {
+    if (id > (this.seen.get(topic) ?? 0)) this.seen.set(topic, id);
+  }
+}
+
+/** Makes a Redis broker: `createServer({ broker: redisBroker({ url }) })`. */
+export function redisBroker(options: RedisBrokerOptions): RedisBroker {
+  return new RedisBroker(options);
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`tether/redis: ${name} must be a positive integer, got ${value}`);
+  return value;
+}

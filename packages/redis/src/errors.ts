@@ -1,0 +1,40 @@
+import { ErrorCode, RpcError } from '@tether/core';
+
+/**
+ * Codes this package rejects with, beside core's `ErrorCode`. `Unavailable` sits in the
+ * implementation-defined range next to core's own codes; a server passes it on to the caller
+ * as it is, and the caller may retry once the backend is back.
+ */
+export const RedisErrorCode = {
+  /** Redis is unreachable (down, restarting or not yet connected): the operation did not happen, or may not have. */
+  Unavailable: -32006,
+} as const;
+
+/** The error for an operation refused or cut short because Redis cannot be reached. */
+export function unavailable(operation: string, cause?: unknown): RpcError {
+  return new RpcError(
+    RedisErrorCode.Unavailable,
+    `tether/redis: ${operation} failed: Redis is unavailable`,
+    { retryable: true },
+    { cause },
+  );
+}
+
+/** The error for a closed broker or registry: a programming error on the caller's side. */
+export function closedError(what: string): RpcError {
+  return new RpcError(ErrorCode.InternalError, `tether/redis: the ${what} is closed`);
+}
+
+/**
+ * What a failed Redis command means to a caller: a reply error (Redis answered, but no) is an
+ * internal error; anything else is the connection, so the backend counts as unavailable.
+ */
+export function fromRedisError(operation: string, error: unknown): RpcError {
+  if (error instanceof RpcError) return error;
+  if (error instanceof Error && error.name === 'ReplyError') {
+    return new RpcError(ErrorCode.InternalError, `tether/redis: ${operation} failed: ${error.message}`, undefined, {
+      cause: error,
+    });
+  }
+  return unavailable(operation, error);
+}
