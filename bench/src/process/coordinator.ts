@@ -1,0 +1,144 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Metrics, RunSettings, ScenarioId } from '../scenarios/catalog.js';
+import type { SystemEntry } from '../systems/types.js';
+import { Channel, DeadlineError } from './channel.js';
+
+/** How children are started. */
+export interface ChildOptions {
+  /** Directory for `--cpu-prof` profiles of both children; none when undefined. */
+  profileDir: string | undefined;
+}
+
+/** A scenario's figures, or why there are none. */
+export type Outcome = { metrics: Metrics } | { error: string };
+
+interface Child {
+  process: ChildProcess;
+  channel: Channel;
+  ready: Promise<unknown>;
+}
+
+const benchDir = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Answers a child's requests other than `ready`. */
+type Relay = (op: string, value: unknown) => Promise<unknown>;
+
+function start(script: string, args: string[], name: string, options: ChildOptions, relay?: Relay): Child {
+  const execArgv = ['--import', 'tsx', '--conditions=source', '--expose-gc'];
+  // A directory per child: tsx's loader thread writes a profile of its own beside the main thread's.
+  if (options.profileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.profileDir}/${name}`);
+  const child = fork(fileURLToPath(new URL(script, import.meta.url)), args, {
+    cwd: benchDir,
+    execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const channel = new Channel(child);
+  let markReady: (value: unknown) => void = () => undefined;
+  const ready = new Promise<unknown>((resolve, reject) => {
+    markReady = resolve;
+    child.once('exit', (code) => reject(new Error(`bench: ${name} exited (${code}) before it was ready`)));
+  });
+  // A child that exited early must not leave an unhandled rejection behind once it was ready.
+  ready.catch(() => undefined);
+  child.once('exit', (code, signal) => channel.failAll(new Error(`bench: ${name} exited (${code ?? signal})`)));
+  channel.serve((op, value) => {
+    if (op === 'ready') {
+      markReady(value);
+      return null;
+    }
+    if (!relay) throw new Error(`bench: ${name} asked for "${op}"`);
+    return relay(op, value);
+  });
+  return { process: child, channel, ready };
+}
+
+const alive = (child: Child) => child.process.exitCode === null && child.process.signalCode === null;
+
+async function stop(child: Child, graceful: boolean): Promise<void> {
+  if (!alive(child)) return;
+  const exited = new Promise<void>((resolve) => child.process.once('exit', () => resolve()));
+  if (graceful) await child.channel.request('stop', null, 5000).catch(() => undefined);
+  else child.process.disconnect();
+  const late = setTimeout(() => child.process.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(late);
+}
+
+/** Longest one scenario may run before its processes are killed: its own bounds plus slack. */
+function scenarioDeadline(scenario: ScenarioId, settings: RunSettings): number {
+  if (scenario === 'fanout') return 2 * settings.fanoutTimeoutMs + 30_000;
+  if (scenario === 'idle') return 60_000;
+  return settings.warmMs + settings.measureMs + 30_000;
+}
+
+/**
+ * One system's two processes: a server process and a load-generator process, the load
+ * generator's requests to the server relayed through here. Both stay up for a whole round,
+ * so every scenario can visit every system in turn, close together in time.
+ */
+export class SystemUnderTest {
+  private constructor(
+    readonly system: SystemEntry,
+    private readonly server: Child,
+    private readonly load: Child,
+  ) {}
+
+  /** Starts the server process, then the load generator pointed at it; both must report ready. */
+  static async start(system: SystemEntry, options: ChildOptions, round: number): Promise<SystemUnderTest> {
+    const tag = `${system.name}-r${round}`;
+    const server = start('./server-main.ts', [system.name], `${tag}-server`, options);
+    let load: Child | undefined;
+    try {
+      const { port } = (await withDeadline(server.ready, 30_000, `${system.name} server start`)) as { port: number };
+      const relay: Relay = (_op, value) => {
+        const { op, args } = value as { op: string; args?: unknown };
+        return server.channel.request(op, args ?? null, 60_000);
+      };
+      load = start('./load-main.ts', [system.name, `ws://127.0.0.1:${port}`], `${tag}-load`, options, relay);
+      await withDeadline(load.ready, 30_000, `${system.name} load generator start`);
+      return new SystemUnderTest(system, server, load);
+    } catch (error) {
+      if (load) await stop(load, false);
+      await stop(server, false);
+      throw error;
+    }
+  }
+
+  /** Runs one scenario; a failure is returned as an outcome, and one past its deadline kills the load generator. */
+  async run(scenario: ScenarioId, settings: RunSettings): Promise<Outcome> {
+    if (!alive(this.server) || !alive(this.load)) return { error: 'skipped: a process of this system exited' };
+    try {
+      const metrics = await this.load.channel.request<Metrics>('run', { scenario, settings }, scenarioDeadline(scenario, settings));
+      return { metrics };
+    } catch (error) {
+      // A scenario past its deadline may still be running: nothing after it would be measured fairly.
+      if (error instanceof DeadlineError) this.load.process.kill('SIGKILL');
+      return { error: firstLine(error) };
+    }
+  }
+
+  /** Stops the load generator, then the server (gracefully, killed if it does not exit). */
+  async stop(): Promise<void> {
+    await stop(this.load, false);
+    await stop(this.server, true);
+  }
+}
+
+/** The error of a failed start, as an outcome for every scenario. */
+export function failedStart(error: unknown): Outcome {
+  return { error: firstLine(error) };
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0] ?? text;
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`bench: ${what} took over ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}

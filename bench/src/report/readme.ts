@@ -1,0 +1,49 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { formatTable, formatTargets } from './table.js';
+import type { Results } from './results.js';
+
+const START = '<!-- bench:start: written by `pnpm bench --readme` (bench/src/report/readme.ts) -->';
+const END = '<!-- bench:end -->';
+
+/** The README's Benchmarks section body: how it was measured, where, with what, and the figures. */
+export function benchmarksSection(results: Results, chartPath: string): string {
+  const m = results.machine;
+  const versions = Object.entries(results.versions)
+    .map(([name, version]) => `${name} ${version}`)
+    .join(', ');
+  const rounds = results.settings.rounds;
+  return [
+    START,
+    `Measured by \`pnpm bench\` on ${results.date.slice(0, 10)}: ${m.nproc} × ${m.cpu}, Node ${m.node} (${m.platform}).`,
+    `Server and load generator run in separate processes over 127.0.0.1; each system uses its documented API;`,
+    `each figure is the median of ${rounds} round${rounds === 1 ? '' : 's'}, and the ratio in brackets is to raw \`ws\` with JSON.parse/stringify.`,
+    `Versions: ${versions}. Load average (1 min) at start and end: ${results.load.start.toFixed(2)}, ${results.load.end.toFixed(2)}.`,
+    '',
+    formatTable(results),
+    '',
+    `Fan-out: ${results.settings.fanoutClients} subscribed clients, ${results.settings.fanoutEvents} events each; idle memory: ${results.settings.idleConnections} connections, server process GC'd before each reading;`,
+    'bundles: esbuild for the browser platform, minified, gzip level 9 (raw ws needs no library in a browser).',
+    '',
+    "Tether's targets in this run:",
+    '',
+    formatTargets(results),
+    '',
+    `![Benchmark chart](${chartPath})`,
+    END,
+  ].join('\n');
+}
+
+/**
+ * Rewrites only the Benchmarks section of the README (between its markers), reading the
+ * file right before writing since others edit the rest of it; appends the section if absent.
+ */
+export function updateReadme(path: string, section: string): void {
+  const text = readFileSync(path, 'utf8');
+  const start = text.indexOf(START);
+  const end = text.indexOf(END);
+  const next =
+    start >= 0 && end > start
+      ? text.slice(0, start) + section + text.slice(end + END.length)
+      : `${text.replace(/\n*$/, '\n')}\n## Benchmarks\n\n${section}\n`;
+  writeFileSync(path, next);
+}

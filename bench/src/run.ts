@@ -1,0 +1,123 @@
+/**
+ * `pnpm bench`: Tether against raw ws and its peers, in one run on this machine.
+ * Flags: --quick (under a minute), --rounds=N, --only=a,b (systems; raw-ws always runs),
+ * --scenarios=a,b, --profile (CPU profiles of every child into results/profiles, summarized),
+ * --readme (rewrite the README's Benchmarks section).
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { measureBundle, type BundleSize } from './bundle.js';
+import { failedStart, SystemUnderTest, type Outcome } from './process/coordinator.js';
+import { fullSettings, quickSettings, rows, scenarioOrder, type ScenarioId } from './scenarios/catalog.js';
+import { systems as allSystems } from './systems/index.js';
+import { renderChart } from './report/chart.js';
+import { summarizeProfiles } from './report/profile.js';
+import { describeMachine, packageVersions } from './report/machine.js';
+import { benchmarksSection, updateReadme } from './report/readme.js';
+import { aggregate, BASELINE, checkTargets, type Results } from './report/results.js';
+import { formatErrors, formatTable, formatTargets, formatValue } from './report/table.js';
+
+const args = process.argv.slice(2).filter((a) => a !== '--');
+const flag = (name: string) => args.includes(`--${name}`);
+const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+
+const quick = flag('quick');
+const settings = { ...(quick ? quickSettings : fullSettings) };
+const rounds = option('rounds');
+if (rounds) settings.rounds = Math.max(1, Number.parseInt(rounds, 10));
+const only = option('only')?.split(',');
+const systems = allSystems.filter((s) => !only || s.name === BASELINE || only.includes(s.name));
+const wanted = option('scenarios')?.split(',');
+const scenarios = scenarioOrder.filter((s) => !wanted || wanted.includes(s));
+
+const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
+const profileDir = flag('profile') ? `${resultsDir}profiles` : undefined;
+// Profiles of an earlier run would be summarized with this one's.
+if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+mkdirSync(profileDir ?? resultsDir, { recursive: true });
+
+const began = performance.now();
+const loadAtStart = loadavg()[0] ?? 0;
+const log = (text: string) => process.stderr.write(`${text}\n`);
+log(`bench: ${quick ? 'quick' : 'full'} run, ${settings.rounds} round(s), ${systems.map((s) => s.name).join(', ')}`);
+
+const bundles: Record<string, BundleSize | null> = {};
+for (const system of systems) bundles[system.name] = (await measureBundle(system)) ?? null;
+
+const roundsOut: Results['rounds'] = [];
+for (let round = 0; round < settings.rounds; round++) {
+  const out: Record<string, Partial<Record<ScenarioId, Outcome>>> = {};
+  const running: SystemUnderTest[] = [];
+  for (const system of systems) {
+    out[system.name] = {};
+    try {
+      running.push(await SystemUnderTest.start(system, { profileDir }, round + 1));
+    } catch (error) {
+      for (const scenario of scenarios) out[system.name]![scenario] = failedStart(error);
+    }
+  }
+  try {
+    for (const [index, scenario] of scenarios.entries()) {
+      // Every system runs each scenario in turn, so all face the same moment's machine; the
+      // starting system rotates so that none is always first.
+      const shift = round + index;
+      const order = running.map((_, i) => running[(i + shift) % running.length]!);
+      for (const sut of order) out[sut.system.name]![scenario] = await sut.run(scenario, settings);
+      log(`[round ${round + 1}/${settings.rounds}] ${scenario}: ${summarize(scenario, out)}`);
+    }
+  } finally {
+    for (const sut of running) await sut.stop();
+  }
+  roundsOut.push(out);
+}
+
+const names = systems.map((s) => s.name);
+const { figures, ratios, errors } = aggregate(names, roundsOut, bundles);
+const results: Results = {
+  date: new Date().toISOString(),
+  mode: quick ? 'quick' : 'full',
+  machine: describeMachine(),
+  load: { start: loadAtStart, end: loadavg()[0] ?? 0 },
+  versions: packageVersions([...new Set(['@tether/core', ...systems.flatMap((s) => s.packages)])]),
+  settings,
+  systems: names,
+  scenarios: [...scenarios],
+  rounds: roundsOut,
+  bundles,
+  figures,
+  ratios,
+  errors,
+  targets: checkTargets(names, scenarios, ratios),
+};
+
+const suffix = quick ? '-quick' : '';
+writeFileSync(`${resultsDir}latest${suffix}.json`, `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(`${resultsDir}chart${suffix}.svg`, renderChart(results));
+if (flag('readme')) {
+  const readme = fileURLToPath(new URL('../../README.md', import.meta.url));
+  updateReadme(readme, benchmarksSection(results, `bench/results/chart${suffix}.svg`));
+}
+
+console.log(formatTable(results));
+if (results.targets.length) console.log(`\nTether's targets:\n${formatTargets(results)}`);
+if (profileDir) console.log(`\nCPU profiles (${profileDir}):\n${summarizeProfiles(profileDir)}`);
+const errorText = formatErrors(results);
+if (errorText) console.log(`\nErrors:\n${errorText}`);
+log(`\nbench: done in ${((performance.now() - began) / 1000).toFixed(1)} s; results in bench/results/latest${suffix}.json and chart${suffix}.svg`);
+
+function summarize(scenario: ScenarioId, out: Record<string, Partial<Record<ScenarioId, Outcome>>>): string {
+  const row = rows.find((r) => r.scenario === scenario);
+  const parts: string[] = [];
+  for (const [system, outcomes] of Object.entries(out)) {
+    const outcome = outcomes[scenario];
+    if (!outcome) continue;
+    if ('error' in outcome) {
+      parts.push(`${system} FAILED (${outcome.error})`);
+      continue;
+    }
+    const value = row ? outcome.metrics[row.metric] : undefined;
+    parts.push(row && value !== undefined ? `${system} ${formatValue(row, value)}` : system);
+  }
+  return parts.join(', ');
+}

@@ -1,0 +1,37 @@
+/** What the load generator may ask of the server process (relayed by the coordinator). */
+export interface ServerControl {
+  /** Server-process memory after forced garbage collection. */
+  memory(): Promise<MemoryReading>;
+  /** Open connections the server counts. */
+  connections(): Promise<number>;
+  /** Publishes `count` events, one per turn of the event loop; resolves when all are handed over. */
+  publish(count: number, firstSeq: number): Promise<void>;
+}
+
+/** Bytes, from `process.memoryUsage()` after GC. */
+export interface MemoryReading {
+  rss: number;
+  heapUsed: number;
+  external: number;
+}
+
+/** Connects `count` clients, `batch` at a time so a slow handshake path does not time out. */
+export async function connectMany<T>(count: number, batch: number, open: () => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  while (out.length < count) {
+    const n = Math.min(batch, count - out.length);
+    out.push(...(await Promise.all(Array.from({ length: n }, open))));
+  }
+  return out;
+}
+
+/** Polls `read` until it returns `want`, or fails after `timeoutMs`. */
+export async function waitFor(read: () => Promise<number>, want: number, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  let seen = await read();
+  while (seen !== want) {
+    if (performance.now() > deadline) throw new Error(`bench: server saw ${seen} connections, expected ${want}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    seen = await read();
+  }
+}

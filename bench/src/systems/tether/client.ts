@@ -1,0 +1,18 @@
+import { connect as connectTether } from '@tether/client';
+import type { Connect } from '../types.js';
+
+/** Tether's client without reconnects (a bench connection that drops should fail, not retry): `call('echo')`. */
+export const connect: Connect = async (url) => {
+  const client = connectTether(url, { reconnect: { maxRetries: 0 } });
+  await client.opened();
+  return {
+    call: (params) => client.call('echo', params),
+    async subscribe(listener) {
+      client.register('event', (event: unknown) => {
+        listener(event);
+      });
+      await client.call('subscribe');
+    },
+    close: () => void client.close(),
+  };
+};

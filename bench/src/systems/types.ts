@@ -1,0 +1,42 @@
+/**
+ * The seam between the harness and each system under test. An adapter is the smallest
+ * program a user of that library would write: a server answering `echo` and pushing events,
+ * and a client calling `echo` and receiving them, each through the library's documented API.
+ */
+
+/** A running server of one system, inside the server process. */
+export interface BenchServer {
+  readonly port: number;
+  /** Sends one event to every subscribed client, the way the library broadcasts. */
+  publish(event: unknown): void | Promise<unknown>;
+  /** Open connections the server knows of, so the harness can wait until all have arrived. */
+  connections(): number;
+  close(): Promise<void>;
+}
+
+/** One client connection of one system, inside the load-generator process. */
+export interface BenchClient {
+  /** Calls `echo` with `params` and resolves with the result. */
+  call(params: Record<string, unknown>): Promise<unknown>;
+  /** Subscribes to the event stream; resolves once the server will deliver to this client. */
+  subscribe(onEvent: (event: unknown) => void): Promise<void>;
+  close(): void;
+}
+
+/** Starts a system's server on 127.0.0.1 on a free port. */
+export type StartServer = () => Promise<BenchServer>;
+
+/** Opens one client connection and resolves once it can call. */
+export type Connect = (url: string) => Promise<BenchClient>;
+
+/** Where a system's pieces are, loaded only in the process that needs them. */
+export interface SystemEntry {
+  /** Column name in the table. */
+  readonly name: string;
+  readonly server: () => Promise<StartServer>;
+  readonly client: () => Promise<Connect>;
+  /** Module text bundled for the browser to measure its size; undefined where there is no browser build. */
+  readonly browserEntry?: { readonly contents: string; readonly resolveDir: 'bench' | 'client'; readonly note: string };
+  /** npm packages whose versions the report names. */
+  readonly packages: readonly string[];
+}
