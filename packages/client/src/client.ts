@@ -52,8 +52,7 @@ export class Client<Ctx = unknown> extends EventEmitter<ClientEvents> implements
     const href = new URL(url).href;
     const WebSocket = options.WebSocket ?? DefaultWebSocket;
     if (!WebSocket) throw new TypeError('tether: this runtime has no WebSocket; pass one as the WebSocket option');
-    const { protocols, connectTimeout, reconnect, schedule, WebSocket: _, ...peerOptions } = options;
-    this.#peer = new Peer<Ctx>({ ...peerOptions, persistent: true });
+    this.#peer = new Peer<Ctx>({ ...options, persistent: true });
     this.#connection = new Connection(this.#peer, connectionSettings(href, WebSocket, options), {
       connecting: (event) => this.emit('connecting', event),
       open: () => this.emit('open'),

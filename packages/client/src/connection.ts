@@ -1,4 +1,5 @@
 import type { Transport } from '@tether/core';
+import type { ClientOptions } from './options.js';
 import { backoffDelay, type BackoffOptions } from './reconnect/backoff.js';
 import { describeDisconnect, isRetryable, type DisconnectInfo } from './reconnect/policy.js';
 import { scheduleTimeout, type Schedule } from './reconnect/schedule.js';
@@ -63,12 +64,7 @@ export interface ConnectionSettings {
 export function connectionSettings(
   url: string,
   WebSocket: WebSocketConstructor,
-  options: {
-    protocols?: string | string[];
-    connectTimeout?: number;
-    reconnect?: BackoffOptions & { maxRetries?: number; retryable?: (info: DisconnectInfo) => boolean };
-    schedule?: Schedule;
-  },
+  options: Pick<ClientOptions<unknown>, 'protocols' | 'connectTimeout' | 'reconnect' | 'schedule'>,
 ): ConnectionSettings {
   const { maxRetries = Infinity, retryable = isRetryable, ...backoff } = options.reconnect ?? {};
   return {

@@ -12,6 +12,7 @@ export interface PeerServer extends AsyncDisposable {
   kill(): Promise<void>;
 }
 
+/** Starts a PeerServer on 127.0.0.1 (`port` 0 picks a free one); `setup` serves methods on each connection's peer. */
 export async function startPeerServer(
   options: { port?: number; setup?: (peer: Peer) => void; verifyClient?: VerifyClientCallbackAsync } = {},
 ): Promise<PeerServer> {
