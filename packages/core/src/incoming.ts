@@ -14,7 +14,6 @@ export interface DispatchHost<Ctx> {
   readonly middleware: readonly Middleware<Ctx>[];
   readonly maxBatch: number;
   readonly maxInFlight: number;
-  send(text: string): void;
   /** A response to one of our own calls. */
   settle(message: Record<string, unknown>): void;
   /** Reports a handler failure that the peer must not see in detail. */
@@ -50,31 +49,35 @@ export class Dispatcher<Ctx> {
     return this.inFlight;
   }
 
-  receive(text: string): void {
+  /**
+   * Handles one incoming message. Replies go to `send`, which the peer binds to the transport
+   * the message came on, so a handler that outlives its connection never answers on the next.
+   */
+  receive(text: string, send: (text: string) => void): void {
     let message: unknown;
     try {
       message = JSON.parse(text);
     } catch {
-      this.host.send(encodeError(null, { code: ErrorCode.ParseError, message: 'Parse error' }));
+      send(encodeError(null, { code: ErrorCode.ParseError, message: 'Parse error' }));
       return;
     }
     if (Array.isArray(message)) {
-      this.receiveBatch(message);
+      this.receiveBatch(message, send);
       return;
     }
     const reply = this.handle(message);
     if (reply === undefined) return;
-    if (typeof reply === 'string') this.host.send(reply);
-    else if (reply instanceof Promise) void reply.then((answer) => this.write(answer));
-    else this.write(reply);
+    if (typeof reply === 'string') send(reply);
+    else if (reply instanceof Promise) void reply.then((answer) => this.write(answer, send));
+    else this.write(reply, send);
   }
 
-  private write(answer: Answer): void {
+  private write(answer: Answer, send: (text: string) => void): void {
     if (answer === undefined) return;
     if (typeof answer === 'string') {
-      this.host.send(answer);
+      send(answer);
     } else {
-      this.host.send(answer.text);
+      send(answer.text);
       answer.after();
     }
   }
@@ -83,13 +86,13 @@ export class Dispatcher<Ctx> {
     for (const call of this.running.values()) call.abort(reason);
   }
 
-  private receiveBatch(items: unknown[]): void {
+  private receiveBatch(items: unknown[], send: (text: string) => void): void {
     if (items.length === 0) {
-      this.host.send(invalidRequest(null));
+      send(invalidRequest(null));
       return;
     }
     if (items.length > this.host.maxBatch) {
-      this.host.send(invalidRequest(null, `Batch too large: ${items.length} > ${this.host.maxBatch}`));
+      send(invalidRequest(null, `Batch too large: ${items.length} > ${this.host.maxBatch}`));
       return;
     }
     const replies = items.map((item) => this.handle(item));
@@ -104,7 +107,7 @@ export class Dispatcher<Ctx> {
         }
       }
       // An all-notification batch gets no response at all, not an empty array.
-      if (texts.length > 0) this.host.send(`[${texts.join(',')}]`);
+      if (texts.length > 0) send(`[${texts.join(',')}]`);
       for (const hook of hooks) hook();
     };
     if (replies.every((r) => !(r instanceof Promise))) done(replies as Answer[]);
@@ -207,7 +210,13 @@ export class Dispatcher<Ctx> {
   private fail(call: IncomingCall<Ctx>, error: unknown): string | undefined {
     if (!(error instanceof RpcError)) this.host.report(error, call);
     if (call.id === undefined) return undefined;
-    return encodeError(call.id, toWireError(error));
+    try {
+      return encodeError(call.id, toWireError(error));
+    } catch (unencodable) {
+      // An RpcError whose data cannot be serialised (BigInt, a cycle) still owes one answer.
+      this.host.report(unencodable, call);
+      return encodeError(call.id, { code: ErrorCode.InternalError, message: 'Internal error' });
+    }
   }
 }
 

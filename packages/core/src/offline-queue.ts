@@ -11,26 +11,38 @@ interface Queued {
 export class OfflineQueue {
   private items: Queued[] = [];
 
-  constructor(readonly limit: number) {}
+  /** `isLive` tells whether a call still awaits its response (one that timed out or was aborted does not). */
+  constructor(
+    readonly limit: number,
+    private readonly isLive: (id: number) => boolean,
+  ) {}
 
+  /** Messages still worth sending; a call that settled while queued frees its slot. */
   get length(): number {
+    this.prune();
     return this.items.length;
   }
 
   push(text: string, ids: readonly number[]): boolean {
+    if (this.items.length >= this.limit) this.prune();
     if (this.items.length >= this.limit) return false;
     this.items.push({ text, ids });
     return true;
   }
 
   /** Hands over every message still worth sending: one whose calls all settled meanwhile is skipped. */
-  drain(isLive: (id: number) => boolean): Queued[] {
+  drain(): Queued[] {
+    this.prune();
     const items = this.items;
     this.items = [];
-    return items.filter((item) => item.ids.length === 0 || item.ids.some(isLive));
+    return items;
   }
 
   clear(): void {
     this.items = [];
+  }
+
+  private prune(): void {
+    this.items = this.items.filter((item) => item.ids.length === 0 || item.ids.some(this.isLive));
   }
 }

@@ -84,7 +84,7 @@ export class Peer<Ctx = unknown> extends EventEmitter<PeerEvents> {
     super();
     this.data = options.data as Ctx;
     this.timeout = options.timeout ?? 30_000;
-    this.queue = new OfflineQueue(options.maxQueued ?? 1000);
+    this.queue = new OfflineQueue(options.maxQueued ?? 1000, (id) => this.outgoing.has(id));
     this.persistent = options.persistent ?? false;
     this.service = options.service ?? new Service<Ctx>();
     this.outgoing = new OutgoingCalls((id) => this.notify(CANCEL_METHOD, { id }));
@@ -94,7 +94,6 @@ export class Peer<Ctx = unknown> extends EventEmitter<PeerEvents> {
       middleware: this.service.middleware,
       maxBatch: options.maxBatch ?? 100,
       maxInFlight: options.maxInFlight ?? 1000,
-      send: (text) => this.transport?.send(text),
       settle: (message) => {
         if (!this.outgoing.settleFromWire(message.id, message)) this.emit('strayResponse', message);
       },
@@ -172,13 +171,16 @@ export class Peer<Ctx = unknown> extends EventEmitter<PeerEvents> {
     if (this.closedInfo) throw new RpcError(ErrorCode.ConnectionClosed, 'tether: peer is closed');
     if (this.transport) throw new Error('tether: a transport is already attached');
     this.transport = transport;
+    const reply = (text: string) => {
+      if (this.transport === transport) transport.send(text);
+    };
     transport.onMessage((text) => {
-      if (this.transport === transport) this.dispatcher.receive(text);
+      if (this.transport === transport) this.dispatcher.receive(text, reply);
     });
     transport.onClose((info) => {
       if (this.transport === transport) this.detached(info);
     });
-    for (const item of this.queue.drain((id) => this.outgoing.has(id))) {
+    for (const item of this.queue.drain()) {
       transport.send(item.text);
       for (const id of item.ids) this.outgoing.markSent(id);
     }
