@@ -1,0 +1,279 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCode } from './errors.js';
+import type { HandlerTree } from './methods.js';
+import { Peer } from './peer.js';
+import { connectedPair } from './testing/pair.js';
+import { rawSide } from './testing/raw.js';
+
+const request = (method: string, params?: unknown, id: unknown = 1) =>
+  params === undefined ? { jsonrpc: '2.0', method, id } : { jsonrpc: '2.0', method, params, id };
+
+describe('serving', () => {
+  it('serves a method registered by name', async () => {
+    await using side = rawSide();
+    side.peer.register('ping', () => 'pong');
+    expect(await side.exchange(request('ping'))).toEqual({ jsonrpc: '2.0', id: 1, result: 'pong' });
+  });
+
+  it('serves a namespace tree under dotted names, at any depth', async () => {
+    await using side = rawSide();
+    side.peer.serve({ math: { add: (a: number, b: number) => a + b, deep: { neg: (a: number) => -a } } });
+    expect(await side.exchange(request('math.add', [2, 3]))).toMatchObject({ result: 5 });
+    expect(await side.exchange(request('math.deep.neg', [4]))).toMatchObject({ result: -4 });
+    expect(await side.exchange(request('math'))).toMatchObject({ error: { code: ErrorCode.MethodNotFound } });
+    expect(await side.exchange(request('math.deep'))).toMatchObject({ error: { code: ErrorCode.MethodNotFound } });
+  });
+
+  it('passes by-position params as arguments and by-name params as one object', async () => {
+    await using side = rawSide();
+    const seen: unknown[][] = [];
+    side.peer.register('record', (...args: unknown[]) => {
+      seen.push(args);
+      return args.length;
+    });
+    expect(await side.exchange(request('record', [1, 'two', { three: 3 }]))).toMatchObject({ result: 3 });
+    expect(await side.exchange(request('record', { a: 1, b: [2] }))).toMatchObject({ result: 1 });
+    expect(await side.exchange(request('record', []))).toMatchObject({ result: 0 });
+    expect(await side.exchange(request('record'))).toMatchObject({ result: 0 });
+    expect(seen).toEqual([[1, 'two', { three: 3 }], [{ a: 1, b: [2] }], [], []]);
+  });
+
+  it('answers a handler returning undefined with result null (a response must carry result)', async () => {
+    await using side = rawSide();
+    side.peer.register('nothing', () => undefined);
+    expect(await side.exchange(request('nothing'))).toEqual({ jsonrpc: '2.0', id: 1, result: null });
+  });
+
+  it('runs notifications without answering, even when they fail or name no method', async () => {
+    await using side = rawSide();
+    const ran: string[] = [];
+    side.peer.register('log', (line: string) => void ran.push(line));
+    side.peer.register('boom', () => {
+      throw new Error('boom');
+    });
+    side.peer.register('asyncBoom', async () => Promise.reject(new Error('boom')));
+    const errors: string[] = [];
+    side.peer.on('handlerError', (_e, method) => errors.push(method));
+    side.send({ jsonrpc: '2.0', method: 'log', params: ['a'] });
+    side.send({ jsonrpc: '2.0', method: 'boom' });
+    side.send({ jsonrpc: '2.0', method: 'asyncBoom' });
+    side.send({ jsonrpc: '2.0', method: 'missing' });
+    await side.expectSilence();
+    expect(ran).toEqual(['a']);
+    expect(errors).toEqual(['boom', 'asyncBoom']);
+  });
+
+  it('answers -32002 beyond maxInFlight running calls, and serves again once they finish', async () => {
+    await using side = rawSide({ maxInFlight: 2 });
+    const release: Array<() => void> = [];
+    side.peer.register('hold', () => new Promise<void>((resolve) => release.push(resolve)));
+    side.send(request('hold', undefined, 1));
+    side.send(request('hold', undefined, 2));
+    expect(await side.exchange(request('hold', undefined, 3))).toMatchObject({
+      id: 3,
+      error: { code: ErrorCode.Overloaded, message: 'Too many calls in flight (limit 2)' },
+    });
+    expect(side.peer.stats.running).toBe(2);
+    for (const r of release.splice(0)) r();
+    expect([await side.next(), await side.next()]).toEqual([
+      { jsonrpc: '2.0', id: 1, result: null },
+      { jsonrpc: '2.0', id: 2, result: null },
+    ]);
+    side.send(request('hold', undefined, 4));
+    await side.expectSilence();
+    release[0]?.();
+    expect(await side.next()).toMatchObject({ id: 4, result: null });
+  });
+});
+
+describe('incoming batches', () => {
+  it('answers every request of a batch in one array, none for its notifications', async () => {
+    await using side = rawSide();
+    side.peer.register('echo', (x: unknown) => x);
+    side.peer.register('later', async (x: unknown) => x);
+    const reply = await side.exchange([
+      request('echo', [1], 'a'),
+      { jsonrpc: '2.0', method: 'echo', params: [2] },
+      request('later', [3], 'b'),
+      request('missing', [], 'c'),
+    ]);
+    expect(reply).toEqual([
+      { jsonrpc: '2.0', id: 'a', result: 1 },
+      { jsonrpc: '2.0', id: 'b', result: 3 },
+      { jsonrpc: '2.0', id: 'c', error: { code: -32601, message: 'Method not found' } },
+    ]);
+    await side.expectSilence();
+  });
+
+  it('sends nothing at all for a batch of notifications (not an empty array)', async () => {
+    await using side = rawSide();
+    side.peer.register('echo', (x: unknown) => x);
+    side.send([{ jsonrpc: '2.0', method: 'echo', params: [1] }, { jsonrpc: '2.0', method: 'nope' }]);
+    await side.expectSilence();
+  });
+
+  it('answers an empty batch with one -32600 error object', async () => {
+    await using side = rawSide();
+    expect(await side.exchange([])).toEqual({
+      jsonrpc: '2.0',
+      id: null,
+      error: { code: -32600, message: 'Invalid Request' },
+    });
+    await side.expectSilence();
+  });
+
+  it('answers a batch longer than maxBatch with one -32600 saying so, and runs none of it', async () => {
+    await using side = rawSide({ maxBatch: 3 });
+    let ran = 0;
+    side.peer.register('count', () => ++ran);
+    const batch = Array.from({ length: 4 }, (_, i) => request('count', [], i));
+    expect(await side.exchange(batch)).toEqual({
+      jsonrpc: '2.0',
+      id: null,
+      error: { code: -32600, message: 'Batch too large: 4 > 3' },
+    });
+    expect(ran).toBe(0);
+    expect(await side.exchange(batch.slice(0, 3))).toHaveLength(3);
+  });
+
+  it('defaults maxBatch to 100', async () => {
+    await using side = rawSide();
+    side.peer.register('n', () => 1);
+    const batch = (n: number) => Array.from({ length: n }, (_, i) => request('n', [], i));
+    expect(await side.exchange(batch(100))).toHaveLength(100);
+    expect(await side.exchange(batch(101))).toMatchObject({ id: null, error: { code: -32600 } });
+  });
+});
+
+describe('handler context', () => {
+  it('gives handlers the connection data, the method, params and id', async () => {
+    await using side = rawSide({ data: { user: 'ada' } });
+    side.peer.register('whoami', function (this: { data: { user: string }; method: string; id: unknown; params: unknown }) {
+      return [this.data.user, this.method, this.id, this.params];
+    });
+    expect(await side.exchange(request('whoami', { x: 1 }, 'q'))).toMatchObject({
+      result: ['ada', 'whoami', 'q', { x: 1 }],
+    });
+  });
+
+  it('lets a handler call back the other side mid-call through this.peer', async () => {
+    await using pair = connectedPair();
+    pair.client.register('client.name', () => 'browser');
+    pair.service.register('greet', async function () {
+      return `hello ${await this.peer.call<string>('client.name')}`;
+    });
+    await expect(pair.client.call('greet')).resolves.toBe('hello browser');
+  });
+
+  it('aborts this.signal when the caller cancels', async () => {
+    await using pair = connectedPair({ allowStrays: true });
+    const reasons: unknown[] = [];
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    pair.service.register('wait', function () {
+      started();
+      return new Promise((_, reject) =>
+        this.signal.addEventListener('abort', () => {
+          reasons.push(this.signal.reason);
+          reject(this.signal.reason);
+        }),
+      );
+    });
+    const controller = new AbortController();
+    const call = pair.client.call('wait', [], { signal: controller.signal });
+    await running;
+    const strayed = new Promise((resolve) => pair.client.once('strayResponse', resolve));
+    controller.abort();
+    await expect(call).rejects.toMatchObject({ code: ErrorCode.Cancelled });
+    // The cancelled handler still answers (with -32800); the caller has stopped listening.
+    expect(await strayed).toMatchObject({ error: { code: ErrorCode.Cancelled } });
+    expect(reasons).toEqual([expect.objectContaining({ code: ErrorCode.Cancelled })]);
+  });
+
+  it('aborts this.signal when the connection closes', async () => {
+    await using pair = connectedPair();
+    let started!: (signal: AbortSignal) => void;
+    const running = new Promise<AbortSignal>((resolve) => (started = resolve));
+    let finished!: () => void;
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    pair.service.register('wait', function () {
+      started(this.signal);
+      return new Promise<void>((resolve) => this.signal.addEventListener('abort', () => resolve()));
+    });
+    pair.server.on('close', () => queueMicrotask(finished));
+    const call = pair.client.call('wait');
+    const signal = await running;
+    await pair.drop();
+    await expect(call).rejects.toMatchObject({ code: ErrorCode.ConnectionClosed });
+    await done;
+    expect(signal.aborted).toBe(true);
+    expect(signal.reason).toMatchObject({ code: ErrorCode.ConnectionClosed });
+    expect(pair.server.stats.running).toBe(0);
+  });
+});
+
+describe('method lookup', () => {
+  const inherited = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'];
+
+  it('never resolves inherited properties, at the root or inside a served namespace', async () => {
+    await using side = rawSide();
+    class Tools {
+      inherited() {
+        return 'from the prototype';
+      }
+    }
+    const tools = Object.assign(new Tools(), { own: () => 'own' });
+    // A class instance is no HandlerTree to the type checker; served anyway, its prototype stays out.
+    side.peer.serve({ math: { add: (a: number, b: number) => a + b }, tools: tools as unknown as HandlerTree });
+    const names = [
+      ...inherited,
+      ...inherited.map((n) => `math.${n}`),
+      ...inherited.map((n) => `tools.${n}`),
+      '__proto__.toString',
+      'math.__proto__.toString',
+      'math.add.call',
+      'math.add.constructor',
+      'tools.inherited',
+    ];
+    for (const [i, name] of names.entries()) {
+      expect(await side.exchange(request(name, [1, 2], i))).toEqual({
+        jsonrpc: '2.0',
+        id: i,
+        error: { code: -32601, message: 'Method not found' },
+      });
+    }
+    expect(await side.exchange(request('tools.own'))).toMatchObject({ result: 'own' });
+  });
+
+  it('does not serve a tree key named __proto__ through the prototype chain', async () => {
+    await using side = rawSide();
+    const tree = JSON.parse('{"__proto__": {"x": 1}}') as Record<string, unknown>;
+    side.peer.serve({ ...(tree as object), safe: () => 1 } as never);
+    expect(await side.exchange(request('__proto__.x'))).toMatchObject({ error: { code: -32601 } });
+    expect(await side.exchange(request('x'))).toMatchObject({ error: { code: -32601 } });
+  });
+
+  it('refuses to register reserved names (rpc.*, $/...), the empty name and duplicates', () => {
+    const peer = new Peer();
+    const fn = () => 1;
+    expect(() => peer.register('rpc.discover', fn)).toThrow(/reserved/);
+    expect(() => peer.register('rpc.subscribe', fn)).toThrow(/reserved/);
+    expect(() => peer.register('$/cancelRequest', fn)).toThrow(/reserved/);
+    expect(() => peer.register('$/anything', fn)).toThrow(/reserved/);
+    expect(() => peer.serve({ rpc: { mine: fn } })).toThrow(/reserved/);
+    expect(() => peer.register('', fn)).toThrow(/reserved/);
+    expect(() => peer.register('not.a.function', 42 as never)).toThrow(TypeError);
+    peer.register('once', fn);
+    expect(() => peer.register('once', fn)).toThrow(/already registered/);
+    // Names merely containing the prefixes are the user's.
+    expect(() => peer.register('myrpc.x', fn).register('a$/b', fn).register('rpc', fn)).not.toThrow();
+  });
+
+  it('lets no one call a reserved name as a method', async () => {
+    await using side = rawSide();
+    expect(await side.exchange(request('$/cancelRequest', { id: 1 }))).toMatchObject({
+      id: 1,
+      error: { code: -32601 },
+    });
+  });
+});
