@@ -19,3 +19,19 @@ export function openConnection(url: string, options: RedisOptions | undefined, n
   redis.on('error', () => undefined);
   return redis;
 }
+
+/** Resolves true once `redis` is ready (at once if it is), false after `timeout` ms without. */
+export function readyWithin(redis: Redis, timeout: number): Promise<boolean> {
+  if (redis.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      resolve(false);
+    }, timeout);
+    redis.once('ready', onReady);
+  });
+}

@@ -1,0 +1,9 @@
+export { RedisBroker, redisBroker } from './broker/redis-broker.js';
+export type { RedisBrokerOptions } from './broker/redis-broker.js';
+export { RedisRegistry, redisRegistry } from './registry/redis-registry.js';
+export type { RedisRegistryOptions } from './registry/redis-registry.js';
+export { Registration } from './registry/registration.js';
+export type { Provider, ProviderInfo } from './registry/provider.js';
+export { ServiceRouter } from './registry/router.js';
+export type { ProviderConnection, ServiceRouterOptions } from './registry/router.js';
+export { RedisErrorCode } from './errors.js';
