@@ -84,6 +84,54 @@ export function describeBroker(
       expect(await broker.history('never', 0)).toEqual({ events: [], complete: true, lastId: 0 });
     });
 
+    it('keeps delivering to the other listeners when one throws or leaves', async () => {
+      const broker = await create();
+      const thrower = await broker.subscribe('l', () => {
+        throw new Error('listener bug');
+      });
+      const leaving: TopicEvent[] = [];
+      const leave = await broker.subscribe('l', (e) => leaving.push(e));
+      const staying = collect(broker, 'l', 2);
+      await staying.ready;
+      await broker.publish('l', 1);
+      await leave();
+      await broker.publish('l', 2);
+      await staying.finished;
+      expect(staying.seen.map((e) => e.id)).toEqual([1, 2]);
+      expect(leaving.every((e) => e.id === 1)).toBe(true);
+      await thrower();
+    });
+
+    it('leaves no event out between history and the live feed started before it', async () => {
+      const broker = await create();
+      const publisher = makePeer ? await makePeer(broker, { historySize: 100 }) : broker;
+      if (publisher !== broker) open.push(publisher);
+      const total = 60;
+      let published = 0;
+      const publishing = (async () => {
+        while (published < total) {
+          await publisher.publish('race', published);
+          published++;
+          // Yield to the macrotask queue, so the subscribe below lands mid-stream even in memory.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      })();
+      while (published < 20) await new Promise((resolve) => setImmediate(resolve));
+      const live: TopicEvent[] = [];
+      let done!: () => void;
+      const finished = new Promise<void>((resolve) => (done = resolve));
+      await broker.subscribe('race', (e) => {
+        live.push(e);
+        if (e.id === total) done();
+      });
+      const past = await broker.history('race', 0);
+      await publishing;
+      if (!past.events.some((e) => e.id === total)) await finished;
+      const ids = new Set([...past.events, ...live].map((e) => e.id));
+      expect([...ids].sort((a, b) => a - b)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+      expect(live.map((e) => e.id)).toEqual([...live.map((e) => e.id)].sort((a, b) => a - b));
+    });
+
     it('reports ok status while healthy', async () => {
       const broker = await create();
       expect(broker.status).toBe('ok');
