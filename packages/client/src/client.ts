@@ -1,4 +1,4 @@
-import { EventEmitter } from 'eventemitter3';
+import { Emitter } from '@tether/core';
 import {
   ErrorCode,
   Peer,
@@ -42,7 +42,7 @@ export interface ClientEvents {
  * A connection to a Tether server that survives drops: one persistent peer, reattached to a
  * new WebSocket after each reconnect. Calls made while offline wait in the peer's queue.
  */
-export class Client<Ctx = unknown> extends EventEmitter<ClientEvents> implements AsyncDisposable {
+export class Client<Ctx = unknown> extends Emitter<ClientEvents> implements AsyncDisposable {
   readonly #peer: Peer<Ctx>;
   readonly #connection: Connection;
   #closedEvent: ClosedEvent | undefined;

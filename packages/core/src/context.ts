@@ -23,8 +23,8 @@ export interface CallContext<Ctx = unknown> {
 export class IncomingCall<Ctx> implements CallContext<Ctx> {
   /** Runs once the call's response has been written: how a subscription starts pushing only after its id is out. */
   afterReply: (() => void) | undefined;
-  private controller: AbortController | undefined;
-  private abortReason: unknown;
+  #controller: AbortController | undefined;
+  #abortReason: unknown;
 
   constructor(
     readonly peer: Peer<Ctx>,
@@ -38,16 +38,16 @@ export class IncomingCall<Ctx> implements CallContext<Ctx> {
   }
 
   get signal(): AbortSignal {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.abortReason !== undefined) this.controller.abort(this.abortReason);
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#abortReason !== undefined) this.#controller.abort(this.#abortReason);
     }
-    return this.controller.signal;
+    return this.#controller.signal;
   }
 
   abort(reason: unknown): void {
-    if (this.abortReason !== undefined) return;
-    this.abortReason = reason;
-    this.controller?.abort(reason);
+    if (this.#abortReason !== undefined) return;
+    this.#abortReason = reason;
+    this.#controller?.abort(reason);
   }
 }

@@ -41,12 +41,16 @@ const isThenable = (v: unknown): v is PromiseLike<unknown> =>
 export class Dispatcher<Ctx> {
   /** Incoming calls still running, by id, so a cancel can reach them. */
   readonly running = new Map<RequestId, IncomingCall<Ctx>>();
-  private inFlight = 0;
+  #inFlight = 0;
 
-  constructor(private readonly host: DispatchHost<Ctx>) {}
+  readonly #host: DispatchHost<Ctx>;
+
+  constructor(host: DispatchHost<Ctx>) {
+    this.#host = host;
+  }
 
   get inFlightCount(): number {
-    return this.inFlight;
+    return this.#inFlight;
   }
 
   /**
@@ -62,17 +66,17 @@ export class Dispatcher<Ctx> {
       return;
     }
     if (Array.isArray(message)) {
-      this.receiveBatch(message, send);
+      this.#receiveBatch(message, send);
       return;
     }
-    const reply = this.handle(message);
+    const reply = this.#handle(message);
     if (reply === undefined) return;
     if (typeof reply === 'string') send(reply);
-    else if (reply instanceof Promise) void reply.then((answer) => this.write(answer, send));
-    else this.write(reply, send);
+    else if (reply instanceof Promise) void reply.then((answer) => this.#write(answer, send));
+    else this.#write(reply, send);
   }
 
-  private write(answer: Answer, send: (text: string) => void): void {
+  #write(answer: Answer, send: (text: string) => void): void {
     if (answer === undefined) return;
     if (typeof answer === 'string') {
       send(answer);
@@ -86,16 +90,16 @@ export class Dispatcher<Ctx> {
     for (const call of this.running.values()) call.abort(reason);
   }
 
-  private receiveBatch(items: unknown[], send: (text: string) => void): void {
+  #receiveBatch(items: unknown[], send: (text: string) => void): void {
     if (items.length === 0) {
       send(invalidRequest(null));
       return;
     }
-    if (items.length > this.host.maxBatch) {
-      send(invalidRequest(null, `Batch too large: ${items.length} > ${this.host.maxBatch}`));
+    if (items.length > this.#host.maxBatch) {
+      send(invalidRequest(null, `Batch too large: ${items.length} > ${this.#host.maxBatch}`));
       return;
     }
-    const replies = items.map((item) => this.handle(item));
+    const replies = items.map((item) => this.#handle(item));
     const done = (answers: Answer[]) => {
       const texts: string[] = [];
       const hooks: Array<() => void> = [];
@@ -114,14 +118,14 @@ export class Dispatcher<Ctx> {
     else void Promise.all(replies).then(done);
   }
 
-  private handle(message: unknown): Reply {
+  #handle(message: unknown): Reply {
     if (typeof message !== 'object' || message === null || Array.isArray(message)) {
       return invalidRequest(null);
     }
     const m = message as Record<string, unknown>;
     const hasId = 'id' in m;
     if (!('method' in m) && hasId && ('result' in m || 'error' in m)) {
-      this.host.settle(m);
+      this.#host.settle(m);
       return undefined;
     }
     const id = hasId && isId(m.id) ? m.id : null;
@@ -129,31 +133,31 @@ export class Dispatcher<Ctx> {
       return invalidRequest(id);
     }
     if (m.params !== undefined && !isParams(m.params)) return invalidRequest(id);
-    return this.invoke(m.method, m.params, hasId ? id : undefined);
+    return this.#invoke(m.method, m.params, hasId ? id : undefined);
   }
 
-  private invoke(method: string, params: unknown, id: RequestId | undefined): Reply {
+  #invoke(method: string, params: unknown, id: RequestId | undefined): Reply {
     const isRequest = id !== undefined;
     if (method === CANCEL_METHOD && !isRequest) {
       const target = (params as { id?: unknown } | undefined)?.id;
       if (isId(target)) this.running.get(target)?.abort(new RpcError(ErrorCode.Cancelled, 'Request cancelled'));
       return undefined;
     }
-    const entry = this.host.methods.get(method);
+    const entry = this.#host.methods.get(method);
     if (!entry) {
       return isRequest
         ? encodeError(id, { code: ErrorCode.MethodNotFound, message: 'Method not found' })
         : undefined;
     }
-    if (this.inFlight >= this.host.maxInFlight) {
+    if (this.#inFlight >= this.#host.maxInFlight) {
       return isRequest
         ? encodeError(id, {
             code: ErrorCode.Overloaded,
-            message: `Too many calls in flight (limit ${this.host.maxInFlight})`,
+            message: `Too many calls in flight (limit ${this.#host.maxInFlight})`,
           })
         : undefined;
     }
-    const call = new IncomingCall(this.host.peer, method, params as IncomingCall<Ctx>['params'], id);
+    const call = new IncomingCall(this.#host.peer, method, params as IncomingCall<Ctx>['params'], id);
     const run = () => {
       if (!entry.schema) return apply(entry.handler, call);
       const validated = validateParams(entry.schema, call.params);
@@ -168,32 +172,32 @@ export class Dispatcher<Ctx> {
     };
     let result: unknown;
     try {
-      result = this.host.middleware.length === 0 ? run() : runMiddleware(this.host.middleware, call, run);
+      result = this.#host.middleware.length === 0 ? run() : runMiddleware(this.#host.middleware, call, run);
     } catch (error) {
-      return this.fail(call, error);
+      return this.#fail(call, error);
     }
-    if (!isThenable(result)) return this.succeed(call, result);
+    if (!isThenable(result)) return this.#succeed(call, result);
 
-    this.inFlight++;
+    this.#inFlight++;
     if (isRequest) this.running.set(id, call);
     return Promise.resolve(result).then(
       (value) => {
-        this.finish(call);
-        return this.succeed(call, value);
+        this.#finish(call);
+        return this.#succeed(call, value);
       },
       (error: unknown) => {
-        this.finish(call);
-        return this.fail(call, error);
+        this.#finish(call);
+        return this.#fail(call, error);
       },
     );
   }
 
-  private finish(call: IncomingCall<Ctx>): void {
-    this.inFlight--;
+  #finish(call: IncomingCall<Ctx>): void {
+    this.#inFlight--;
     if (call.id !== undefined && this.running.get(call.id) === call) this.running.delete(call.id);
   }
 
-  private succeed(call: IncomingCall<Ctx>, value: unknown): Answer {
+  #succeed(call: IncomingCall<Ctx>, value: unknown): Answer {
     if (call.id === undefined) {
       call.afterReply?.();
       return undefined;
@@ -203,18 +207,18 @@ export class Dispatcher<Ctx> {
       return call.afterReply ? { text, after: call.afterReply } : text;
     } catch (error) {
       // An unserialisable result (BigInt, a cycle) is the handler's failure, not the caller's.
-      return this.fail(call, error);
+      return this.#fail(call, error);
     }
   }
 
-  private fail(call: IncomingCall<Ctx>, error: unknown): string | undefined {
-    if (!(error instanceof RpcError)) this.host.report(error, call);
+  #fail(call: IncomingCall<Ctx>, error: unknown): string | undefined {
+    if (!(error instanceof RpcError)) this.#host.report(error, call);
     if (call.id === undefined) return undefined;
     try {
       return encodeError(call.id, toWireError(error));
     } catch (unencodable) {
       // An RpcError whose data cannot be serialised (BigInt, a cycle) still owes one answer.
-      this.host.report(unencodable, call);
+      this.#host.report(unencodable, call);
       return encodeError(call.id, { code: ErrorCode.InternalError, message: 'Internal error' });
     }
   }

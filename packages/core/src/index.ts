@@ -9,6 +9,7 @@ export type { Middleware } from './middleware.js';
 export type { CallOptions } from './outgoing.js';
 export type { StandardSchemaV1 } from './schema.js';
 export type { Implementation, Remote } from './contract.js';
+export { Emitter } from './emitter.js';
 export { Peer, createPeer } from './peer.js';
 export { CANCEL_METHOD, SUBSCRIBE_METHOD, SUBSCRIPTION_NOTIFICATION, UNSUBSCRIBE_METHOD } from './protocol.js';
 export { Service } from './service.js';

@@ -9,40 +9,44 @@ interface Queued {
  * cannot grow without limit: past `limit`, `push` refuses and the caller fails the call at once.
  */
 export class OfflineQueue {
-  private items: Queued[] = [];
+  #items: Queued[] = [];
 
   /** `isLive` tells whether a call still awaits its response (one that timed out or was aborted does not). */
+  readonly #isLive: (id: number) => boolean;
+
   constructor(
     readonly limit: number,
-    private readonly isLive: (id: number) => boolean,
-  ) {}
+    isLive: (id: number) => boolean,
+  ) {
+    this.#isLive = isLive;
+  }
 
   /** Messages still worth sending; a call that settled while queued frees its slot. */
   get length(): number {
-    this.prune();
-    return this.items.length;
+    this.#prune();
+    return this.#items.length;
   }
 
   push(text: string, ids: readonly number[]): boolean {
-    if (this.items.length >= this.limit) this.prune();
-    if (this.items.length >= this.limit) return false;
-    this.items.push({ text, ids });
+    if (this.#items.length >= this.limit) this.#prune();
+    if (this.#items.length >= this.limit) return false;
+    this.#items.push({ text, ids });
     return true;
   }
 
   /** Hands over every message still worth sending: one whose calls all settled meanwhile is skipped. */
   drain(): Queued[] {
-    this.prune();
-    const items = this.items;
-    this.items = [];
+    this.#prune();
+    const items = this.#items;
+    this.#items = [];
     return items;
   }
 
   clear(): void {
-    this.items = [];
+    this.#items = [];
   }
 
-  private prune(): void {
-    this.items = this.items.filter((item) => item.ids.length === 0 || item.ids.some(this.isLive));
+  #prune(): void {
+    this.#items = this.#items.filter((item) => item.ids.length === 0 || item.ids.some(this.#isLive));
   }
 }

@@ -27,13 +27,17 @@ interface Pending {
  * listener go with it.
  */
 export class OutgoingCalls {
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 1;
 
-  constructor(private readonly onCancel: (id: number) => void) {}
+  readonly #onCancel: (id: number) => void;
+
+  constructor(onCancel: (id: number) => void) {
+    this.#onCancel = onCancel;
+  }
 
   get size(): number {
-    return this.pending.size;
+    return this.#pending.size;
   }
 
   /** Registers a call and returns its id and promise; the caller sends the request. */
@@ -43,7 +47,7 @@ export class OutgoingCalls {
     signal: AbortSignal | undefined,
     onResult?: (value: unknown) => void,
   ): [number, Promise<T>] {
-    const id = this.nextId++;
+    const id = this.#nextId++;
     const promise = new Promise<T>((resolve, reject) => {
       const entry: Pending = {
         method,
@@ -55,7 +59,7 @@ export class OutgoingCalls {
         sent: false,
         onResult,
       };
-      this.pending.set(id, entry);
+      this.#pending.set(id, entry);
       if (timeout > 0) {
         entry.timer = setTimeout(() => {
           this.settleError(id, new RpcError(ErrorCode.Timeout, `tether: ${method} timed out after ${timeout} ms`));
@@ -70,7 +74,7 @@ export class OutgoingCalls {
         entry.onAbort = () => {
           const wasSent = entry.sent;
           this.settleError(id, cancelled(method, signal.reason));
-          if (wasSent) this.onCancel(id);
+          if (wasSent) this.#onCancel(id);
         };
         signal.addEventListener('abort', entry.onAbort, { once: true });
       }
@@ -79,18 +83,18 @@ export class OutgoingCalls {
   }
 
   has(id: number): boolean {
-    return this.pending.has(id);
+    return this.#pending.has(id);
   }
 
   markSent(id: number): void {
-    const entry = this.pending.get(id);
+    const entry = this.#pending.get(id);
     if (entry) entry.sent = true;
   }
 
   /** Settles from a wire response; returns false for an id we are not waiting on. */
   settleFromWire(id: unknown, message: Record<string, unknown>): boolean {
     if (typeof id !== 'number') return false;
-    const entry = this.take(id);
+    const entry = this.#take(id);
     if (!entry) return false;
     if ('error' in message) {
       const error = message.error as ErrorObject | null;
@@ -107,20 +111,20 @@ export class OutgoingCalls {
   }
 
   settleError(id: number, error: RpcError): void {
-    this.take(id)?.reject(error);
+    this.#take(id)?.reject(error);
   }
 
   /** Rejects every call, or only those already sent (the rest may wait for a new transport). */
   rejectAll(error: RpcError, onlySent = false): void {
-    for (const [id, entry] of this.pending) {
+    for (const [id, entry] of this.#pending) {
       if (!onlySent || entry.sent) this.settleError(id, error);
     }
   }
 
-  private take(id: number): Pending | undefined {
-    const entry = this.pending.get(id);
+  #take(id: number): Pending | undefined {
+    const entry = this.#pending.get(id);
     if (!entry) return undefined;
-    this.pending.delete(id);
+    this.#pending.delete(id);
     if (entry.timer !== undefined) clearTimeout(entry.timer);
     if (entry.onAbort) entry.signal?.removeEventListener('abort', entry.onAbort);
     return entry;

@@ -1,5 +1,5 @@
-import { EventEmitter } from 'eventemitter3';
 import type { IncomingCall } from './context.js';
+import { Emitter } from './emitter.js';
 import type { Implementation, Remote } from './contract.js';
 import { ErrorCode, RpcError } from './errors.js';
 import { Dispatcher } from './incoming.js';
@@ -65,37 +65,37 @@ export interface BatchEntry {
  * One side of a JSON-RPC 2.0 connection: it serves methods and calls the other side's,
  * over any Transport. The server makes one per connection; the client keeps one across reconnects.
  */
-export class Peer<Ctx = unknown> extends EventEmitter<PeerEvents> {
+export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
   readonly data: Ctx;
   /** What this peer serves; shared when the options passed one in. */
   readonly service: Service<Ctx>;
-  private readonly dispatcher: Dispatcher<Ctx>;
-  private readonly outgoing: OutgoingCalls;
-  private readonly queue: OfflineQueue;
-  private transport: Transport | undefined;
-  private closedInfo: CloseInfo | undefined;
-  private readonly timeout: number;
+  readonly #dispatcher: Dispatcher<Ctx>;
+  readonly #outgoing: OutgoingCalls;
+  readonly #queue: OfflineQueue;
+  #transport: Transport | undefined;
+  #closedInfo: CloseInfo | undefined;
+  readonly #timeout: number;
   /** Whether the peer outlives its transports (see PeerOptions.persistent). */
   readonly persistent: boolean;
-  private publisherState: Publisher<Ctx> | undefined;
-  private subscriberState: Subscriber | undefined;
+  #publisherState: Publisher<Ctx> | undefined;
+  #subscriberState: Subscriber | undefined;
 
   constructor(options: PeerOptions<Ctx> = {}) {
     super();
     this.data = options.data as Ctx;
-    this.timeout = options.timeout ?? 30_000;
-    this.queue = new OfflineQueue(options.maxQueued ?? 1000, (id) => this.outgoing.has(id));
+    this.#timeout = options.timeout ?? 30_000;
+    this.#queue = new OfflineQueue(options.maxQueued ?? 1000, (id) => this.#outgoing.has(id));
     this.persistent = options.persistent ?? false;
     this.service = options.service ?? new Service<Ctx>();
-    this.outgoing = new OutgoingCalls((id) => this.notify(CANCEL_METHOD, { id }));
-    this.dispatcher = new Dispatcher<Ctx>({
+    this.#outgoing = new OutgoingCalls((id) => this.notify(CANCEL_METHOD, { id }));
+    this.#dispatcher = new Dispatcher<Ctx>({
       peer: this,
       methods: this.service.methods,
       middleware: this.service.middleware,
       maxBatch: options.maxBatch ?? 100,
       maxInFlight: options.maxInFlight ?? 1000,
       settle: (message) => {
-        if (!this.outgoing.settleFromWire(message.id, message)) this.emit('strayResponse', message);
+        if (!this.#outgoing.settleFromWire(message.id, message)) this.emit('strayResponse', message);
       },
       report: (error, call: IncomingCall<Ctx>) => this.emit('handlerError', error, call.method),
     });
@@ -103,32 +103,32 @@ export class Peer<Ctx = unknown> extends EventEmitter<PeerEvents> {
 
   /** Whether a transport is attached now. */
   get connected(): boolean {
-    return this.transport !== undefined;
+    return this.#transport !== undefined;
   }
 
   get closed(): boolean {
-    return this.closedInfo !== undefined;
+    return this.#closedInfo !== undefined;
   }
 
   /** Counts for leak checks and metrics: our calls awaiting a response, their calls running here, queued messages. */
   get stats(): { pending: number; running: number; queued: number; serving: number; subscribed: number } {
     return {
-      pending: this.outgoing.size,
-      running: this.dispatcher.inFlightCount,
-      queued: this.queue.length,
-      serving: this.publisherState?.size ?? 0,
-      subscribed: this.subscriberState?.size ?? 0,
+      pending: this.#outgoing.size,
+      running: this.#dispatcher.inFlightCount,
+      queued: this.#queue.length,
+      serving: this.#publisherState?.size ?? 0,
+      subscribed: this.#subscriberState?.size ?? 0,
     };
   }
 
   /** @internal The subscriptions this peer serves; made on first use to keep idle peers small. */
   get publisher(): Publisher<Ctx> {
-    return (this.publisherState ??= new Publisher<Ctx>(this));
+    return (this.#publisherState ??= new Publisher<Ctx>(this));
   }
 
   /** @internal The subscriptions this peer holds on the other side. */
   get subscriber(): Subscriber {
-    return (this.subscriberState ??= new Subscriber(this));
+    return (this.#subscriberState ??= new Subscriber(this));
   }
 
   /** Serves `name` with `handler` (on the peer's service, shared or not). */
@@ -156,7 +156,7 @@ export class Peer<Ctx = unknown> extends EventEmitter<PeerEvents> {
    * It is restored after a reconnect from the last event id received.
    */
   subscribe<T = unknown>(name: string, params?: Params, options: SubscribeOptions<T> = {}): Subscription<T> {
-    if (this.closedInfo) throw closedError(this.closedInfo);
+    if (this.#closedInfo) throw closedError(this.#closedInfo);
     return this.subscriber.subscribe<T>(name, params, options);
   }
 
@@ -168,24 +168,24 @@ export class Peer<Ctx = unknown> extends EventEmitter<PeerEvents> {
 
   /** Connects the peer to a transport; queued messages go out at once. */
   attach(transport: Transport): this {
-    if (this.closedInfo) throw new RpcError(ErrorCode.ConnectionClosed, 'tether: peer is closed');
-    if (this.transport) throw new Error('tether: a transport is already attached');
-    this.transport = transport;
+    if (this.#closedInfo) throw new RpcError(ErrorCode.ConnectionClosed, 'tether: peer is closed');
+    if (this.#transport) throw new Error('tether: a transport is already attached');
+    this.#transport = transport;
     const reply = (text: string) => {
-      if (this.transport === transport) transport.send(text);
+      if (this.#transport === transport) transport.send(text);
     };
     transport.onMessage((text) => {
-      if (this.transport === transport) this.dispatcher.receive(text, reply);
+      if (this.#transport === transport) this.#dispatcher.receive(text, reply);
     });
     transport.onClose((info) => {
-      if (this.transport === transport) this.detached(info);
+      if (this.#transport === transport) this.#detached(info);
     });
-    for (const item of this.queue.drain()) {
+    for (const item of this.#queue.drain()) {
       transport.send(item.text);
-      for (const id of item.ids) this.outgoing.markSent(id);
+      for (const id of item.ids) this.#outgoing.markSent(id);
     }
     this.emit('attach');
-    this.subscriberState?.attached();
+    this.#subscriberState?.attached();
     return this;
   }
 
@@ -201,39 +201,39 @@ export class Peer<Ctx = unknown> extends EventEmitter<PeerEvents> {
     options: CallOptions | undefined,
     onResult: ((value: unknown) => void) | undefined,
   ): Promise<T> {
-    if (this.closedInfo) return Promise.reject(closedError(this.closedInfo));
-    const [id, promise] = this.outgoing.open<T>(method, options?.timeout ?? this.timeout, options?.signal, onResult);
-    if (this.outgoing.has(id)) this.dispatch(encodeRequest(id, method, params), [id]);
+    if (this.#closedInfo) return Promise.reject(closedError(this.#closedInfo));
+    const [id, promise] = this.#outgoing.open<T>(method, options?.timeout ?? this.#timeout, options?.signal, onResult);
+    if (this.#outgoing.has(id)) this.#dispatch(encodeRequest(id, method, params), [id]);
     return promise;
   }
 
   /** @internal Sends pre-encoded text if connected; pushes are not queued across a drop. */
   sendRaw(text: string, options?: SendOptions): boolean {
-    if (!this.transport) return false;
-    this.transport.send(text, options);
+    if (!this.#transport) return false;
+    this.#transport.send(text, options);
     return true;
   }
 
   /** Sends a notification; returns false where it could be neither sent nor queued. */
   notify(method: string, params?: Params, options?: SendOptions): boolean {
-    if (this.closedInfo) return false;
-    return this.dispatch(encodeNotification(method, params), [], options);
+    if (this.#closedInfo) return false;
+    return this.#dispatch(encodeNotification(method, params), [], options);
   }
 
   /** Sends several calls and notifications in one frame; resolves with the calls' outcomes, in order. */
   batch(entries: readonly BatchEntry[], options?: CallOptions): Promise<PromiseSettledResult<unknown>[]> {
     if (entries.length === 0) return Promise.resolve([]);
-    if (this.closedInfo) return Promise.reject(closedError(this.closedInfo));
+    if (this.#closedInfo) return Promise.reject(closedError(this.#closedInfo));
     const ids: number[] = [];
     const promises: Promise<unknown>[] = [];
     const parts = entries.map((entry) => {
       if (entry.notification) return encodeNotification(entry.method, entry.params);
-      const [id, promise] = this.outgoing.open(entry.method, options?.timeout ?? this.timeout, options?.signal);
+      const [id, promise] = this.#outgoing.open(entry.method, options?.timeout ?? this.#timeout, options?.signal);
       ids.push(id);
       promises.push(promise);
       return encodeRequest(id, entry.method, entry.params);
     });
-    this.dispatch(`[${parts.join(',')}]`, ids);
+    this.#dispatch(`[${parts.join(',')}]`, ids);
     return Promise.allSettled(promises);
   }
 
@@ -244,50 +244,50 @@ export class Peer<Ctx = unknown> extends EventEmitter<PeerEvents> {
 
   /** Closes the transport and the peer for good; every pending call rejects. */
   close(code = 1000, reason = 'closed'): void {
-    if (this.closedInfo) return;
-    const transport = this.transport;
-    this.shutdown({ code, reason });
+    if (this.#closedInfo) return;
+    const transport = this.#transport;
+    this.#shutdown({ code, reason });
     transport?.close(code, reason);
   }
 
-  private dispatch(text: string, ids: number[], options?: SendOptions): boolean {
-    if (this.transport) {
-      this.transport.send(text, options);
-      for (const id of ids) this.outgoing.markSent(id);
+  #dispatch(text: string, ids: number[], options?: SendOptions): boolean {
+    if (this.#transport) {
+      this.#transport.send(text, options);
+      for (const id of ids) this.#outgoing.markSent(id);
       return true;
     }
-    if (this.persistent && this.queue.push(text, ids)) return true;
+    if (this.persistent && this.#queue.push(text, ids)) return true;
     const error = this.persistent
-      ? new RpcError(ErrorCode.Overloaded, `tether: offline queue is full (${this.queue.limit})`)
+      ? new RpcError(ErrorCode.Overloaded, `tether: offline queue is full (${this.#queue.limit})`)
       : new RpcError(ErrorCode.ConnectionClosed, 'tether: no transport attached');
-    for (const id of ids) this.outgoing.settleError(id, error);
+    for (const id of ids) this.#outgoing.settleError(id, error);
     return false;
   }
 
-  private detached(info: CloseInfo): void {
-    this.transport = undefined;
+  #detached(info: CloseInfo): void {
+    this.#transport = undefined;
     if (!this.persistent) {
-      this.shutdown(info);
+      this.#shutdown(info);
       return;
     }
     // Calls already sent may or may not have run on the other side: they fail rather than
     // being resent blindly. Queued ones wait for the next transport.
-    this.outgoing.rejectAll(closedError(info), true);
-    this.dispatcher.abortAll(closedError(info));
-    this.publisherState?.closeAll();
-    this.subscriberState?.detached();
+    this.#outgoing.rejectAll(closedError(info), true);
+    this.#dispatcher.abortAll(closedError(info));
+    this.#publisherState?.closeAll();
+    this.#subscriberState?.detached();
     this.emit('detach', info);
   }
 
-  private shutdown(info: CloseInfo): void {
-    this.transport = undefined;
-    this.closedInfo = info;
+  #shutdown(info: CloseInfo): void {
+    this.#transport = undefined;
+    this.#closedInfo = info;
     const error = closedError(info);
-    this.queue.clear();
-    this.outgoing.rejectAll(error);
-    this.dispatcher.abortAll(error);
-    this.publisherState?.closeAll();
-    this.subscriberState?.closed(error);
+    this.#queue.clear();
+    this.#outgoing.rejectAll(error);
+    this.#dispatcher.abortAll(error);
+    this.#publisherState?.closeAll();
+    this.#subscriberState?.closed(error);
     this.emit('close', info);
   }
 }

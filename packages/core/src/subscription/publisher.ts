@@ -24,13 +24,17 @@ const SEND_OPTIONS = { droppable: true } as const;
  * unsubscribe, its end, or the transport's close, and closes it exactly once.
  */
 export class Publisher<Ctx> {
-  private readonly active = new Map<string, Active>();
-  private nextId = 1;
+  readonly #active = new Map<string, Active>();
+  #nextId = 1;
 
-  constructor(private readonly peer: Peer<Ctx>) {}
+  readonly #peer: Peer<Ctx>;
+
+  constructor(peer: Peer<Ctx>) {
+    this.#peer = peer;
+  }
 
   get size(): number {
-    return this.active.size;
+    return this.#active.size;
   }
 
   /** Runs the handler and registers its stream; delivery starts in `start`, after the id has been sent. */
@@ -58,54 +62,54 @@ export class Publisher<Ctx> {
           : handler.call(context, params);
     const stream = toEventStream(await produced);
     if (!stream) throw new RpcError(ErrorCode.InternalError, 'Internal error');
-    const id = String(this.nextId++);
-    this.active.set(id, { stream, controller });
+    const id = String(this.#nextId++);
+    this.#active.set(id, { stream, controller });
     const start = () => {
-      if (!this.active.has(id)) return;
-      Promise.resolve(stream.open(this.sink(id), after)).catch((error: unknown) => this.end(id, { error }));
+      if (!this.#active.has(id)) return;
+      Promise.resolve(stream.open(this.#sink(id), after)).catch((error: unknown) => this.#end(id, { error }));
     };
     return { id, start };
   }
 
   close(id: string): boolean {
-    return this.end(id, undefined);
+    return this.#end(id, undefined);
   }
 
   closeAll(): void {
-    for (const id of [...this.active.keys()]) this.end(id, undefined);
+    for (const id of [...this.#active.keys()]) this.#end(id, undefined);
   }
 
-  private sink(id: string): StreamSink {
+  #sink(id: string): StreamSink {
     const prefix = `{"jsonrpc":"2.0","method":"${SUBSCRIPTION_NOTIFICATION}","params":{"subscription":${JSON.stringify(id)}`;
     return {
       next: (data, eventId, json) => {
-        if (!this.active.has(id)) return;
+        if (!this.#active.has(id)) return;
         const result = json ?? JSON.stringify(data) ?? 'null';
-        this.peer.sendRaw(
+        this.#peer.sendRaw(
           eventId === undefined ? `${prefix},"result":${result}}}` : `${prefix},"result":${result},"eventId":${eventId}}}`,
           SEND_OPTIONS,
         );
       },
       gap: (after, next) => {
-        if (this.active.has(id)) this.peer.sendRaw(`${prefix},"gap":{"after":${after},"next":${next}}}}`);
+        if (this.#active.has(id)) this.#peer.sendRaw(`${prefix},"gap":{"after":${after},"next":${next}}}}`);
       },
-      error: (error) => this.end(id, { error }),
-      done: () => this.end(id, { done: true }),
+      error: (error) => this.#end(id, { error }),
+      done: () => this.#end(id, { done: true }),
     };
   }
 
   /** Removes and closes a subscription, telling the subscriber how it ended when it did not ask. */
-  private end(id: string, how: { error: unknown } | { done: true } | undefined): boolean {
-    const entry = this.active.get(id);
+  #end(id: string, how: { error: unknown } | { done: true } | undefined): boolean {
+    const entry = this.#active.get(id);
     if (!entry) return false;
-    this.active.delete(id);
+    this.#active.delete(id);
     entry.controller.abort(new RpcError(ErrorCode.Cancelled, 'Subscription ended'));
     Promise.resolve()
       .then(() => entry.stream.close())
       .catch(() => undefined);
     if (how) {
       const tail = 'done' in how ? { done: true } : { error: toWireError(how.error) };
-      this.peer.notify(SUBSCRIPTION_NOTIFICATION, { subscription: id, ...tail });
+      this.#peer.notify(SUBSCRIPTION_NOTIFICATION, { subscription: id, ...tail });
     }
     return true;
   }

@@ -20,48 +20,52 @@ export interface PushMessage {
  * event ids from the other side's history.
  */
 export class Subscriber {
-  private readonly byWireId = new Map<string, Subscription<unknown>>();
-  private readonly all = new Set<Subscription<unknown>>();
+  readonly #byWireId = new Map<string, Subscription<unknown>>();
+  readonly #all = new Set<Subscription<unknown>>();
 
-  constructor(private readonly peer: Peer<any>) {}
+  readonly #peer: Peer<any>;
+
+  constructor(peer: Peer<any>) {
+    this.#peer = peer;
+  }
 
   get size(): number {
-    return this.all.size;
+    return this.#all.size;
   }
 
   subscribe<T>(name: string, params: Params | undefined, options: SubscribeOptions<T>): Subscription<T> {
     const sub = new Subscription<T>(name, params, options, {
-      request: (s) => this.request(s as Subscription<unknown>),
-      release: (s, wireId) => this.release(s as Subscription<unknown>, wireId),
+      request: (s) => this.#request(s as Subscription<unknown>),
+      release: (s, wireId) => this.#release(s as Subscription<unknown>, wireId),
     });
-    this.all.add(sub as Subscription<unknown>);
-    if (!sub.ended) this.request(sub as Subscription<unknown>);
+    this.#all.add(sub as Subscription<unknown>);
+    if (!sub.ended) this.#request(sub as Subscription<unknown>);
     return sub;
   }
 
   receive(message: PushMessage): void {
     if (typeof message?.subscription !== 'string') return;
-    this.byWireId.get(message.subscription)?.receive(message);
+    this.#byWireId.get(message.subscription)?.receive(message);
   }
 
   /** The transport dropped: the other side has forgotten every subscription. */
   detached(): void {
-    this.byWireId.clear();
-    for (const sub of this.all) sub.lostWire();
+    this.#byWireId.clear();
+    for (const sub of this.#all) sub.lostWire();
   }
 
   attached(): void {
-    for (const sub of this.all) if (sub.needsRequest) this.request(sub);
+    for (const sub of this.#all) if (sub.needsRequest) this.#request(sub);
   }
 
   closed(error: RpcError): void {
-    for (const sub of this.all) sub.fail(error);
-    this.all.clear();
-    this.byWireId.clear();
+    for (const sub of this.#all) sub.fail(error);
+    this.#all.clear();
+    this.#byWireId.clear();
   }
 
-  private request(sub: Subscription<unknown>): void {
-    if (!this.peer.connected && !this.peer.persistent) {
+  #request(sub: Subscription<unknown>): void {
+    if (!this.#peer.connected && !this.#peer.persistent) {
       sub.fail(new RpcError(ErrorCode.ConnectionClosed, 'tether: no transport attached'));
       return;
     }
@@ -69,29 +73,29 @@ export class Subscriber {
     if (sub.params !== undefined) body.params = sub.params;
     if (sub.lastEventId !== undefined) body.after = sub.lastEventId;
     sub.requested();
-    this.peer
+    this.#peer
       .callWith(SUBSCRIBE_METHOD, body, { timeout: sub.timeout }, (wireId) => {
         // Synchronous with the response, so a push that follows it finds its subscription.
         if (typeof wireId === 'string' && !sub.ended) {
-          this.byWireId.set(wireId, sub);
+          this.#byWireId.set(wireId, sub);
           sub.acknowledged(wireId);
         }
       })
       .catch((error: RpcError) => {
         if (sub.ended) return;
-        if (error.code === ErrorCode.ConnectionClosed && this.peer.persistent && !this.peer.closed) {
+        if (error.code === ErrorCode.ConnectionClosed && this.#peer.persistent && !this.#peer.closed) {
           sub.lostWire(); // re-requested on the next attach
-          if (this.peer.connected) this.request(sub);
+          if (this.#peer.connected) this.#request(sub);
           return;
         }
         sub.fail(error);
       });
   }
 
-  private release(sub: Subscription<unknown>, wireId: string | undefined): void {
-    if (sub.ended) this.all.delete(sub);
+  #release(sub: Subscription<unknown>, wireId: string | undefined): void {
+    if (sub.ended) this.#all.delete(sub);
     if (wireId === undefined) return;
-    if (this.byWireId.get(wireId) === sub) this.byWireId.delete(wireId);
-    if (this.peer.connected) this.peer.call(UNSUBSCRIBE_METHOD, [wireId]).catch(() => undefined);
+    if (this.#byWireId.get(wireId) === sub) this.#byWireId.delete(wireId);
+    if (this.#peer.connected) this.#peer.call(UNSUBSCRIBE_METHOD, [wireId]).catch(() => undefined);
   }
 }

@@ -44,47 +44,52 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
   /** Resolves once the other side has accepted the first subscribe; rejects if it refused. */
   readonly ready: Promise<void>;
   readonly timeout: number;
-  private state: State = 'idle';
-  private wireId: string | undefined;
-  private buffer: T[] = [];
-  private head = 0;
-  private waiter: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void } | undefined;
-  private endError: RpcError | undefined;
-  private settleReady!: (error?: RpcError) => void;
-  private readonly bufferSize: number;
+  #state: State = 'idle';
+  #wireId: string | undefined;
+  #buffer: T[] = [];
+  #head = 0;
+  #waiter: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void } | undefined;
+  #endError: RpcError | undefined;
+  #settleReady!: (error?: RpcError) => void;
+  readonly #bufferSize: number;
+
+  readonly #options: SubscribeOptions<T>;
+  readonly #owner: SubscriptionOwner;
 
   constructor(
     readonly name: string,
     readonly params: Params | undefined,
-    private readonly options: SubscribeOptions<T>,
-    private readonly owner: SubscriptionOwner,
+    options: SubscribeOptions<T>,
+    owner: SubscriptionOwner,
   ) {
+    this.#options = options;
+    this.#owner = owner;
     this.lastEventId = options.after;
-    this.bufferSize = options.bufferSize ?? 1000;
+    this.#bufferSize = options.bufferSize ?? 1000;
     this.timeout = options.timeout ?? 30_000;
     this.ready = new Promise<void>((resolve, reject) => {
-      this.settleReady = (error) => (error ? reject(error) : resolve());
+      this.#settleReady = (error) => (error ? reject(error) : resolve());
     });
     this.ready.catch(() => undefined); // the rejection also reaches the iterator; not unhandled
     const signal = options.signal;
-    if (signal?.aborted) this.finish(undefined);
+    if (signal?.aborted) this.#finish(undefined);
     else signal?.addEventListener('abort', () => void this.unsubscribe(), { once: true });
   }
 
   get ended(): boolean {
-    return this.state === 'ended';
+    return this.#state === 'ended';
   }
 
   /** Whether the subscription waits for a subscribe request to be sent. */
   get needsRequest(): boolean {
-    return this.state === 'idle';
+    return this.#state === 'idle';
   }
 
   /** Ends the subscription and releases it on the other side. Buffered events are dropped. */
   async unsubscribe(): Promise<void> {
-    this.buffer = [];
-    this.head = 0;
-    this.finish(undefined);
+    this.#buffer = [];
+    this.#head = 0;
+    this.#finish(undefined);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -93,7 +98,7 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
     return {
-      next: () => this.next(),
+      next: () => this.#next(),
       return: async () => {
         await this.unsubscribe();
         return { done: true, value: undefined };
@@ -103,120 +108,120 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
 
   /** @internal */
   requested(): void {
-    this.state = 'requesting';
+    this.#state = 'requesting';
   }
 
   /** @internal */
   acknowledged(wireId: string): void {
-    this.wireId = wireId;
-    this.state = 'active';
-    this.settleReady();
+    this.#wireId = wireId;
+    this.#state = 'active';
+    this.#settleReady();
   }
 
   /** @internal The other side no longer knows this subscription (drop, or a failed request). */
   lostWire(): void {
-    this.wireId = undefined;
-    if (this.state === 'active' || this.state === 'requesting') this.state = 'idle';
+    this.#wireId = undefined;
+    if (this.#state === 'active' || this.#state === 'requesting') this.#state = 'idle';
   }
 
   /** @internal */
   receive(message: PushMessage): void {
-    if (this.state !== 'active') return;
+    if (this.#state !== 'active') return;
     if (message.error) return this.fail(RpcError.fromWire(message.error));
-    if (message.done) return this.finish(undefined);
-    if (message.gap) return this.onGap(message.gap);
+    if (message.done) return this.#finish(undefined);
+    if (message.gap) return this.#onGap(message.gap);
     const eventId = typeof message.eventId === 'number' ? message.eventId : undefined;
     const last = this.lastEventId;
     if (eventId !== undefined && last !== undefined) {
       if (eventId <= last) return; // already delivered: a replay overlapping the live feed
-      if (eventId > last + 1) return this.resubscribe(); // a hole: refill it from history
+      if (eventId > last + 1) return this.#resubscribe(); // a hole: refill it from history
     }
     if (eventId !== undefined) this.lastEventId = eventId;
-    this.deliver(message.result as T, eventId);
+    this.#deliver(message.result as T, eventId);
   }
 
   /** @internal Ends with an error, after the iterator has drained what is buffered. */
   fail(error: RpcError): void {
-    if (this.state === 'ended') return;
-    this.endError = error;
-    this.finish(error);
+    if (this.#state === 'ended') return;
+    this.#endError = error;
+    this.#finish(error);
   }
 
-  private onGap(gap: { after: number; next: number }): void {
-    if (!this.options.onGap) {
+  #onGap(gap: { after: number; next: number }): void {
+    if (!this.#options.onGap) {
       return this.fail(
         new RpcError(ErrorCode.HistoryGap, `tether: events after ${gap.after} before ${gap.next} were lost`, gap),
       );
     }
     this.lastEventId = Math.max(0, gap.next - 1);
-    this.options.onGap(gap);
+    this.#options.onGap(gap);
   }
 
-  private deliver(data: T, eventId: number | undefined): void {
-    if (this.options.onEvent) {
-      this.options.onEvent(data, eventId);
+  #deliver(data: T, eventId: number | undefined): void {
+    if (this.#options.onEvent) {
+      this.#options.onEvent(data, eventId);
       return;
     }
-    if (this.waiter) {
-      const waiter = this.waiter;
-      this.waiter = undefined;
+    if (this.#waiter) {
+      const waiter = this.#waiter;
+      this.#waiter = undefined;
       waiter.resolve({ value: data, done: false });
       return;
     }
-    this.buffer.push(data);
-    if (this.buffer.length - this.head > this.bufferSize) this.pause();
+    this.#buffer.push(data);
+    if (this.#buffer.length - this.#head > this.#bufferSize) this.#pause();
   }
 
   /** Too far behind: stop the feed and pick it up from history once the iterator catches up. */
-  private pause(): void {
+  #pause(): void {
     if (this.lastEventId === undefined) {
-      this.fail(new RpcError(ErrorCode.Overloaded, `tether: subscriber fell ${this.bufferSize} events behind`));
+      this.fail(new RpcError(ErrorCode.Overloaded, `tether: subscriber fell ${this.#bufferSize} events behind`));
       return;
     }
-    const wireId = this.wireId;
-    this.wireId = undefined;
-    this.state = 'paused';
-    this.owner.release(this as Subscription<unknown>, wireId);
+    const wireId = this.#wireId;
+    this.#wireId = undefined;
+    this.#state = 'paused';
+    this.#owner.release(this as Subscription<unknown>, wireId);
   }
 
-  private resubscribe(): void {
-    const wireId = this.wireId;
-    this.wireId = undefined;
-    this.state = 'idle';
-    this.owner.release(this as Subscription<unknown>, wireId);
-    this.owner.request(this as Subscription<unknown>);
+  #resubscribe(): void {
+    const wireId = this.#wireId;
+    this.#wireId = undefined;
+    this.#state = 'idle';
+    this.#owner.release(this as Subscription<unknown>, wireId);
+    this.#owner.request(this as Subscription<unknown>);
   }
 
-  private next(): Promise<IteratorResult<T>> {
-    if (this.head < this.buffer.length) {
-      const value = this.buffer[this.head++] as T;
-      if (this.head > 1024 && this.head * 2 > this.buffer.length) {
-        this.buffer = this.buffer.slice(this.head);
-        this.head = 0;
+  #next(): Promise<IteratorResult<T>> {
+    if (this.#head < this.#buffer.length) {
+      const value = this.#buffer[this.#head++] as T;
+      if (this.#head > 1024 && this.#head * 2 > this.#buffer.length) {
+        this.#buffer = this.#buffer.slice(this.#head);
+        this.#head = 0;
       }
-      if (this.state === 'paused' && this.buffer.length - this.head <= this.bufferSize / 2) {
-        this.state = 'idle';
-        this.owner.request(this as Subscription<unknown>);
+      if (this.#state === 'paused' && this.#buffer.length - this.#head <= this.#bufferSize / 2) {
+        this.#state = 'idle';
+        this.#owner.request(this as Subscription<unknown>);
       }
       return Promise.resolve({ value, done: false });
     }
-    if (this.state === 'ended') {
-      return this.endError ? Promise.reject(this.endError) : Promise.resolve({ value: undefined, done: true });
+    if (this.#state === 'ended') {
+      return this.#endError ? Promise.reject(this.#endError) : Promise.resolve({ value: undefined, done: true });
     }
     return new Promise((resolve, reject) => {
-      this.waiter = { resolve, reject };
+      this.#waiter = { resolve, reject };
     });
   }
 
-  private finish(error: RpcError | undefined): void {
-    if (this.state === 'ended') return;
-    const wireId = this.wireId;
-    this.wireId = undefined;
-    this.state = 'ended';
-    this.settleReady(error ?? new RpcError(ErrorCode.Cancelled, 'tether: unsubscribed before the server answered'));
-    this.owner.release(this as Subscription<unknown>, wireId);
-    const waiter = this.waiter;
-    this.waiter = undefined;
+  #finish(error: RpcError | undefined): void {
+    if (this.#state === 'ended') return;
+    const wireId = this.#wireId;
+    this.#wireId = undefined;
+    this.#state = 'ended';
+    this.#settleReady(error ?? new RpcError(ErrorCode.Cancelled, 'tether: unsubscribed before the server answered'));
+    this.#owner.release(this as Subscription<unknown>, wireId);
+    const waiter = this.#waiter;
+    this.#waiter = undefined;
     if (waiter) {
       if (error) waiter.reject(error);
       else waiter.resolve({ value: undefined, done: true });

@@ -47,9 +47,7 @@ describe('leak-checked test pair', () => {
     const strays = connectedPair();
     strays.client.register('fake', function () {
       // Answers a call the server never made.
-      (strays.client as unknown as { transport: { send(t: string): void } }).transport.send(
-        '{"jsonrpc":"2.0","id":77,"result":1}',
-      );
+      strays.client.sendRaw('{"jsonrpc":"2.0","id":77,"result":1}');
     });
     const seen = new Promise((resolve) => strays.server.once('strayResponse', resolve));
     strays.server.notify('fake');
