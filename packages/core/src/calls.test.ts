@@ -62,8 +62,11 @@ describe('call', () => {
     vi.advanceTimersByTime(1);
     await expect(byOption).rejects.toMatchObject({ code: ErrorCode.Timeout, message: 'tether: slow timed out after 50 ms' });
     expect(side.peer.stats.pending).toBe(1);
+    // The other side is told to stop working on what nobody waits for.
+    expect(await side.next()).toEqual({ jsonrpc: '2.0', method: '$/cancelRequest', params: { id: 2 } });
     vi.advanceTimersByTime(950);
     await expect(byDefault).rejects.toMatchObject({ code: ErrorCode.Timeout });
+    expect(await side.next()).toEqual({ jsonrpc: '2.0', method: '$/cancelRequest', params: { id: 1 } });
     expect(side.peer.stats.pending).toBe(0);
     expect(vi.getTimerCount()).toBe(0);
     // A late answer finds no call: ignored, not a crash.

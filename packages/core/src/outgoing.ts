@@ -62,7 +62,10 @@ export class OutgoingCalls {
       this.#pending.set(id, entry);
       if (timeout > 0) {
         entry.timer = setTimeout(() => {
+          const wasSent = entry.sent;
           this.settleError(id, new RpcError(ErrorCode.Timeout, `tether: ${method} timed out after ${timeout} ms`));
+          // Nobody waits for the answer any more: let the other side stop working on it.
+          if (wasSent) this.#onCancel(id);
         }, timeout);
       }
       if (signal) {
