@@ -8,6 +8,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { measureBundle, type BundleSize } from './bundle.js';
+import { buildChildren } from './process/build.js';
 import { failedStart, SystemUnderTest, type Outcome } from './process/coordinator.js';
 import { fullSettings, quickSettings, rows, scenarioOrder, type ScenarioId } from './scenarios/catalog.js';
 import { systems as allSystems } from './systems/index.js';
@@ -42,6 +43,7 @@ const loadAtStart = loadavg()[0] ?? 0;
 const log = (text: string) => process.stderr.write(`${text}\n`);
 log(`bench: ${quick ? 'quick' : 'full'} run, ${settings.rounds} round(s), ${systems.map((s) => s.name).join(', ')}`);
 
+const scripts = await buildChildren();
 const bundles: Record<string, BundleSize | null> = {};
 for (const system of systems) bundles[system.name] = (await measureBundle(system)) ?? null;
 
@@ -52,7 +54,7 @@ for (let round = 0; round < settings.rounds; round++) {
   for (const system of systems) {
     out[system.name] = {};
     try {
-      running.push(await SystemUnderTest.start(system, { profileDir }, round + 1));
+      running.push(await SystemUnderTest.start(system, { profileDir, scripts }, round + 1));
     } catch (error) {
       for (const scenario of scenarios) out[system.name]![scenario] = failedStart(error);
     }

@@ -2,10 +2,13 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Metrics, RunSettings, ScenarioId } from '../scenarios/catalog.js';
 import type { SystemEntry } from '../systems/types.js';
+import type { ChildScripts } from './build.js';
 import { Channel, DeadlineError } from './channel.js';
 
 /** How children are started. */
 export interface ChildOptions {
+  /** The compiled child entry points. */
+  scripts: ChildScripts;
   /** Directory for `--cpu-prof` profiles of both children; none when undefined. */
   profileDir: string | undefined;
 }
@@ -25,14 +28,9 @@ const benchDir = fileURLToPath(new URL('../..', import.meta.url));
 type Relay = (op: string, value: unknown) => Promise<unknown>;
 
 function start(script: string, args: string[], name: string, options: ChildOptions, relay?: Relay): Child {
-  const execArgv = ['--import', 'tsx', '--conditions=source', '--expose-gc'];
-  // A directory per child: tsx's loader thread writes a profile of its own beside the main thread's.
-  if (options.profileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.profileDir}/${name}`);
-  const child = fork(fileURLToPath(new URL(script, import.meta.url)), args, {
-    cwd: benchDir,
-    execArgv,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const execArgv = ['--expose-gc'];
+  if (options.profileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${name}.cpuprofile`);
+  const child = fork(script, args, { cwd: benchDir, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const channel = new Channel(child);
   let markReady: (value: unknown) => void = () => undefined;
   const ready = new Promise<unknown>((resolve, reject) => {
@@ -87,7 +85,7 @@ export class SystemUnderTest {
   /** Starts the server process, then the load generator pointed at it; both must report ready. */
   static async start(system: SystemEntry, options: ChildOptions, round: number): Promise<SystemUnderTest> {
     const tag = `${system.name}-r${round}`;
-    const server = start('./server-main.ts', [system.name], `${tag}-server`, options);
+    const server = start(options.scripts.server, [system.name], `${tag}-server`, options);
     let load: Child | undefined;
     try {
       const { port } = (await withDeadline(server.ready, 30_000, `${system.name} server start`)) as { port: number };
@@ -95,7 +93,7 @@ export class SystemUnderTest {
         const { op, args } = value as { op: string; args?: unknown };
         return server.channel.request(op, args ?? null, 60_000);
       };
-      load = start('./load-main.ts', [system.name, `ws://127.0.0.1:${port}`], `${tag}-load`, options, relay);
+      load = start(options.scripts.load, [system.name, `ws://127.0.0.1:${port}`], `${tag}-load`, options, relay);
       await withDeadline(load.ready, 30_000, `${system.name} load generator start`);
       return new SystemUnderTest(system, server, load);
     } catch (error) {

@@ -18,6 +18,7 @@ const channel = new Channel(process);
 const server: ServerControl = {
   memory: () => channel.request<MemoryReading>('server', { op: 'memory' }),
   connections: () => channel.request<number>('server', { op: 'connections' }),
+  cpu: () => channel.request<number>('server', { op: 'cpu' }),
   publish: (count, firstSeq) => channel.request<void>('server', { op: 'publish', args: { count, firstSeq } }),
 };
 
@@ -25,7 +26,7 @@ channel.serve(async (op, args) => {
   if (op !== 'run') throw new Error(`bench: load process has no "${op}"`);
   const { scenario, settings } = args as { scenario: ScenarioId; settings: RunSettings };
   const shape = callShapes[scenario];
-  if (shape) return runCalls(connect, url, shape, settings);
+  if (shape) return runCalls(connect, url, server, shape, settings);
   if (scenario === 'fanout') return runFanout(connect, url, server, settings);
   if (scenario === 'idle') return runIdle(connect, url, server, settings);
   throw new Error(`bench: unknown scenario "${scenario}"`);

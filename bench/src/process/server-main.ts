@@ -4,7 +4,7 @@
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { eventData } from '../scenarios/payloads.js';
-import type { MemoryReading } from '../scenarios/control.js';
+import { ownCpu, type MemoryReading } from '../scenarios/control.js';
 import { systemNamed } from '../systems/index.js';
 import { Channel } from './channel.js';
 
@@ -37,6 +37,8 @@ channel.serve(async (op, args) => {
   switch (op) {
     case 'memory':
       return readMemory();
+    case 'cpu':
+      return ownCpu();
     case 'connections':
       return server.connections();
     case 'publish': {

@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 interface ProfileNode {
   id: number;
@@ -12,15 +13,41 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-/** Where a function lives, coarsely: which package, or the runtime. */
-function area(url: string): string {
-  const workspace = /\/packages\/([^/]+)\/src\//.exec(url);
+/**
+ * Which source module each line of a compiled child belongs to, from the `// path` comment
+ * esbuild writes above each module's code.
+ */
+function moduleLines(url: string): (line: number) => string {
+  const starts: Array<[number, string]> = [];
+  try {
+    readFileSync(fileURLToPath(url), 'utf8')
+      .split('\n')
+      .forEach((text, line) => {
+        const marker = /^\/\/ (\S+\.[cm]?[jt]s)$/.exec(text);
+        if (marker?.[1]) starts.push([line, marker[1]]);
+      });
+  } catch {
+    return () => url;
+  }
+  return (line) => {
+    let found = url;
+    for (const [start, path] of starts) {
+      if (start > line) break;
+      found = path;
+    }
+    return found;
+  };
+}
+
+/** Where a module lives, coarsely: which Tether package, which dependency, the bench, or Node. */
+function area(path: string): string {
+  const workspace = /packages\/([^/]+)\/src\//.exec(path);
   if (workspace) return `tether/${workspace[1]}`;
-  const dep = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)\//.exec(url);
-  if (dep) return dep[1] ?? 'dependency';
-  if (url.includes('/bench/src/')) return 'bench';
-  if (url.startsWith('node:')) return 'node';
-  return url === '' ? '(native/gc/idle)' : 'other';
+  const dep = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)\//.exec(path);
+  if (dep?.[1]) return dep[1];
+  if (path.includes('bench/src/') || path.startsWith('src/')) return 'bench';
+  if (path.startsWith('node:')) return 'node';
+  return 'other';
 }
 
 /**
@@ -32,18 +59,27 @@ export function summarizeProfile(file: string, top = 25): string {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
   profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const mappers = new Map<string, (line: number) => string>();
+  const locate = (url: string, line: number) => {
+    if (!url.endsWith('.mjs') || !url.includes('/.build/')) return url;
+    let mapper = mappers.get(url);
+    if (!mapper) mappers.set(url, (mapper = moduleLines(url)));
+    return mapper(line);
+  };
   const byFunction = new Map<string, number>();
   const byArea = new Map<string, number>();
   let total = 0;
   for (const [id, us] of selfUs) {
     const frame = byId.get(id)?.callFrame;
-    if (!frame) continue;
-    if (frame.functionName === '(idle)') continue;
+    if (!frame || frame.functionName === '(idle)') continue;
     total += us;
-    const where = frame.url.replace(/^.*\/(packages|node_modules)\//, '$1/').replace(/^file:\/\/.*\/bench\//, 'bench/');
-    const key = `${frame.functionName || '(anonymous)'} ${where}:${frame.lineNumber + 1}`;
+    const path = frame.url === '' ? '' : locate(frame.url, frame.lineNumber);
+    const where = path.replace(/^.*?(packages|node_modules)\//, '$1/');
+    // Lines of a compiled child are the bundle's, not the source's: the module names the place.
+    const line = frame.url && path === frame.url ? `:${frame.lineNumber + 1}` : '';
+    const key = `${frame.functionName || '(anonymous)'} ${where}${line}`;
     byFunction.set(key, (byFunction.get(key) ?? 0) + us);
-    const a = frame.url === '' ? frame.functionName || '(native)' : area(frame.url);
+    const a = frame.url === '' ? frame.functionName || '(native)' : area(path);
     byArea.set(a, (byArea.get(a) ?? 0) + us);
   }
   const pct = (us: number) => `${((100 * us) / total).toFixed(1).padStart(5)}%`;
@@ -57,18 +93,11 @@ export function summarizeProfile(file: string, top = 25): string {
   ].join('\n');
 }
 
-/** Summaries of the main-thread profile (the largest file) of each child's directory in `dir`. */
+/** Summaries of every profile in `dir`. */
 export function summarizeProfiles(dir: string): string {
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name)
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
     .sort()
-    .map((child) => {
-      const files = readdirSync(join(dir, child))
-        .filter((f) => f.endsWith('.cpuprofile'))
-        .map((f) => join(dir, child, f));
-      const main = files.sort((a, b) => statSync(b).size - statSync(a).size)[0];
-      return main ? summarizeProfile(main) : `${child}: no profile`;
-    })
+    .map((f) => summarizeProfile(join(dir, f)))
     .join('\n\n');
 }

@@ -9,7 +9,7 @@ export function formatValue(row: Row, value: number): string {
       return value >= 1e6 ? `${(value / 1e6).toFixed(2)}M` : value >= 1e3 ? `${(value / 1e3).toFixed(1)}k` : value.toFixed(0);
     case 'µs':
     case 'ms':
-      return `${value.toFixed(value < 10 ? 1 : 0)} ${row.unit}`;
+      return `${value.toFixed(value < 1 ? 2 : value < 10 ? 1 : 0)} ${row.unit}`;
     case 'MB/s':
       return `${value.toFixed(1)} MB/s`;
     case 'KB':

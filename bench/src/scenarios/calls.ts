@@ -2,6 +2,7 @@ import type { BenchClient, Connect } from '../systems/types.js';
 import type { CallShape, Metrics, RunSettings } from './catalog.js';
 import { jsonBytes, kilobyteParams, smallParams } from './payloads.js';
 import { percentile } from './stats.js';
+import { ownCpu, type ServerControl } from './control.js';
 
 /** Most latencies kept; past it the window still counts calls but records no more samples. */
 const MAX_SAMPLES = 2_000_000;
@@ -11,7 +12,13 @@ const MAX_SAMPLES = 2_000_000;
  * measured window of fixed length, all on the same connections. Each lane awaits its call
  * before the next, so the depth is exact; the count bound stops a runaway system.
  */
-export async function runCalls(connect: Connect, url: string, shape: CallShape, settings: RunSettings): Promise<Metrics> {
+export async function runCalls(
+  connect: Connect,
+  url: string,
+  server: ServerControl,
+  shape: CallShape,
+  settings: RunSettings,
+): Promise<Metrics> {
   const clients: BenchClient[] = [];
   try {
     for (let i = 0; i < shape.connections; i++) clients.push(await connect(url));
@@ -46,17 +53,27 @@ export async function runCalls(connect: Connect, url: string, shape: CallShape, 
     }
 
     await sleep(settings.warmMs);
+    // The server's CPU reading travels over IPC while calls run; its few hundred µs land inside the window.
+    const serverCpuStart = await server.cpu();
+    const loadCpuStart = ownCpu();
     measuring = true;
     const start = performance.now();
     await Promise.race([sleep(settings.measureMs), until(() => stopped)]);
     const seconds = (performance.now() - start) / 1000;
     const counted = done;
     measuring = false;
+    const loadCpu = ownCpu() - loadCpuStart;
+    const serverCpu = (await server.cpu()) - serverCpuStart;
     stopped = true;
     await Promise.all(lanes);
     if (failure) throw failure;
 
-    const metrics: Metrics = { callsPerSec: counted / seconds, calls: counted };
+    const metrics: Metrics = {
+      callsPerSec: counted / seconds,
+      calls: counted,
+      serverCpuUs: serverCpu / counted,
+      loadCpuUs: loadCpu / counted,
+    };
     if (samples) {
       const kept = samples.subarray(0, sampled).sort();
       metrics.p50Us = percentile(kept, 0.5) * 1000;

@@ -4,6 +4,8 @@ export interface ServerControl {
   memory(): Promise<MemoryReading>;
   /** Open connections the server counts. */
   connections(): Promise<number>;
+  /** CPU time the server process has used so far, user plus system, in µs. */
+  cpu(): Promise<number>;
   /** Publishes `count` events, one per turn of the event loop; resolves when all are handed over. */
   publish(count: number, firstSeq: number): Promise<void>;
 }
@@ -13,6 +15,12 @@ export interface MemoryReading {
   rss: number;
   heapUsed: number;
   external: number;
+}
+
+/** CPU time this process has used so far, user plus system, in µs. */
+export function ownCpu(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
 }
 
 /** Connects `count` clients, `batch` at a time so a slow handshake path does not time out. */

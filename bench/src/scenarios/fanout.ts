@@ -1,6 +1,6 @@
 import type { BenchClient, Connect } from '../systems/types.js';
 import type { Metrics, RunSettings } from './catalog.js';
-import { connectMany, type ServerControl } from './control.js';
+import { connectMany, ownCpu, type ServerControl } from './control.js';
 
 /**
  * Push fan-out: `fanoutClients` subscribed clients, the server publishes `fanoutEvents`
@@ -42,9 +42,19 @@ export async function runFanout(connect: Connect, url: string, server: ServerCon
     };
 
     await burst(settings.fanoutWarmEvents, 0);
+    const serverCpuStart = await server.cpu();
+    const loadCpuStart = ownCpu();
     const ms = await burst(settings.fanoutEvents, settings.fanoutWarmEvents);
+    const loadCpu = ownCpu() - loadCpuStart;
+    const serverCpu = (await server.cpu()) - serverCpuStart;
     const events = settings.fanoutEvents * clients.length;
-    return { eventsPerSec: events / (ms / 1000), lastMs: ms, delivered };
+    return {
+      eventsPerSec: events / (ms / 1000),
+      lastMs: ms,
+      delivered,
+      serverCpuUs: serverCpu / events,
+      loadCpuUs: loadCpu / events,
+    };
   } finally {
     for (const client of clients) client.close();
   }
