@@ -1,0 +1,76 @@
+import { ErrorCode, RpcError, type Middleware, type Peer } from '@tether/core';
+import { TokenBucket } from './token-bucket.js';
+
+/** A per-connection call rate, enforced as a token bucket. */
+export interface RateLimit {
+  /** Calls per second a connection may sustain. */
+  callsPerSecond: number;
+  /** Calls a connection may make at once after a quiet spell. Default: `callsPerSecond`. */
+  burst?: number;
+}
+
+/**
+ * The server's own middleware, outermost around every incoming call and notification: it
+ * refuses calls while the server drains and calls over a connection's rate, and counts calls,
+ * failures and those still running, so that shutdown can wait for the last of them.
+ */
+export class CallGate<Ctx> {
+  calls = 0;
+  errors = 0;
+  private running = 0;
+  private draining = false;
+  private idle: (() => void) | undefined;
+  /** Weakly held: a bucket goes with its connection's peer. */
+  private readonly buckets = new WeakMap<Peer<Ctx>, TokenBucket>();
+
+  constructor(
+    private readonly rateLimit: RateLimit | undefined,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  readonly middleware: Middleware<Ctx> = async (call, next) => {
+    this.calls++;
+    const refusal = this.refusal(call.peer);
+    if (refusal) {
+      this.errors++;
+      throw refusal;
+    }
+    this.running++;
+    try {
+      return await next();
+    } catch (error) {
+      this.errors++;
+      throw error;
+    } finally {
+      this.running--;
+      if (this.running === 0) this.idle?.();
+    }
+  };
+
+  /** Refuses every call from now on; resolves once those already running have finished. */
+  drain(): Promise<void> {
+    this.draining = true;
+    if (this.running === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.idle = resolve;
+    });
+  }
+
+  private refusal(peer: Peer<Ctx>): RpcError | undefined {
+    if (this.draining) return new RpcError(ErrorCode.ConnectionClosed, 'tether: server is shutting down');
+    const limit = this.rateLimit;
+    if (!limit) return undefined;
+    let bucket = this.buckets.get(peer);
+    if (!bucket) {
+      bucket = new TokenBucket(limit.callsPerSecond, limit.burst ?? limit.callsPerSecond, this.now);
+      this.buckets.set(peer, bucket);
+    }
+    const retryAfterMs = bucket.take();
+    if (retryAfterMs === 0) return undefined;
+    return new RpcError(
+      ErrorCode.RateLimited,
+      `tether: rate limit of ${limit.callsPerSecond} calls/s exceeded`,
+      { retryAfterMs },
+    );
+  }
+}

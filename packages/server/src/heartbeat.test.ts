@@ -1,0 +1,38 @@
+import { once } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, type TetherServer } from './index.js';
+import { openRaw } from './test-support.js';
+
+const servers: TetherServer<any>[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close({ deadline: 0 })));
+});
+
+describe('heartbeat', () => {
+  it('terminates a connection at the first beat after an unanswered ping', async () => {
+    const server = await createServer({ port: 0, heartbeatInterval: 20 });
+    servers.push(server);
+    const client = await openRaw(server.url, { autoPong: false });
+    let pings = 0;
+    client.ws.on('ping', () => pings++);
+    const [[, info]] = await Promise.all([once(server, 'disconnect'), client.closed]);
+    // One ping, then termination one interval later: a second ping would mean a missed pong was let pass.
+    expect(pings).toBe(1);
+    expect(info.code).toBe(1006);
+    expect(server.stats.connections).toBe(0);
+  });
+
+  it('keeps a connection that answers its pings', async () => {
+    const server = await createServer({ port: 0, heartbeatInterval: 20 });
+    servers.push(server);
+    const client = await openRaw(server.url);
+    let pings = 0;
+    await new Promise<void>((resolve) => {
+      client.ws.on('ping', () => {
+        if (++pings === 5) resolve();
+      });
+    });
+    expect(server.stats.connections).toBe(1);
+    client.ws.close();
+  });
+});

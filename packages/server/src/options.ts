@@ -1,0 +1,107 @@
+import type { Server as HttpServer } from 'node:http';
+import type { HandshakeRequest } from './handshake/request.js';
+import type { RateLimit } from './connection/call-gate.js';
+import type { BackpressurePolicy } from './transport/ws-transport.js';
+
+/**
+ * Decides whether an upgrade request may connect, and returns the connection's context
+ * (handlers see it as `this.data`). Throw an HttpError to answer 401, 403 or any status;
+ * anything else thrown answers 500 and is reported as an 'error' event.
+ */
+export type Authenticate<Ctx> = (request: HandshakeRequest) => Ctx | Promise<Ctx>;
+
+/** The server runs its own HTTP server, on a port. */
+export interface ListenOptions {
+  /** The TCP port; 0 picks a free one (read it back from `server.port`). */
+  port: number;
+  /**
+   * The interface to listen on. Default '127.0.0.1': a server is reachable from other machines
+   * only when asked to be ('0.0.0.0' or '::'), as it usually sits behind a proxy in production.
+   */
+  host?: string;
+  server?: never;
+}
+
+/** The server takes WebSocket upgrades on an existing HTTP server, beside whatever else it serves. */
+export interface AttachOptions {
+  /** The HTTP(S) server whose upgrades on `path` become connections; other paths are left untouched. */
+  server: HttpServer;
+  port?: never;
+  host?: never;
+}
+
+/** Options shared by both ways of running a server; every limit has a default safe for untrusted clients. */
+export interface CommonOptions<Ctx> {
+  /**
+   * The only path upgraded, e.g. '/rpc'; requests for other paths are left to the HTTP server's
+   * other 'upgrade' listeners (or answered 404 when the server is our own). Default: every path.
+   */
+  path?: string;
+  /** Checks each upgrade and returns the connection's context. Default: everyone, with an undefined context. */
+  authenticate?: Authenticate<Ctx>;
+  /**
+   * Browser origins allowed to connect (exact `Origin` values, e.g. 'https://app.example.com');
+   * others are refused with 403. Requests without an Origin header (non-browser clients, which
+   * could send any Origin anyway) are let through to `authenticate`. Default: any origin.
+   */
+  origins?: readonly string[];
+  /** Open connections (handshakes in progress included) beyond which upgrades are refused with 503. Default 10000. */
+  maxConnections?: number;
+  /** Milliseconds between pings; a connection whose last ping got no pong by the next is terminated. 0 disables. Default 30000. */
+  heartbeatInterval?: number;
+  /** Largest incoming message in bytes; a larger one closes the connection with 1009. Default 1 MiB. */
+  maxPayload?: number;
+  /** Longest incoming batch; a longer one is answered with one -32600 error. Default 100. */
+  maxBatch?: number;
+  /** Incoming calls running at once per connection; more are answered -32002. Default 1000. */
+  maxInFlight?: number;
+  /** Calls per connection over time; excess calls are answered -32003 with `data.retryAfterMs`. Default: no limit. */
+  rateLimit?: RateLimit;
+  /** Bytes queued for a connection's socket beyond which its reader counts as slow. Default 1 MiB. */
+  maxBufferedBytes?: number;
+  /**
+   * For a slow reader: pushes are always dropped (and counted in `stats.dropped`); responses
+   * and calls still go under 'drop', and close the connection with 1013 under 'close'. Default 'drop'.
+   */
+  backpressure?: BackpressurePolicy;
+  /** Default timeout in ms for the server's calls to clients; 0 disables. Default 30000. */
+  timeout?: number;
+}
+
+/** Options for `createServer`: a port to listen on, or an HTTP server to attach to, plus the common options. */
+export type ServerOptions<Ctx> = CommonOptions<Ctx> & (ListenOptions | AttachOptions);
+
+/** The options with every default filled in. */
+export interface Settings<Ctx> {
+  readonly path: string | undefined;
+  readonly authenticate: Authenticate<Ctx> | undefined;
+  readonly origins: ReadonlySet<string> | undefined;
+  readonly maxConnections: number;
+  readonly heartbeatInterval: number;
+  readonly maxPayload: number;
+  readonly maxBatch: number;
+  readonly maxInFlight: number;
+  readonly rateLimit: RateLimit | undefined;
+  readonly maxBufferedBytes: number;
+  readonly backpressure: BackpressurePolicy;
+  readonly timeout: number;
+}
+
+const MiB = 1024 * 1024;
+
+export function resolveSettings<Ctx>(options: CommonOptions<Ctx>): Settings<Ctx> {
+  return {
+    path: options.path,
+    authenticate: options.authenticate,
+    origins: options.origins ? new Set(options.origins) : undefined,
+    maxConnections: options.maxConnections ?? 10_000,
+    heartbeatInterval: options.heartbeatInterval ?? 30_000,
+    maxPayload: options.maxPayload ?? MiB,
+    maxBatch: options.maxBatch ?? 100,
+    maxInFlight: options.maxInFlight ?? 1000,
+    rateLimit: options.rateLimit,
+    maxBufferedBytes: options.maxBufferedBytes ?? MiB,
+    backpressure: options.backpressure ?? 'drop',
+    timeout: options.timeout ?? 30_000,
+  };
+}

@@ -1,0 +1,293 @@
+import { EventEmitter } from 'node:events';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { Peer, Service, type CloseInfo, type Handler, type HandlerTree, type Implementation, type MethodOptions, type Middleware, type Params } from '@tether/core';
+import type { WebSocket } from 'ws';
+import { CloseCode } from './close-codes.js';
+import { CallGate } from './connection/call-gate.js';
+import { HttpError } from './handshake/http-error.js';
+import type { HandshakeRequest } from './handshake/request.js';
+import { Upgrades } from './handshake/upgrades.js';
+import { resolveSettings, type ServerOptions, type Settings } from './options.js';
+import { WsTransport, type BackpressureEvent } from './transport/ws-transport.js';
+
+/** Events a server emits. */
+export interface ServerEvents<Ctx> {
+  /** A connection was accepted; `request` is what `authenticate` saw. */
+  connect: [peer: Peer<Ctx>, request: HandshakeRequest];
+  /** A connection closed; every call on it has settled. */
+  disconnect: [peer: Peer<Ctx>, info: CloseInfo];
+  /**
+   * Something failed on the server's side: a handler threw a non-RpcError, or `authenticate`
+   * a non-HttpError. A client's own faults (an oversized or malformed frame) are not errors of
+   * the server's: they show as the close code in 'disconnect'.
+   */
+  error: [error: unknown, peer: Peer<Ctx> | undefined];
+  /** A slow reader made a connection drop pushes, or close (see `backpressure`). */
+  backpressure: [peer: Peer<Ctx>, event: BackpressureEvent];
+}
+
+/** Counters since the server started, as a plain object. */
+export interface ServerStats {
+  /** Connections open now. */
+  connections: number;
+  /** Incoming calls and notifications that reached the server's middleware. */
+  calls: number;
+  /** Of those, the ones that failed: thrown by a handler or middleware, or refused for rate or shutdown. */
+  errors: number;
+  /** Bytes read from connection sockets, WebSocket framing and handshakes included. */
+  bytesIn: number;
+  /** Bytes written to connection sockets, WebSocket framing and handshakes included. */
+  bytesOut: number;
+  /** Pushes dropped because their reader was too slow. */
+  dropped: number;
+}
+
+/** Options for `server.close()`. */
+export interface CloseOptions {
+  /**
+   * Milliseconds that calls already running get to finish; then every connection is closed
+   * with 1001 (and terminated if its close handshake is not done within a further second). Default 10000.
+   */
+  deadline?: number;
+}
+
+/** How long closing connections get to answer the close frame when the deadline has already passed. */
+const CLOSE_GRACE_MS = 1000;
+
+/**
+ * A Tether server: one shared Service of methods, and one Peer per WebSocket connection,
+ * through which it can also call each client. Made by `createServer`.
+ */
+export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx>> implements AsyncDisposable {
+  /** The methods and middleware every connection serves. */
+  readonly service = new Service<Ctx>();
+  /** Open connections: each one's peer, and the transport under it. */
+  private readonly live = new Map<Peer<Ctx>, WsTransport>();
+  private readonly settings: Settings<Ctx>;
+  private readonly gate: CallGate<Ctx>;
+  private readonly upgrades: Upgrades<Ctx>;
+  private readonly heartbeat: ReturnType<typeof setInterval> | undefined;
+  private readonly departed = { bytesIn: 0, bytesOut: 0, dropped: 0 };
+  private closing: Promise<void> | undefined;
+  private emptied: (() => void) | undefined;
+
+  /** @internal Use `createServer`. */
+  constructor(
+    options: ServerOptions<Ctx>,
+    /** The HTTP server upgrades arrive on. */
+    readonly httpServer: HttpServer,
+    private readonly ownsHttpServer: boolean,
+  ) {
+    super();
+    this.settings = resolveSettings(options);
+    this.gate = new CallGate<Ctx>(this.settings.rateLimit);
+    this.service.use(this.gate.middleware);
+    this.upgrades = new Upgrades<Ctx>({
+      settings: this.settings,
+      ownsHttpServer,
+      refusal: (handshaking) => this.refusal(handshaking),
+      open: (ws, socket, request, data) => this.open(ws, socket, request, data),
+      report: (error) => this.report(error, undefined),
+    });
+    httpServer.on('upgrade', this.upgrades.listener);
+    if (this.settings.heartbeatInterval > 0) {
+      this.heartbeat = setInterval(() => this.beat(), this.settings.heartbeatInterval).unref();
+    }
+  }
+
+  /** A snapshot of the connections open now, one peer each: `peer.remote<Api>()` calls that client. */
+  get connections(): ReadonlySet<Peer<Ctx>> {
+    return new Set(this.live.keys());
+  }
+
+  /** The port the HTTP server listens on. */
+  get port(): number {
+    return this.address().port;
+  }
+
+  /** A URL clients on this machine can connect to: `ws://127.0.0.1:<port>/<path>`. */
+  get url(): string {
+    const { address, family, port } = this.address();
+    const host = family === 'IPv6' ? `[${address}]` : address;
+    return `ws://${host}:${port}${this.settings.path ?? '/'}`;
+  }
+
+  /** Counters since the server started, read as a plain object. */
+  get stats(): ServerStats {
+    const totals = { ...this.departed };
+    for (const transport of this.live.values()) {
+      totals.bytesIn += transport.bytesIn;
+      totals.bytesOut += transport.bytesOut;
+      totals.dropped += transport.dropped;
+    }
+    return { connections: this.live.size, calls: this.gate.calls, errors: this.gate.errors, ...totals };
+  }
+
+  /** Serves `name` on every connection. */
+  register(name: string, handler: Handler<Ctx>, options?: MethodOptions): this {
+    this.service.register(name, handler, options);
+    return this;
+  }
+
+  /** Serves a tree of handlers on every connection, checked against a contract: `serve<Api>({ math: { add } })`. */
+  serve<C>(implementation: Implementation<C, Ctx>): this;
+  serve(tree: HandlerTree<Ctx>): this;
+  serve(tree: object): this {
+    this.service.serve(tree as HandlerTree<Ctx>);
+    return this;
+  }
+
+  /** Adds a middleware around every incoming call, inside the server's own (rate limit, shutdown). */
+  use(middleware: Middleware<Ctx>): this {
+    this.service.use(middleware);
+    return this;
+  }
+
+  /**
+   * Sends one notification to every connection: encoded once, the same buffer written to
+   * every socket. A push, so slow readers drop it. Returns how many connections it was written to.
+   */
+  broadcast(method: string, params?: Params): number {
+    const message: { jsonrpc: '2.0'; method: string; params?: Params } = { jsonrpc: '2.0', method };
+    if (params !== undefined) message.params = params;
+    const frame = Buffer.from(JSON.stringify(message));
+    let sent = 0;
+    for (const transport of this.live.values()) {
+      if (transport.sendEncoded(frame, true)) sent++;
+    }
+    return sent;
+  }
+
+  /**
+   * Shuts down: stops accepting connections, lets running calls finish until the deadline
+   * (refusing new ones), closes every connection with 1001, and closes the HTTP server if it
+   * is our own. Resolves once every connection has closed; calling it again returns the same promise.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    this.closing ??= this.shutdown(options.deadline ?? 10_000);
+    return this.closing;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private async shutdown(deadline: number): Promise<void> {
+    const end = performance.now() + deadline;
+    const httpClosed = this.ownsHttpServer ? closeHttpServer(this.httpServer) : Promise.resolve();
+    await within(this.gate.drain(), deadline);
+    for (const transport of this.live.values()) transport.close(CloseCode.GoingAway, 'server shutting down');
+    const grace = Math.max(end - performance.now(), CLOSE_GRACE_MS);
+    if (!(await within(this.allClosed(), grace))) {
+      for (const transport of this.live.values()) transport.terminate();
+      await this.allClosed();
+    }
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.httpServer.off('upgrade', this.upgrades.listener);
+    this.upgrades.abort();
+    await httpClosed;
+  }
+
+  private allClosed(): Promise<void> {
+    if (this.live.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.emptied = resolve;
+    });
+  }
+
+  private address(): AddressInfo {
+    const address = this.httpServer.address();
+    if (address === null || typeof address === 'string') {
+      throw new Error('tether: the HTTP server is not listening on a TCP port');
+    }
+    return address;
+  }
+
+  private refusal(handshaking: number): HttpError | undefined {
+    if (this.closing) return new HttpError(503, 'Server shutting down');
+    if (this.live.size + handshaking >= this.settings.maxConnections) return new HttpError(503, 'Too many connections');
+    return undefined;
+  }
+
+  private open(ws: WebSocket, socket: Socket, request: HandshakeRequest, data: Ctx): void {
+    const { settings } = this;
+    const peer = new Peer<Ctx>({
+      service: this.service,
+      data,
+      timeout: settings.timeout,
+      maxBatch: settings.maxBatch,
+      maxInFlight: settings.maxInFlight,
+    });
+    const transport = new WsTransport(ws, {
+      socket,
+      maxBufferedBytes: settings.maxBufferedBytes,
+      backpressure: settings.backpressure,
+      onBackpressure: (event) => this.emit('backpressure', peer, event),
+    });
+    peer.on('handlerError', (error) => this.report(error, peer));
+    peer.once('close', (info) => this.closed(peer, transport, info));
+    this.live.set(peer, transport);
+    peer.attach(transport);
+    this.emit('connect', peer, request);
+    if (this.closing) transport.close(CloseCode.GoingAway, 'server shutting down');
+  }
+
+  private closed(peer: Peer<Ctx>, transport: WsTransport, info: CloseInfo): void {
+    this.live.delete(peer);
+    this.departed.bytesIn += transport.bytesIn;
+    this.departed.bytesOut += transport.bytesOut;
+    this.departed.dropped += transport.dropped;
+    this.emit('disconnect', peer, info);
+    if (this.live.size === 0) this.emptied?.();
+  }
+
+  private beat(): void {
+    for (const transport of this.live.values()) transport.beat();
+  }
+
+  /** Emits 'error' only when someone listens: a client's bad frame must not crash the process. */
+  private report(error: unknown, peer: Peer<Ctx> | undefined): void {
+    if (this.listenerCount('error') > 0) this.emit('error', error, peer);
+  }
+}
+
+/** Resolves true when `promise` settles within `ms`, false when the time runs out first. */
+async function within(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function closeHttpServer(server: HttpServer): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
+
+/**
+ * Starts a server: listening on `port` with an HTTP server of its own, or taking upgrades on an
+ * existing `server`. Resolves once it is listening (at once when attached).
+ */
+export async function createServer<Ctx = undefined>(options: ServerOptions<Ctx>): Promise<TetherServer<Ctx>> {
+  if (options.server) return new TetherServer<Ctx>(options, options.server, false);
+  const httpServer = createHttpServer((_request, response) => {
+    response.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Upgrade: 'websocket' });
+    response.end('Upgrade Required');
+  });
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host ?? '127.0.0.1', () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  return new TetherServer<Ctx>(options, httpServer, true);
+}

@@ -1,0 +1,100 @@
+import { once } from 'node:events';
+import type { AddressInfo, Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import { CloseCode } from '../close-codes.js';
+import { WsTransport, type BackpressureEvent, type WsTransportOptions } from './ws-transport.js';
+
+const closers: Array<() => void> = [];
+afterEach(() => {
+  for (const close of closers.splice(0)) close();
+});
+
+/** A server-side transport over a real loopback socket, and the raw client at the other end, paused: it reads nothing. */
+async function pairWithStalledClient(options: WsTransportOptions) {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
+  await once(wss, 'listening');
+  const accepted = once(wss, 'connection') as Promise<[WebSocket, { socket: Socket }]>;
+  const client = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
+  await once(client, 'open');
+  client.pause();
+  const [ws, request] = await accepted;
+  const events: BackpressureEvent[] = [];
+  const transport = new WsTransport(ws, {
+    ...options,
+    socket: request.socket,
+    onBackpressure: (event) => events.push(event),
+  });
+  closers.push(() => {
+    client.terminate();
+    ws.terminate();
+    wss.close();
+  });
+  return { transport, client, socket: request.socket, events };
+}
+
+const message = (size: number) => JSON.stringify({ jsonrpc: '2.0', method: 'tick', params: ['x'.repeat(size)] });
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('WsTransport backpressure', () => {
+  it('drops pushes to a reader that stopped, keeping the queue within the limit', async () => {
+    const limit = 64 * 1024;
+    const { transport, events } = await pairWithStalledClient({ maxBufferedBytes: limit });
+    const push = message(8 * 1024);
+    let peak = 0;
+    const round = () => {
+      for (let i = 0; i < 50; i++) transport.send(push, { droppable: true });
+      peak = Math.max(peak, transport.bufferedAmount);
+    };
+    // The kernel's buffers take megabytes first; the queue stays full across turns once they are.
+    let rounds = 0;
+    while (transport.bufferedAmount < limit && rounds++ < 2000) {
+      round();
+      await nextTurn();
+    }
+    expect(transport.bufferedAmount).toBeGreaterThanOrEqual(limit);
+    const [dropped, reported] = [transport.dropped, events.length];
+    for (let i = 0; i < 20; i++) {
+      round();
+      await nextTurn();
+    }
+    expect(transport.dropped - dropped).toBe(20 * 50);
+    expect(events.length).toBe(reported);
+    expect(peak).toBeLessThan(limit + push.length + 64);
+    expect(events.every((e) => e.action === 'drop' && e.bufferedAmount >= limit)).toBe(true);
+  });
+
+  it("closes with 1013 under 'close' when a non-droppable message meets a full queue", async () => {
+    const { transport, client, events } = await pairWithStalledClient({ maxBufferedBytes: 64 * 1024, backpressure: 'close' });
+    const reply = message(8 * 1024);
+    for (let rounds = 0; transport.ws.readyState === WebSocket.OPEN && rounds < 2000; rounds++) {
+      for (let i = 0; i < 50; i++) transport.send(reply);
+      await nextTurn();
+    }
+    expect(transport.ws.readyState).toBe(WebSocket.CLOSING);
+    expect(events.at(-1)).toMatchObject({ action: 'close' });
+    const closed = once(client, 'close');
+    client.resume();
+    const [code] = await closed;
+    expect(code).toBe(CloseCode.TryAgainLater);
+  });
+
+  it("still sends non-droppable messages under 'drop', and stops reading until the queue drains", async () => {
+    const limit = 64 * 1024;
+    const { transport, client, socket } = await pairWithStalledClient({ maxBufferedBytes: limit });
+    const reply = message(8 * 1024);
+    for (let rounds = 0; transport.bufferedAmount < limit * 4 && rounds < 2000; rounds++) {
+      for (let i = 0; i < 50; i++) transport.send(reply);
+      await nextTurn();
+    }
+    expect(transport.bufferedAmount).toBeGreaterThanOrEqual(limit * 4);
+    expect(transport.dropped).toBe(0);
+    expect(transport.ws.isPaused).toBe(true);
+    const drained = once(socket, 'drain');
+    client.resume();
+    await drained;
+    expect(transport.ws.isPaused).toBe(false);
+    transport.send(reply, { droppable: true });
+    expect(transport.dropped).toBe(0);
+  });
+});

@@ -1,0 +1,194 @@
+import type { Socket } from 'node:net';
+import type { CloseInfo, SendOptions, Transport } from '@tether/core';
+import { WebSocket, type RawData } from 'ws';
+import { CloseCode, closeCodeForWsError } from '../close-codes.js';
+
+/** What a slow reader's non-droppable messages get: 'drop' still sends them, 'close' ends the connection. */
+export type BackpressurePolicy = 'drop' | 'close';
+
+/** Reported once per stretch of congestion: when pushes start being dropped, or when the connection is closed. */
+export interface BackpressureEvent {
+  /** 'drop': pushes are being dropped; 'close': the connection is closing with 1013. */
+  readonly action: 'drop' | 'close';
+  /** Bytes queued for the socket at that moment. */
+  readonly bufferedAmount: number;
+}
+
+/** Options for a transport over a `ws` WebSocket. */
+export interface WsTransportOptions {
+  /** Bytes queued for the socket beyond which the reader counts as slow; at least the socket's high-water mark. Default 1 MiB. */
+  maxBufferedBytes?: number;
+  /**
+   * For a slow reader: droppable messages (pushes) are always dropped; non-droppable ones
+   * (responses, calls) still go under 'drop' and close the connection with 1013 under 'close'.
+   * Default 'drop'.
+   */
+  backpressure?: BackpressurePolicy;
+  /**
+   * The socket under the WebSocket (the server has it from the upgrade). With it, writes made
+   * in one tick are corked into one syscall, reading pauses while the reader is slow, and
+   * byte counts are kept. Default: none.
+   */
+  socket?: Socket;
+  /** Called on each BackpressureEvent. Default: none. */
+  onBackpressure?: (event: BackpressureEvent) => void;
+  /** Called with each error the WebSocket reports (a bad frame, an oversized message). Default: none. */
+  onError?: (error: Error) => void;
+}
+
+const textFrame = { binary: false } as const;
+
+/**
+ * A Transport over a `ws` WebSocket, with the server's protection against slow readers:
+ * sends are checked against `bufferedAmount` so that one client that stops reading cannot
+ * grow the server's memory without bound.
+ */
+export class WsTransport implements Transport {
+  /** Droppable messages shed because the reader was slow. */
+  dropped = 0;
+  private readonly maxBufferedBytes: number;
+  private readonly policy: BackpressurePolicy;
+  private readonly socket: Socket | undefined;
+  private readonly onBackpressure: ((event: BackpressureEvent) => void) | undefined;
+  private congested = false;
+  private corked = false;
+  private awaitingPong = false;
+  /** Why ws closed the connection itself, when it did: a bad or oversized frame. */
+  private failure: CloseInfo | undefined;
+
+  constructor(
+    readonly ws: WebSocket,
+    options: WsTransportOptions = {},
+  ) {
+    // Not below the high-water mark: a queue that long has made a write return false, so 'drain' will follow.
+    this.maxBufferedBytes = Math.max(options.maxBufferedBytes ?? 1024 * 1024, options.socket?.writableHighWaterMark ?? 0);
+    this.policy = options.backpressure ?? 'drop';
+    this.socket = options.socket;
+    this.onBackpressure = options.onBackpressure;
+    const onError = options.onError;
+    // Without a listener an 'error' would crash the process; ws closes the socket itself.
+    ws.on('error', (error) => {
+      const code = closeCodeForWsError(error);
+      if (code !== undefined) this.failure ??= { code, reason: error.message };
+      onError?.(error);
+    });
+    ws.on('pong', () => {
+      this.awaitingPong = false;
+    });
+  }
+
+  /** Bytes queued for the socket and not yet handed to the kernel. */
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  /** Bytes read from the socket, framing and handshake included (0 without `socket`). */
+  get bytesIn(): number {
+    return this.socket?.bytesRead ?? 0;
+  }
+
+  /** Bytes written to the socket, framing and handshake included (0 without `socket`). */
+  get bytesOut(): number {
+    return this.socket?.bytesWritten ?? 0;
+  }
+
+  send(message: string, options?: SendOptions): void {
+    this.write(message, options?.droppable === true);
+  }
+
+  /** Sends text already encoded, so that one buffer can go to many sockets; false when not sent. */
+  sendEncoded(message: Buffer, droppable: boolean): boolean {
+    return this.write(message, droppable);
+  }
+
+  onMessage(listener: (message: string) => void): void {
+    // binaryType stays 'nodebuffer', so every message arrives as one Buffer; binary frames are read as UTF-8 too.
+    this.ws.on('message', (data: RawData) => listener((data as Buffer).toString()));
+  }
+
+  onClose(listener: (info: CloseInfo) => void): void {
+    this.ws.on('close', (code, reason) => listener(this.failure ?? { code, reason: reason.toString() }));
+  }
+
+  close(code?: number, reason?: string): void {
+    this.ws.close(code, reason);
+  }
+
+  /** Ends the connection at once, without a closing handshake. */
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  /**
+   * One heartbeat: pings, or terminates the connection when the previous ping got no pong.
+   * Returns whether the connection lives on.
+   */
+  beat(): boolean {
+    if (this.awaitingPong) {
+      this.ws.terminate();
+      return false;
+    }
+    this.awaitingPong = true;
+    this.ws.ping();
+    return true;
+  }
+
+  private write(data: string | Buffer, droppable: boolean): boolean {
+    if (this.ws.readyState !== WebSocket.OPEN) return false;
+    const buffered = this.ws.bufferedAmount;
+    if (buffered < this.maxBufferedBytes) {
+      // Without the socket's 'drain', a send under the limit is the only sign the reader caught up.
+      if (!this.socket) this.congested = false;
+    } else if (droppable) {
+      this.dropped++;
+      this.congest('drop', buffered);
+      return false;
+    } else if (this.policy === 'close') {
+      this.congest('close', buffered);
+      this.ws.close(CloseCode.TryAgainLater, 'client too slow');
+      return false;
+    }
+    this.cork();
+    if (typeof data === 'string') this.ws.send(data);
+    else this.ws.send(data, textFrame);
+    this.pauseIfFull();
+    return true;
+  }
+
+  /** Reports the start of a stretch of congestion, which lasts until the queue drains, and every close. */
+  private congest(action: BackpressureEvent['action'], bufferedAmount: number): void {
+    if (!this.congested) {
+      this.congested = true;
+      this.socket?.once('drain', () => {
+        this.congested = false;
+      });
+    } else if (action === 'drop') {
+      return;
+    }
+    this.onBackpressure?.({ action, bufferedAmount });
+  }
+
+  /** Holds this tick's writes in the socket so that they leave in one syscall. */
+  private cork(): void {
+    if (!this.socket || this.corked) return;
+    this.corked = true;
+    this.socket.cork();
+    process.nextTick(this.uncork);
+  }
+
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.socket?.uncork();
+  };
+
+  /**
+   * Stops reading from a client whose queue is full until the kernel takes it, so a client
+   * that sends calls but never reads their responses is held back by TCP, not by our memory.
+   */
+  private pauseIfFull(): void {
+    const socket = this.socket;
+    if (!socket || this.ws.isPaused || this.ws.bufferedAmount < this.maxBufferedBytes) return;
+    this.ws.pause();
+    socket.once('drain', () => this.ws.resume());
+  }
+}
