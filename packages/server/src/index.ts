@@ -1,5 +1,6 @@
 export { createServer } from './server.js';
-export type { CloseOptions, ServerEvents, ServerStats, TetherServer } from './server.js';
+export type { TetherServer } from './server.js';
+export type { CloseOptions, ServerEvents, ServerStats } from './server-events.js';
 export type { AttachOptions, Authenticate, CommonOptions, ListenOptions, ServerOptions } from './options.js';
 export type { RateLimit } from './connection/call-gate.js';
 export { HttpError } from './handshake/http-error.js';
@@ -7,3 +8,6 @@ export type { HandshakeRequest } from './handshake/request.js';
 export { CloseCode } from './close-codes.js';
 export { WsTransport } from './transport/ws-transport.js';
 export type { BackpressureEvent, BackpressurePolicy, WsTransportOptions } from './transport/ws-transport.js';
+export { MemoryBroker } from './broker/memory-broker.js';
+export type { MemoryBrokerOptions } from './broker/memory-broker.js';
+export type { Broker, BrokerStatus, HistorySlice, TopicEvent, Unsubscribe } from './broker/broker.js';

@@ -1,56 +1,17 @@
 import { EventEmitter } from 'node:events';
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Peer, Service, type CloseInfo, type Handler, type HandlerTree, type Implementation, type MethodOptions, type Middleware, type Params } from '@tether/core';
 import type { WebSocket } from 'ws';
 import { CloseCode } from './close-codes.js';
 import { CallGate } from './connection/call-gate.js';
 import { HttpError } from './handshake/http-error.js';
+import { closeHttpServer, listen } from './http-server.js';
 import type { HandshakeRequest } from './handshake/request.js';
 import { Upgrades } from './handshake/upgrades.js';
 import { resolveSettings, type ServerOptions, type Settings } from './options.js';
-import { WsTransport, type BackpressureEvent } from './transport/ws-transport.js';
-
-/** Events a server emits. */
-export interface ServerEvents<Ctx> {
-  /** A connection was accepted; `request` is what `authenticate` saw. */
-  connect: [peer: Peer<Ctx>, request: HandshakeRequest];
-  /** A connection closed; every call on it has settled. */
-  disconnect: [peer: Peer<Ctx>, info: CloseInfo];
-  /**
-   * Something failed on the server's side: a handler threw a non-RpcError, or `authenticate`
-   * a non-HttpError. A client's own faults (an oversized or malformed frame) are not errors of
-   * the server's: they show as the close code in 'disconnect'.
-   */
-  error: [error: unknown, peer: Peer<Ctx> | undefined];
-  /** A slow reader made a connection drop pushes, or close (see `backpressure`). */
-  backpressure: [peer: Peer<Ctx>, event: BackpressureEvent];
-}
-
-/** Counters since the server started, as a plain object. */
-export interface ServerStats {
-  /** Connections open now. */
-  connections: number;
-  /** Incoming calls and notifications that reached the server's middleware. */
-  calls: number;
-  /** Of those, the ones that failed: thrown by a handler or middleware, or refused for rate or shutdown. */
-  errors: number;
-  /** Bytes read from connection sockets, WebSocket framing and handshakes included. */
-  bytesIn: number;
-  /** Bytes written to connection sockets, WebSocket framing and handshakes included. */
-  bytesOut: number;
-  /** Pushes dropped because their reader was too slow. */
-  dropped: number;
-}
-
-/** Options for `server.close()`. */
-export interface CloseOptions {
-  /**
-   * Milliseconds that calls already running get to finish; then every connection is closed
-   * with 1001 (and terminated if its close handshake is not done within a further second). Default 10000.
-   */
-  deadline?: number;
-}
+import type { CloseOptions, ServerEvents, ServerStats } from './server-events.js';
+import { WsTransport } from './transport/ws-transport.js';
 
 /** How long closing connections get to answer the close frame when the deadline has already passed. */
 const CLOSE_GRACE_MS = 1000;
@@ -230,7 +191,6 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
     this.live.set(peer, transport);
     peer.attach(transport);
     this.emit('connect', peer, request);
-    if (this.closing) transport.close(CloseCode.GoingAway, 'server shutting down');
   }
 
   private closed(peer: Peer<Ctx>, transport: WsTransport, info: CloseInfo): void {
@@ -246,7 +206,7 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
     for (const transport of this.live.values()) transport.beat();
   }
 
-  /** Emits 'error' only when someone listens: a client's bad frame must not crash the process. */
+  /** Emits 'error' only when someone listens: Node's emitter would throw it, and one failing handler must not take the server down. */
   private report(error: unknown, peer: Peer<Ctx> | undefined): void {
     if (this.listenerCount('error') > 0) this.emit('error', error, peer);
   }
@@ -265,29 +225,11 @@ async function within(promise: Promise<void>, ms: number): Promise<boolean> {
   }
 }
 
-function closeHttpServer(server: HttpServer): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-  });
-}
-
 /**
  * Starts a server: listening on `port` with an HTTP server of its own, or taking upgrades on an
  * existing `server`. Resolves once it is listening (at once when attached).
  */
 export async function createServer<Ctx = undefined>(options: ServerOptions<Ctx>): Promise<TetherServer<Ctx>> {
   if (options.server) return new TetherServer<Ctx>(options, options.server, false);
-  const httpServer = createHttpServer((_request, response) => {
-    response.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Upgrade: 'websocket' });
-    response.end('Upgrade Required');
-  });
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(options.port, options.host ?? '127.0.0.1', () => {
-      httpServer.off('error', reject);
-      resolve();
-    });
-  });
-  return new TetherServer<Ctx>(options, httpServer, true);
+  return new TetherServer<Ctx>(options, await listen(options.port, options.host ?? '127.0.0.1'), true);
 }

@@ -1,0 +1,44 @@
+import type { CloseInfo, Peer } from '@tether/core';
+import type { HandshakeRequest } from './handshake/request.js';
+import type { BackpressureEvent } from './transport/ws-transport.js';
+
+/** Events a server emits. */
+export interface ServerEvents<Ctx> {
+  /** A connection was accepted; `request` is what `authenticate` saw. */
+  connect: [peer: Peer<Ctx>, request: HandshakeRequest];
+  /** A connection closed; every call on it has settled. */
+  disconnect: [peer: Peer<Ctx>, info: CloseInfo];
+  /**
+   * Something failed on the server's side: a handler threw a non-RpcError, or `authenticate`
+   * a non-HttpError. A client's own faults (an oversized or malformed frame) are not errors of
+   * the server's: they show as the close code in 'disconnect'.
+   */
+  error: [error: unknown, peer: Peer<Ctx> | undefined];
+  /** A slow reader made a connection drop pushes, or close (see `backpressure`). */
+  backpressure: [peer: Peer<Ctx>, event: BackpressureEvent];
+}
+
+/** Counters since the server started, as a plain object. */
+export interface ServerStats {
+  /** Connections open now. */
+  connections: number;
+  /** Incoming calls and notifications that reached the server's middleware. */
+  calls: number;
+  /** Of those, the ones that failed: thrown by a handler or middleware, or refused for rate or shutdown. */
+  errors: number;
+  /** Bytes read from connection sockets, WebSocket framing and handshakes included. */
+  bytesIn: number;
+  /** Bytes written to connection sockets, WebSocket framing and handshakes included. */
+  bytesOut: number;
+  /** Pushes dropped because their reader was too slow. */
+  dropped: number;
+}
+
+/** Options for `server.close()`. */
+export interface CloseOptions {
+  /**
+   * Milliseconds that calls already running get to finish; then every connection is closed
+   * with 1001 (and terminated if its close handshake is not done within a further second). Default 10000.
+   */
+  deadline?: number;
+}
