@@ -47,7 +47,11 @@ export interface CommonOptions<Ctx> {
   origins?: readonly string[];
   /** Open connections (handshakes in progress included) beyond which upgrades are refused with 503. Default 10000. */
   maxConnections?: number;
-  /** Milliseconds between pings; a connection whose last ping got no pong by the next is terminated. 0 disables. Default 30000. */
+  /**
+   * Milliseconds between pings; a connection whose last ping got no pong by the next is terminated.
+   * A client that reads too slowly to get through its queue within an interval counts as dead too,
+   * as its ping waits behind the unread data. 0 disables. Default 30000.
+   */
   heartbeatInterval?: number;
   /** Largest incoming message in bytes; a larger one closes the connection with 1009. Default 1 MiB. */
   maxPayload?: number;

@@ -17,15 +17,21 @@ export interface HandshakeRequest {
   readonly raw: IncomingMessage;
 }
 
+/** The path of a request target, without its query. */
+export function pathOf(url: string): string {
+  const mark = url.indexOf('?');
+  return mark === -1 ? url : url.slice(0, mark);
+}
+
 /** Reads an upgrade request into the shape `authenticate` receives. */
 export function readHandshake(raw: IncomingMessage): HandshakeRequest {
   const url = raw.url ?? '/';
-  const mark = url.indexOf('?');
+  const path = pathOf(url);
   return {
     headers: raw.headers,
     url,
-    path: mark === -1 ? url : url.slice(0, mark),
-    query: new URLSearchParams(mark === -1 ? '' : url.slice(mark + 1)),
+    path,
+    query: new URLSearchParams(url.slice(path.length + 1)),
     cookies: parseCookies(raw.headers.cookie),
     origin: raw.headers.origin,
     remoteAddress: raw.socket.remoteAddress,

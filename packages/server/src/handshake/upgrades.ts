@@ -5,7 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Settings } from '../options.js';
 import { HttpError } from './http-error.js';
 import { refuse } from './refuse.js';
-import { readHandshake, type HandshakeRequest } from './request.js';
+import { pathOf, readHandshake, type HandshakeRequest } from './request.js';
 
 /** What the upgrade path needs from its server. */
 export interface UpgradeHost<Ctx> {
@@ -53,14 +53,12 @@ export class Upgrades<Ctx> {
 
   private async handle(raw: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const { settings } = this.host;
-    const request = readHandshake(raw);
-    if (settings.path !== undefined && request.path !== settings.path) {
-      if (this.host.ownsHttpServer) refuse(socket, new HttpError(404));
-      return;
-    }
+    const ours = settings.path === undefined || pathOf(raw.url ?? '/') === settings.path;
+    if (!ours && !this.host.ownsHttpServer) return;
     // A client that resets mid-handshake must not take the process down with an unhandled 'error'.
     socket.on('error', ignore);
-    const early = this.host.refusal(this.handshaking.size) ?? this.checkOrigin(request);
+    const request = readHandshake(raw);
+    const early = ours ? (this.host.refusal(this.handshaking.size) ?? this.checkOrigin(request)) : new HttpError(404);
     if (early) {
       refuse(socket, early);
       return;

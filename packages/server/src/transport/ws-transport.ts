@@ -39,7 +39,7 @@ export interface WsTransportOptions {
 const textFrame = { binary: false } as const;
 
 /**
- * A Transport over a `ws` WebSocket, with the server's protection against slow readers:
+ * A Transport over an open `ws` WebSocket, with the server's protection against slow readers:
  * sends are checked against `bufferedAmount` so that one client that stops reading cannot
  * grow the server's memory without bound.
  */
@@ -119,18 +119,14 @@ export class WsTransport implements Transport {
     this.ws.terminate();
   }
 
-  /**
-   * One heartbeat: pings, or terminates the connection when the previous ping got no pong.
-   * Returns whether the connection lives on.
-   */
-  beat(): boolean {
+  /** One heartbeat: pings, or terminates the connection when the previous ping got no pong. */
+  beat(): void {
     if (this.awaitingPong) {
       this.ws.terminate();
-      return false;
+      return;
     }
     this.awaitingPong = true;
     this.ws.ping();
-    return true;
   }
 
   private write(data: string | Buffer, droppable: boolean): boolean {
