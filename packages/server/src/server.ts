@@ -130,6 +130,7 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
     return this.closing;
   }
 
+  /** Closes with the default deadline, for `await using server = await createServer(...)`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
