@@ -1,19 +1,11 @@
 import { once } from 'node:events';
 import type { Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Peer } from '@tether/core';
-import { CloseCode, createServer, type BackpressureEvent, type ServerOptions, type TetherServer } from './index.js';
-import { openRaw, type RawClient } from './test-support.js';
+import { CloseCode, type BackpressureEvent } from './index.js';
+import { openRaw, useServers, type RawClient } from './test-support.js';
 
-const servers: TetherServer<any>[] = [];
-async function start(options: ServerOptions<undefined>) {
-  const server = await createServer(options);
-  servers.push(server);
-  return server;
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close({ deadline: 0 })));
-});
+const start = useServers();
 
 /** Counts what `client` reads; `reach(n)` resolves once it has read n messages in all. */
 function countMessages(client: RawClient) {

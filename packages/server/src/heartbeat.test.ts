@@ -1,17 +1,12 @@
 import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createServer, type TetherServer } from './index.js';
-import { openRaw } from './test-support.js';
+import { describe, expect, it } from 'vitest';
+import { openRaw, useServers } from './test-support.js';
 
-const servers: TetherServer<any>[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close({ deadline: 0 })));
-});
+const start = useServers();
 
 describe('heartbeat', () => {
   it('terminates a connection at the first beat after an unanswered ping', async () => {
-    const server = await createServer({ port: 0, heartbeatInterval: 20 });
-    servers.push(server);
+    const server = await start({ port: 0, heartbeatInterval: 20 });
     const client = await openRaw(server.url, { autoPong: false });
     let pings = 0;
     client.ws.on('ping', () => pings++);
@@ -23,8 +18,7 @@ describe('heartbeat', () => {
   });
 
   it('keeps a connection that answers its pings', async () => {
-    const server = await createServer({ port: 0, heartbeatInterval: 20 });
-    servers.push(server);
+    const server = await start({ port: 0, heartbeatInterval: 20 });
     const client = await openRaw(server.url);
     let pings = 0;
     await new Promise<void>((resolve) => {

@@ -1,18 +1,10 @@
 import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '@tether/core';
-import { CloseCode, createServer, type ServerOptions, type TetherServer } from './index.js';
-import { openRaw } from './test-support.js';
+import { CloseCode } from './index.js';
+import { openRaw, useServers } from './test-support.js';
 
-const servers: TetherServer<any>[] = [];
-async function start(options: ServerOptions<undefined>) {
-  const server = await createServer(options);
-  servers.push(server);
-  return server;
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close({ deadline: 0 })));
-});
+const start = useServers();
 
 /** A handler that holds its call until released, to keep calls in flight. */
 function holdCalls() {

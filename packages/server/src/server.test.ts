@@ -1,25 +1,16 @@
 import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorCode, RpcError, type Peer } from '@tether/core';
-import { createServer, type TetherServer } from './index.js';
-import { connectPeer, openRaw } from './test-support.js';
+import { connectPeer, openRaw, useServers } from './test-support.js';
 
 type Api = { math: { add(a: number, b: number): number }; whoami(): string };
 type ClientApi = { ui: { confirm(question: string): boolean } };
 
-const servers: TetherServer<any>[] = [];
-async function start<Ctx = undefined>(options: Parameters<typeof createServer<Ctx>>[0] = { port: 0 }) {
-  const server = await createServer<Ctx>(options);
-  servers.push(server);
-  return server;
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close({ deadline: 0 })));
-});
+const start = useServers();
 
 describe('server', () => {
   it('serves calls over a real socket through the typed proxy', async () => {
-    const server = await start();
+    const server = await start({ port: 0 });
     server.serve<Api>({ math: { add: (a, b) => a + b }, whoami: () => 'nobody' });
     const client = await connectPeer(server.url);
     await expect(client.remote<Api>().math.add(2, 3)).resolves.toBe(5);
@@ -28,7 +19,7 @@ describe('server', () => {
   });
 
   it('calls a client back through its connection peer', async () => {
-    const server = await start();
+    const server = await start({ port: 0 });
     const connected = once(server, 'connect') as Promise<[Peer<undefined>]>;
     const client = await connectPeer(server.url);
     client.serve<ClientApi>({ ui: { confirm: (q) => q === 'sure?' } });
@@ -39,7 +30,7 @@ describe('server', () => {
   });
 
   it('reports connect and disconnect, and drops the peer from connections', async () => {
-    const server = await start();
+    const server = await start({ port: 0 });
     const client = await connectPeer(server.url);
     expect(server.stats.connections).toBe(1);
     const [peer, info] = (await Promise.all([once(server, 'disconnect'), Promise.resolve(client.close(4001, 'bye'))]))[0];
@@ -49,7 +40,7 @@ describe('server', () => {
   });
 
   it('broadcasts one notification to every connection', async () => {
-    const server = await start();
+    const server = await start({ port: 0 });
     const clients = await Promise.all([openRaw(server.url), openRaw(server.url), openRaw(server.url)]);
     expect(server.broadcast('news', { headline: 'hi' })).toBe(3);
     for (const client of clients) {
@@ -59,7 +50,7 @@ describe('server', () => {
   });
 
   it('counts calls, errors and bytes in stats', async () => {
-    const server = await start();
+    const server = await start({ port: 0 });
     server.register('ok', () => 1);
     server.register('bad', () => {
       throw new RpcError(4000, 'no');
@@ -77,7 +68,7 @@ describe('server', () => {
   });
 
   it('reports a handler failure as an error event, with the peer', async () => {
-    const server = await start();
+    const server = await start({ port: 0 });
     server.register('boom', () => {
       throw new Error('secret');
     });

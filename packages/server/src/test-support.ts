@@ -1,7 +1,23 @@
 import { once } from 'node:events';
+import { afterEach } from 'vitest';
 import { Peer, type CloseInfo } from '@tether/core';
 import { WebSocket, type ClientOptions } from 'ws';
+import type { ServerOptions } from './options.js';
+import { createServer, type TetherServer } from './server.js';
 import { WsTransport } from './transport/ws-transport.js';
+
+/** Returns a `start` for a test file's servers, each closed after its test. */
+export function useServers() {
+  const servers: TetherServer<any>[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close({ deadline: 0 })));
+  });
+  return async function start<Ctx = undefined>(options: ServerOptions<Ctx>): Promise<TetherServer<Ctx>> {
+    const server = await createServer<Ctx>(options);
+    servers.push(server);
+    return server;
+  };
+}
 
 /** A plain `ws` client that reads JSON messages in arrival order: the wire seen from outside. */
 export interface RawClient {

@@ -3,19 +3,13 @@ import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { createServer, HttpError, type HandshakeRequest, type ServerOptions, type TetherServer } from '../index.js';
-import { connectPeer, openRaw, refusedUpgrade } from '../test-support.js';
+import { HttpError, type HandshakeRequest } from '../index.js';
+import { connectPeer, openRaw, refusedUpgrade, useServers } from '../test-support.js';
 
 type User = { name: string };
-const servers: TetherServer<any>[] = [];
+const start = useServers();
 const cleanups: Array<() => Promise<void> | void> = [];
-async function start<Ctx = undefined>(options: ServerOptions<Ctx>) {
-  const server = await createServer<Ctx>(options);
-  servers.push(server);
-  return server;
-}
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close({ deadline: 0 })));
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
