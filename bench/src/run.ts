@@ -9,14 +9,14 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { measureBundle, type BundleSize } from './bundle.js';
 import { buildChildren } from './process/build.js';
-import { failedStart, SystemUnderTest, type Outcome } from './process/coordinator.js';
+import { runRound, type RoundOutcomes } from './process/round.js';
 import { fullSettings, quickSettings, rows, scenarioOrder, type ScenarioId } from './scenarios/catalog.js';
 import { systems as allSystems } from './systems/index.js';
 import { renderChart } from './report/chart.js';
 import { summarizeProfiles } from './report/profile.js';
 import { describeMachine, packageVersions } from './report/machine.js';
 import { benchmarksSection, updateReadme } from './report/readme.js';
-import { aggregate, BASELINE, checkTargets, type Results } from './report/results.js';
+import { aggregate, BASELINE, bestSlice, checkTargets, type Results } from './report/results.js';
 import { formatErrors, formatTable, formatTargets, formatValue } from './report/table.js';
 
 const args = process.argv.slice(2).filter((a) => a !== '--');
@@ -49,29 +49,9 @@ for (const system of systems) bundles[system.name] = (await measureBundle(system
 
 const roundsOut: Results['rounds'] = [];
 for (let round = 0; round < settings.rounds; round++) {
-  const out: Record<string, Partial<Record<ScenarioId, Outcome>>> = {};
-  const running: SystemUnderTest[] = [];
-  for (const system of systems) {
-    out[system.name] = {};
-    try {
-      running.push(await SystemUnderTest.start(system, { profileDir, scripts }, round + 1));
-    } catch (error) {
-      for (const scenario of scenarios) out[system.name]![scenario] = failedStart(error);
-    }
-  }
-  try {
-    for (const [index, scenario] of scenarios.entries()) {
-      // Every system runs each scenario in turn, so all face the same moment's machine; the
-      // starting system rotates so that none is always first.
-      const shift = round + index;
-      const order = running.map((_, i) => running[(i + shift) % running.length]!);
-      for (const sut of order) out[sut.system.name]![scenario] = await sut.run(scenario, settings);
-      log(`[round ${round + 1}/${settings.rounds}] ${scenario}: ${summarize(scenario, out)}`);
-    }
-  } finally {
-    for (const sut of running) await sut.stop();
-  }
-  roundsOut.push(out);
+  const report = (scenario: ScenarioId, out: RoundOutcomes) =>
+    log(`[round ${round + 1}/${settings.rounds}] ${scenario}: ${summarize(scenario, out)}`);
+  roundsOut.push(await runRound(systems, scenarios, settings, { profileDir, scripts }, round + 1, report));
 }
 
 const names = systems.map((s) => s.name);
@@ -108,7 +88,8 @@ const errorText = formatErrors(results);
 if (errorText) console.log(`\nErrors:\n${errorText}`);
 log(`\nbench: done in ${((performance.now() - began) / 1000).toFixed(1)} s; results in bench/results/latest${suffix}.json and chart${suffix}.svg`);
 
-function summarize(scenario: ScenarioId, out: Record<string, Partial<Record<ScenarioId, Outcome>>>): string {
+/** A scenario's figure per system for the progress log: its best slice so far. */
+function summarize(scenario: ScenarioId, out: RoundOutcomes): string {
   const row = rows.find((r) => r.scenario === scenario);
   const parts: string[] = [];
   for (const [system, outcomes] of Object.entries(out)) {
@@ -118,7 +99,8 @@ function summarize(scenario: ScenarioId, out: Record<string, Partial<Record<Scen
       parts.push(`${system} FAILED (${outcome.error})`);
       continue;
     }
-    const value = row ? outcome.metrics[row.metric] : undefined;
+    const best = row ? bestSlice(row, outcome.slices) : undefined;
+    const value = row && best ? best[row.metric] : undefined;
     parts.push(row && value !== undefined ? `${system} ${formatValue(row, value)}` : system);
   }
   return parts.join(', ');

@@ -13,8 +13,11 @@ export interface ChildOptions {
   profileDir: string | undefined;
 }
 
-/** A scenario's figures, or why there are none. */
-export type Outcome = { metrics: Metrics } | { error: string };
+/** A scenario's figures (one entry per measured slice), or why there are none. */
+export type Outcome = { slices: Metrics[] } | { error: string };
+
+/** What the coordinator asks of a load generator. */
+export type LoadOp = 'idle' | 'prepare' | 'slice' | 'finish';
 
 interface Child {
   process: ChildProcess;
@@ -63,11 +66,13 @@ async function stop(child: Child, graceful: boolean): Promise<void> {
   clearTimeout(late);
 }
 
-/** Longest one scenario may run before its processes are killed: its own bounds plus slack. */
-function scenarioDeadline(scenario: ScenarioId, settings: RunSettings): number {
-  if (scenario === 'fanout') return 2 * settings.fanoutTimeoutMs + 30_000;
-  if (scenario === 'idle') return 60_000;
-  return settings.warmMs + settings.measureMs + 30_000;
+/** Longest one request may take before the load generator is killed: its own bounds plus slack. */
+function deadline(op: LoadOp, scenario: ScenarioId, settings: RunSettings): number {
+  const slack = 30_000;
+  if (op === 'idle') return 60_000;
+  if (op === 'finish') return slack;
+  if (scenario === 'fanout') return (op === 'prepare' ? 2 : 1) * settings.fanoutTimeoutMs + slack;
+  return (op === 'prepare' ? settings.warmMs : settings.sliceWarmMs + settings.sliceMs) + slack;
 }
 
 /**
@@ -103,16 +108,22 @@ export class SystemUnderTest {
     }
   }
 
-  /** Runs one scenario; a failure is returned as an outcome, and one past its deadline kills the load generator. */
-  async run(scenario: ScenarioId, settings: RunSettings): Promise<Outcome> {
-    if (!alive(this.server) || !alive(this.load)) return { error: 'skipped: a process of this system exited' };
+  /** Whether both processes still run. */
+  get alive(): boolean {
+    return alive(this.server) && alive(this.load);
+  }
+
+  /**
+   * Asks the load generator to run `op` of `scenario`. A request past its deadline kills the
+   * load generator: it may still be running, and nothing after it would be measured fairly.
+   */
+  async request(op: LoadOp, scenario: ScenarioId, settings: RunSettings): Promise<Metrics | null> {
+    if (!this.alive) throw new Error('skipped: a process of this system exited');
     try {
-      const metrics = await this.load.channel.request<Metrics>('run', { scenario, settings }, scenarioDeadline(scenario, settings));
-      return { metrics };
+      return await this.load.channel.request<Metrics | null>(op, { scenario, settings }, deadline(op, scenario, settings));
     } catch (error) {
-      // A scenario past its deadline may still be running: nothing after it would be measured fairly.
       if (error instanceof DeadlineError) this.load.process.kill('SIGKILL');
-      return { error: firstLine(error) };
+      throw error;
     }
   }
 
@@ -123,8 +134,8 @@ export class SystemUnderTest {
   }
 }
 
-/** The error of a failed start, as an outcome for every scenario. */
-export function failedStart(error: unknown): Outcome {
+/** A failure as an outcome: its first line. */
+export function failure(error: unknown): Outcome {
   return { error: firstLine(error) };
 }
 

@@ -1,12 +1,15 @@
 /**
  * The load-generator process: opens one system's clients and runs scenarios on request,
- * reaching the server process through the coordinator.
+ * reaching the server process through the coordinator. A call or fan-out scenario is
+ * prepared once, measured in slices, then finished, so the coordinator can interleave
+ * the slices of every system.
  */
 import { callShapes, type RunSettings, type ScenarioId } from '../scenarios/catalog.js';
-import { runCalls } from '../scenarios/calls.js';
+import { openCalls } from '../scenarios/calls.js';
 import type { MemoryReading, ServerControl } from '../scenarios/control.js';
-import { runFanout } from '../scenarios/fanout.js';
+import { openFanout } from '../scenarios/fanout.js';
 import { runIdle } from '../scenarios/idle.js';
+import type { Session } from '../scenarios/session.js';
 import { systemNamed } from '../systems/index.js';
 import { Channel } from './channel.js';
 
@@ -22,14 +25,39 @@ const server: ServerControl = {
   publish: (count, firstSeq) => channel.request<void>('server', { op: 'publish', args: { count, firstSeq } }),
 };
 
+const sessions = new Map<ScenarioId, Session>();
+
+function session(scenario: ScenarioId): Session {
+  const found = sessions.get(scenario);
+  if (!found) throw new Error(`bench: "${scenario}" was not prepared`);
+  return found;
+}
+
 channel.serve(async (op, args) => {
-  if (op !== 'run') throw new Error(`bench: load process has no "${op}"`);
   const { scenario, settings } = args as { scenario: ScenarioId; settings: RunSettings };
-  const shape = callShapes[scenario];
-  if (shape) return runCalls(connect, url, server, shape, settings);
-  if (scenario === 'fanout') return runFanout(connect, url, server, settings);
-  if (scenario === 'idle') return runIdle(connect, url, server, settings);
-  throw new Error(`bench: unknown scenario "${scenario}"`);
+  switch (op) {
+    case 'idle':
+      return runIdle(connect, url, server, settings);
+    case 'prepare': {
+      const shape = callShapes[scenario];
+      const opened = shape
+        ? await openCalls(connect, url, server, shape, settings)
+        : scenario === 'fanout'
+          ? await openFanout(connect, url, server, settings)
+          : undefined;
+      if (!opened) throw new Error(`bench: "${scenario}" is not a sliced scenario`);
+      sessions.set(scenario, opened);
+      return null;
+    }
+    case 'slice':
+      return session(scenario).slice();
+    case 'finish':
+      sessions.get(scenario)?.close();
+      sessions.delete(scenario);
+      return null;
+    default:
+      throw new Error(`bench: load process has no "${op}"`);
+  }
 });
 process.on('disconnect', () => process.exit(0));
 await channel.request('ready');

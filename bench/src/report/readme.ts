@@ -11,12 +11,14 @@ export function benchmarksSection(results: Results, chartPath: string): string {
   const versions = Object.entries(results.versions)
     .map(([name, version]) => `${name} ${version}`)
     .join(', ');
-  const rounds = results.settings.rounds;
+  const { rounds, slices, sliceMs } = results.settings;
   return [
     START,
     `Measured by \`pnpm bench\` on ${results.date.slice(0, 10)}: ${m.nproc} × ${m.cpu}, Node ${m.node} (${m.platform}).`,
     `Server and load generator run in separate processes over 127.0.0.1; each system uses its documented API;`,
-    `each figure is the median of ${rounds} round${rounds === 1 ? '' : 's'}, and the ratio in brackets is to raw \`ws\` with JSON.parse/stringify.`,
+    `every system runs each scenario in ${slices} slices per round (${sliceMs} ms windows for calls, one burst for fan-out) interleaved with the other systems', over ${rounds} round${rounds === 1 ? '' : 's'};`,
+    `a figure is the system's best slice (load from elsewhere on a shared machine only ever slows a slice), idle memory the median over rounds;`,
+    'the ratio in brackets is to raw `ws` with JSON.parse/stringify (the floor). CPU rows are process CPU time (user + system) per call or per delivered event.',
     `Versions: ${versions}. Load average (1 min) at start and end: ${results.load.start.toFixed(2)}, ${results.load.end.toFixed(2)}.`,
     '',
     formatTable(results),

@@ -1,7 +1,7 @@
-import { rows, type Row, type RunSettings, type ScenarioId } from '../scenarios/catalog.js';
+import { rows, type Metrics, type Row, type RunSettings, type ScenarioId } from '../scenarios/catalog.js';
 import { median } from '../scenarios/stats.js';
 import type { BundleSize } from '../bundle.js';
-import type { Outcome } from '../process/coordinator.js';
+import type { RoundOutcomes } from '../process/round.js';
 import type { Machine } from './machine.js';
 
 /** A row's key in figures and ratios: `scenario.metric`. */
@@ -23,11 +23,11 @@ export interface Results {
   /** Scenarios this run measured (the bundle row is always measured). */
   scenarios: ScenarioId[];
   /** Per round, per system, per scenario: the figures or the error. */
-  rounds: Array<Record<string, Partial<Record<ScenarioId, Outcome>>>>;
+  rounds: RoundOutcomes[];
   bundles: Record<string, BundleSize | null>;
-  /** Median over rounds, per system, per row key; null where none was measured. */
+  /** Per system, per row key (see `aggregate`); null where none was measured. */
   figures: Record<string, Record<string, number | null>>;
-  /** `figures` divided by the baseline's, per system, per row key. */
+  /** `figures` divided by raw ws's, per system, per row key. */
   ratios: Record<string, Record<string, number | null>>;
   errors: Record<string, string[]>;
   targets: TargetCheck[];
@@ -40,7 +40,28 @@ export interface TargetCheck {
   detail: string;
 }
 
-/** Medians over rounds, ratios to the baseline, and every error seen, per system. */
+/** The row a scenario is ranked by: its first in the table (calls/s, events/s, heap per connection). */
+export function primaryRow(scenario: ScenarioId): Row | undefined {
+  return rows.find((r) => r.scenario === scenario);
+}
+
+/** The slice with the best figure in `row`'s metric: interference from elsewhere only ever makes a slice worse. */
+export function bestSlice(row: Row, slices: readonly Metrics[]): Metrics | undefined {
+  let best: Metrics | undefined;
+  for (const slice of slices) {
+    const value = slice[row.metric];
+    if (value === undefined || !Number.isFinite(value)) continue;
+    const current = best?.[row.metric];
+    if (current === undefined || (row.better === 'higher' ? value > current : value < current)) best = slice;
+  }
+  return best;
+}
+
+/**
+ * Each system's figures: for a sliced scenario, every figure of its best slice over all rounds
+ * (the throughput the system reaches when the shared machine leaves it alone); for idle memory,
+ * which load elsewhere hardly moves, the median over rounds. Ratios divide by raw ws's figures.
+ */
 export function aggregate(
   systems: readonly string[],
   roundsOut: Results['rounds'],
@@ -51,57 +72,42 @@ export function aggregate(
   for (const system of systems) {
     const mine: Record<string, number | null> = {};
     const seen = new Set<string>();
-    for (const row of rows) {
-      if (row.scenario === 'bundle') {
+    const slicesOf = (scenario: ScenarioId) =>
+      roundsOut.flatMap((round) => {
+        const outcome = round[system]?.[scenario];
+        if (outcome && 'error' in outcome) seen.add(`${scenario}: ${outcome.error}`);
+        return outcome && 'slices' in outcome ? outcome.slices : [];
+      });
+    for (const scenario of new Set(rows.map((r) => r.scenario))) {
+      if (scenario === 'bundle') {
         const size = bundles[system];
-        mine[rowKey(row)] = size ? size.gzipBytes / 1024 : null;
+        mine['bundle.gzipBytes'] = size ? size.gzipBytes / 1024 : null;
         continue;
       }
-      const values: number[] = [];
-      for (const round of roundsOut) {
-        const outcome = round[system]?.[row.scenario];
-        if (!outcome) continue;
-        if ('metrics' in outcome) {
-          const value = outcome.metrics[row.metric];
-          if (value !== undefined) values.push(value);
-        } else {
-          seen.add(`${row.scenario}: ${outcome.error}`);
-        }
+      const slices = slicesOf(scenario);
+      const primary = primaryRow(scenario)!;
+      const best = scenario === 'idle' ? undefined : bestSlice(primary, slices);
+      for (const row of rows.filter((r) => r.scenario === scenario)) {
+        const value = scenario === 'idle' ? median(slices.map((m) => m[row.metric] ?? Number.NaN)) : best?.[row.metric];
+        mine[rowKey(row)] = value !== undefined && Number.isFinite(value) ? value : null;
       }
-      const m = median(values);
-      mine[rowKey(row)] = Number.isFinite(m) ? m : null;
     }
     figures[system] = mine;
     errors[system] = [...seen];
   }
-  // A ratio is the median of per-round ratios: each round's pair was measured minutes apart at
-  // most, so drift in the machine's load (other work on a shared machine) cancels out.
   const ratios: Results['ratios'] = {};
+  const base = figures[BASELINE] ?? {};
   for (const system of systems) {
     const mine: Record<string, number | null> = {};
     for (const row of rows) {
       const key = rowKey(row);
-      let ratio: number;
-      if (row.scenario === 'bundle') {
-        ratio = Number.NaN;
-      } else {
-        const perRound: number[] = [];
-        for (const round of roundsOut) {
-          const value = metricOf(round[system]?.[row.scenario], row.metric);
-          const against = metricOf(round[BASELINE]?.[row.scenario], row.metric);
-          if (value !== undefined && against !== undefined && against !== 0) perRound.push(value / against);
-        }
-        ratio = median(perRound);
-      }
-      mine[key] = Number.isFinite(ratio) ? ratio : null;
+      const value = figures[system]?.[key];
+      const against = base[key];
+      mine[key] = value != null && against != null && against !== 0 ? value / against : null;
     }
     ratios[system] = mine;
   }
   return { figures, ratios, errors };
-}
-
-function metricOf(outcome: Outcome | undefined, metric: string): number | undefined {
-  return outcome && 'metrics' in outcome ? outcome.metrics[metric] : undefined;
 }
 
 /**
@@ -118,7 +124,6 @@ export function checkTargets(systems: readonly string[], scenarios: readonly Sce
     const ratio = ratios[tether]?.[key] ?? null;
     if (!scenarios.includes(row.scenario as ScenarioId)) continue;
     if (row.target) {
-      // Compared through the ratios, which are paired within rounds, rather than raw figures.
       const ahead = peers.filter((p) => {
         const theirs = ratios[p]?.[key];
         return theirs == null || (ratio != null && ratio > theirs);

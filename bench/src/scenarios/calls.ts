@@ -1,35 +1,41 @@
 import type { BenchClient, Connect } from '../systems/types.js';
 import type { CallShape, Metrics, RunSettings } from './catalog.js';
-import { jsonBytes, kilobyteParams, smallParams } from './payloads.js';
-import { percentile } from './stats.js';
 import { ownCpu, type ServerControl } from './control.js';
+import { jsonBytes, kilobyteParams, smallParams } from './payloads.js';
+import type { Session } from './session.js';
+import { percentile } from './stats.js';
 
-/** Most latencies kept; past it the window still counts calls but records no more samples. */
-const MAX_SAMPLES = 2_000_000;
+/** Most latencies kept per slice; past it the slice still counts calls but records no more samples. */
+const MAX_SAMPLES = 1_000_000;
 
 /**
- * Keeps `depth` calls in flight on each of `connections` connections: warm-up first, then a
- * measured window of fixed length, all on the same connections. Each lane awaits its call
- * before the next, so the depth is exact; the count bound stops a runaway system.
+ * Opens `shape.connections` connections and warms them up; each slice then keeps `depth`
+ * calls in flight on every connection for a short re-warm and a measured window. Each lane
+ * awaits its call before the next, so the depth is exact; the count bound stops a runaway.
  */
-export async function runCalls(
+export async function openCalls(
   connect: Connect,
   url: string,
   server: ServerControl,
   shape: CallShape,
   settings: RunSettings,
-): Promise<Metrics> {
+): Promise<Session> {
   const clients: BenchClient[] = [];
   try {
     for (let i = 0; i < shape.connections; i++) clients.push(await connect(url));
-    const params = shape.params === 'kilobyte' ? kilobyteParams : smallParams;
-    const samples = shape.latency ? new Float64Array(MAX_SAMPLES) : undefined;
+  } catch (error) {
+    for (const client of clients) client.close();
+    throw error;
+  }
+  const params = shape.params === 'kilobyte' ? kilobyteParams : smallParams;
+  const samples = shape.latency ? new Float64Array(MAX_SAMPLES) : undefined;
+
+  const run = async (warmMs: number, measureMs: number): Promise<Metrics> => {
     let measuring = false;
     let stopped = false;
     let done = 0;
     let sampled = 0;
     let failure: unknown;
-
     const lane = async (client: BenchClient) => {
       while (!stopped) {
         const start = performance.now();
@@ -51,14 +57,13 @@ export async function runCalls(
         );
       }
     }
-
-    await sleep(settings.warmMs);
-    // The server's CPU reading travels over IPC while calls run; its few hundred µs land inside the window.
+    await sleep(warmMs);
+    // The server's CPU reading travels over IPC while calls run; its few hundred µs land in the window.
     const serverCpuStart = await server.cpu();
     const loadCpuStart = ownCpu();
     measuring = true;
     const start = performance.now();
-    await Promise.race([sleep(settings.measureMs), until(() => stopped)]);
+    await Promise.race([sleep(measureMs), until(() => stopped)]);
     const seconds = (performance.now() - start) / 1000;
     const counted = done;
     measuring = false;
@@ -79,13 +84,23 @@ export async function runCalls(
       metrics.p50Us = percentile(kept, 0.5) * 1000;
       metrics.p90Us = percentile(kept, 0.9) * 1000;
       metrics.p99Us = percentile(kept, 0.99) * 1000;
-      metrics.p999Us = percentile(kept, 0.999) * 1000;
     }
     if (shape.params === 'kilobyte') metrics.mbPerSec = ((counted / seconds) * 2 * jsonBytes(params)) / 1e6;
     return metrics;
-  } finally {
+  };
+
+  try {
+    await run(settings.warmMs, 0);
+  } catch (error) {
     for (const client of clients) client.close();
+    throw error;
   }
+  return {
+    slice: () => run(settings.sliceWarmMs, settings.sliceMs),
+    close: () => {
+      for (const client of clients) client.close();
+    },
+  };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

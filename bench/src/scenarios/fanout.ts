@@ -1,19 +1,42 @@
 import type { BenchClient, Connect } from '../systems/types.js';
 import type { Metrics, RunSettings } from './catalog.js';
 import { connectMany, ownCpu, type ServerControl } from './control.js';
+import type { Session } from './session.js';
 
 /**
- * Push fan-out: `fanoutClients` subscribed clients, the server publishes `fanoutEvents`
- * events, and the clock runs from the publish request until the last client has them all.
- * A warm-up burst goes through the same path first.
+ * Push fan-out: `fanoutClients` clients connect and subscribe, a warm-up burst goes through;
+ * each slice is then one burst of `fanoutEvents` events, timed from the publish request until
+ * the last client has them all.
  */
-export async function runFanout(connect: Connect, url: string, server: ServerControl, settings: RunSettings): Promise<Metrics> {
+export async function openFanout(connect: Connect, url: string, server: ServerControl, settings: RunSettings): Promise<Session> {
   const clients: BenchClient[] = [];
+  let target = 0;
+  let remaining = 0;
+  let delivered = 0;
+  let published = 0;
+  let finished: (() => void) | undefined;
+
+  const burst = async (events: number): Promise<number> => {
+    target += events;
+    remaining = clients.length;
+    delivered = 0;
+    const all = new Promise<void>((resolve) => (finished = resolve));
+    const start = performance.now();
+    await server.publish(events, published);
+    published += events;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = await Promise.race([
+      all.then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(resolve, settings.fanoutTimeoutMs, true))),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) {
+      throw new Error(`bench: fan-out incomplete after ${settings.fanoutTimeoutMs} ms (${delivered} of ${events * clients.length} delivered)`);
+    }
+    return performance.now() - start;
+  };
+
   try {
-    let delivered = 0;
-    let target = 0;
-    let remaining = 0;
-    let finished: (() => void) | undefined;
     clients.push(...(await connectMany(settings.fanoutClients, 50, () => connect(url))));
     await Promise.all(
       clients.map((client) => {
@@ -24,38 +47,30 @@ export async function runFanout(connect: Connect, url: string, server: ServerCon
         });
       }),
     );
-
-    const burst = async (events: number, firstSeq: number): Promise<number> => {
-      target += events;
-      remaining = clients.length;
-      const all = new Promise<void>((resolve) => (finished = resolve));
-      const start = performance.now();
-      await server.publish(events, firstSeq);
-      const timedOut = await Promise.race([
-        all.then(() => false),
-        new Promise<boolean>((resolve) => setTimeout(resolve, settings.fanoutTimeoutMs, true)),
-      ]);
-      if (timedOut) {
-        throw new Error(`bench: fan-out incomplete after ${settings.fanoutTimeoutMs} ms (${delivered} delivered)`);
-      }
-      return performance.now() - start;
-    };
-
-    await burst(settings.fanoutWarmEvents, 0);
-    const serverCpuStart = await server.cpu();
-    const loadCpuStart = ownCpu();
-    const ms = await burst(settings.fanoutEvents, settings.fanoutWarmEvents);
-    const loadCpu = ownCpu() - loadCpuStart;
-    const serverCpu = (await server.cpu()) - serverCpuStart;
-    const events = settings.fanoutEvents * clients.length;
-    return {
-      eventsPerSec: events / (ms / 1000),
-      lastMs: ms,
-      delivered,
-      serverCpuUs: serverCpu / events,
-      loadCpuUs: loadCpu / events,
-    };
-  } finally {
+    await burst(settings.fanoutWarmEvents);
+  } catch (error) {
     for (const client of clients) client.close();
+    throw error;
   }
+
+  return {
+    async slice() {
+      const serverCpuStart = await server.cpu();
+      const loadCpuStart = ownCpu();
+      const ms = await burst(settings.fanoutEvents);
+      const loadCpu = ownCpu() - loadCpuStart;
+      const serverCpu = (await server.cpu()) - serverCpuStart;
+      const events = settings.fanoutEvents * clients.length;
+      return {
+        eventsPerSec: events / (ms / 1000),
+        lastMs: ms,
+        delivered,
+        serverCpuUs: serverCpu / events,
+        loadCpuUs: loadCpu / events,
+      };
+    },
+    close: () => {
+      for (const client of clients) client.close();
+    },
+  };
 }
