@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { HandshakeRequest } from './handshake/request.js';
 import type { RateLimit } from './connection/call-gate.js';
 import type { BackpressurePolicy } from './transport/ws-transport.js';
+import type { Broker } from './broker/broker.js';
 
 /**
  * Decides whether an upgrade request may connect, and returns the connection's context
@@ -37,6 +38,12 @@ export interface CommonOptions<Ctx> {
    * other 'upgrade' listeners (or answered 404 when the server is our own). Default: every path.
    */
   path?: string;
+  /**
+   * Where topics live. Default: a MemoryBroker of this process (1000 events of history per
+   * topic), closed with the server; pass `redisBroker(...)` from @tether/redis to share topics
+   * between processes. A broker passed in is not closed by the server.
+   */
+  broker?: Broker;
   /** Checks each upgrade and returns the connection's context. Default: everyone, with an undefined context. */
   authenticate?: Authenticate<Ctx>;
   /**

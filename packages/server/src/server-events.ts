@@ -1,6 +1,7 @@
 import type { CloseInfo, Peer } from '@tether/core';
 import type { HandshakeRequest } from './handshake/request.js';
 import type { BackpressureEvent } from './transport/ws-transport.js';
+import type { BrokerStatus } from './broker/broker.js';
 
 /** Events a server emits. */
 export interface ServerEvents<Ctx> {
@@ -16,6 +17,8 @@ export interface ServerEvents<Ctx> {
   error: [error: unknown, peer: Peer<Ctx> | undefined];
   /** A slow reader made a connection drop pushes, or close (see `backpressure`). */
   backpressure: [peer: Peer<Ctx>, event: BackpressureEvent];
+  /** The broker's health changed: 'degraded' while a shared backend is unreachable, 'ok' once back. */
+  broker: [status: BrokerStatus];
 }
 
 /** Counters since the server started, as a plain object. */
@@ -32,6 +35,8 @@ export interface ServerStats {
   bytesOut: number;
   /** Pushes dropped because their reader was too slow. */
   dropped: number;
+  /** The broker's health now. */
+  broker: BrokerStatus;
 }
 
 /** Options for `server.close()`. */

@@ -1,8 +1,22 @@
 import { EventEmitter } from 'node:events';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { Peer, Service, type CloseInfo, type Handler, type HandlerTree, type Implementation, type MethodOptions, type Middleware, type Params } from '@tether/core';
+import {
+  Peer,
+  Service,
+  type CloseInfo,
+  type EventStream,
+  type Handler,
+  type HandlerTree,
+  type Implementation,
+  type MethodOptions,
+  type Middleware,
+  type Params,
+  type SubscriptionHandler,
+} from '@tether/core';
 import type { WebSocket } from 'ws';
+import type { Broker } from './broker/broker.js';
+import { MemoryBroker } from './broker/memory-broker.js';
 import { CloseCode } from './close-codes.js';
 import { CallGate } from './connection/call-gate.js';
 import { HttpError } from './handshake/http-error.js';
@@ -11,6 +25,7 @@ import type { HandshakeRequest } from './handshake/request.js';
 import { Upgrades } from './handshake/upgrades.js';
 import { resolveSettings, type ServerOptions, type Settings } from './options.js';
 import type { CloseOptions, ServerEvents, ServerStats } from './server-events.js';
+import { TopicHub } from './topics/topic-hub.js';
 import { WsTransport } from './transport/ws-transport.js';
 
 /** How long closing connections get to answer the close frame when the deadline has already passed. */
@@ -23,6 +38,10 @@ const CLOSE_GRACE_MS = 1000;
 export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx>> implements AsyncDisposable {
   /** The methods and middleware every connection serves. */
   readonly service = new Service<Ctx>();
+  /** Where topics live: the `broker` option, or a MemoryBroker of this server's own. */
+  readonly broker: Broker;
+  private readonly ownsBroker: boolean;
+  private readonly topics: TopicHub;
   /** Open connections: each one's peer, and the transport under it. */
   private readonly live = new Map<Peer<Ctx>, WsTransport>();
   private readonly settings: Settings<Ctx>;
@@ -42,6 +61,10 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
   ) {
     super();
     this.settings = resolveSettings(options);
+    this.ownsBroker = options.broker === undefined;
+    this.broker = options.broker ?? new MemoryBroker();
+    this.broker.onStatus((status) => this.emit('broker', status));
+    this.topics = new TopicHub(this.broker);
     this.gate = new CallGate<Ctx>(this.settings.rateLimit);
     this.service.use(this.gate.middleware);
     this.upgrades = new Upgrades<Ctx>({
@@ -82,7 +105,13 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
       totals.bytesOut += transport.bytesOut;
       totals.dropped += transport.dropped;
     }
-    return { connections: this.live.size, calls: this.gate.calls, errors: this.gate.errors, ...totals };
+    return {
+      connections: this.live.size,
+      calls: this.gate.calls,
+      errors: this.gate.errors,
+      ...totals,
+      broker: this.broker.status,
+    };
   }
 
   /** Serves `name` on every connection. */
@@ -103,6 +132,31 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
   use(middleware: Middleware<Ctx>): this {
     this.service.use(middleware);
     return this;
+  }
+
+  /**
+   * Serves a subscription on every connection. The handler sees the subscriber's params and
+   * context, and returns `server.topic(name)` (resumable, with event ids) or any AsyncIterable;
+   * it throws an RpcError to refuse.
+   */
+  subscription(name: string, handler: SubscriptionHandler<Ctx>): this {
+    this.service.subscription(name, handler);
+    return this;
+  }
+
+  /** A topic as a subscription handler returns it: live events, replayed history on resume, explicit gaps. */
+  topic(name: string): EventStream {
+    return this.topics.stream(name);
+  }
+
+  /** Publishes to every subscriber of `topic` on every server sharing the broker; resolves with the event id. */
+  publish(topic: string, data: unknown): Promise<number> {
+    return this.topics.publish(topic, data);
+  }
+
+  /** Subscriptions to `topic` served by this process now: what an unsubscribe or a disconnect brings down. */
+  subscriberCount(topic: string): number {
+    return this.topics.receiverCount(topic);
   }
 
   /**
@@ -148,6 +202,8 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.httpServer.off('upgrade', this.upgrades.listener);
     this.upgrades.abort();
+    await this.topics.close();
+    if (this.ownsBroker) await this.broker.close();
     await httpClosed;
   }
 

@@ -76,10 +76,14 @@ export class Subscriber {
     this.#peer
       .callWith(SUBSCRIBE_METHOD, body, { timeout: sub.timeout }, (wireId) => {
         // Synchronous with the response, so a push that follows it finds its subscription.
-        if (typeof wireId === 'string' && !sub.ended) {
-          this.#byWireId.set(wireId, sub);
-          sub.acknowledged(wireId);
+        if (typeof wireId !== 'string') return;
+        if (sub.ended) {
+          // Unsubscribed while the request was in flight: release what the other side just opened.
+          void this.#release(sub, wireId);
+          return;
         }
+        this.#byWireId.set(wireId, sub);
+        sub.acknowledged(wireId);
       })
       .catch((error: RpcError) => {
         if (sub.ended) return;
@@ -92,10 +96,10 @@ export class Subscriber {
       });
   }
 
-  #release(sub: Subscription<unknown>, wireId: string | undefined): void {
+  async #release(sub: Subscription<unknown>, wireId: string | undefined): Promise<void> {
     if (sub.ended) this.#all.delete(sub);
     if (wireId === undefined) return;
     if (this.#byWireId.get(wireId) === sub) this.#byWireId.delete(wireId);
-    if (this.#peer.connected) this.#peer.call(UNSUBSCRIBE_METHOD, [wireId]).catch(() => undefined);
+    if (this.#peer.connected) await this.#peer.call(UNSUBSCRIBE_METHOD, [wireId]).catch(() => undefined);
   }
 }

@@ -183,3 +183,22 @@ async function until(condition: () => boolean): Promise<void> {
   }
   throw new Error('condition not reached');
 }
+
+describe('unsubscribing while the subscribe request is in flight', () => {
+  it('releases what the other side opened once its answer arrives', async () => {
+    const { client, server, topic } = pair();
+    const seen: string[] = [];
+    server.use((call, next) => {
+      seen.push(call.method);
+      return next();
+    });
+    const sub = client.subscribe('feed');
+    const ended = sub.unsubscribe(); // before the server has answered
+    await expect(sub.ready).rejects.toMatchObject({ code: ErrorCode.Cancelled });
+    await ended;
+    await until(() => seen.includes('rpc.unsubscribe'));
+    await until(() => server.stats.serving === 0);
+    expect(seen).toEqual(['rpc.subscribe', 'rpc.unsubscribe']);
+    expect(topic.sinks.size).toBe(0);
+  });
+});

@@ -28,7 +28,8 @@ export interface SubscribeOptions<T> {
 /** Callbacks into the peer's Subscriber: the subscription never touches the wire itself. */
 export interface SubscriptionOwner {
   request(sub: Subscription<unknown>): void;
-  release(sub: Subscription<unknown>, wireId: string | undefined): void;
+  /** Forgets the wire id and unsubscribes it; resolves once the other side has answered. */
+  release(sub: Subscription<unknown>, wireId: string | undefined): Promise<void>;
 }
 
 type State = 'idle' | 'requesting' | 'active' | 'paused' | 'ended';
@@ -51,6 +52,7 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
   #waiter: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void } | undefined;
   #endError: RpcError | undefined;
   #settleReady!: (error?: RpcError) => void;
+  #released: Promise<void> = Promise.resolve();
   readonly #bufferSize: number;
 
   readonly #options: SubscribeOptions<T>;
@@ -85,11 +87,12 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
     return this.#state === 'idle';
   }
 
-  /** Ends the subscription and releases it on the other side. Buffered events are dropped. */
+  /** Ends the subscription; resolves once the other side has released it. Buffered events are dropped. */
   async unsubscribe(): Promise<void> {
     this.#buffer = [];
     this.#head = 0;
     this.#finish(undefined);
+    await this.#released;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -181,14 +184,14 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
     const wireId = this.#wireId;
     this.#wireId = undefined;
     this.#state = 'paused';
-    this.#owner.release(this as Subscription<unknown>, wireId);
+    void this.#owner.release(this as Subscription<unknown>, wireId);
   }
 
   #resubscribe(): void {
     const wireId = this.#wireId;
     this.#wireId = undefined;
     this.#state = 'idle';
-    this.#owner.release(this as Subscription<unknown>, wireId);
+    void this.#owner.release(this as Subscription<unknown>, wireId);
     this.#owner.request(this as Subscription<unknown>);
   }
 
@@ -219,7 +222,7 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
     this.#wireId = undefined;
     this.#state = 'ended';
     this.#settleReady(error ?? new RpcError(ErrorCode.Cancelled, 'tether: unsubscribed before the server answered'));
-    this.#owner.release(this as Subscription<unknown>, wireId);
+    this.#released = this.#owner.release(this as Subscription<unknown>, wireId);
     const waiter = this.#waiter;
     this.#waiter = undefined;
     if (waiter) {
