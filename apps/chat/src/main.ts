@@ -1,0 +1,27 @@
+import { startChat } from './server/start.js';
+
+// `pnpm demo`: the chat on embedded defaults, until Ctrl-C.
+const port = Number(process.env['PORT'] ?? 5173);
+const host = process.env['HOST'] ?? '127.0.0.1';
+
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`PORT must be a port number, not "${process.env['PORT']}".`);
+  process.exit(1);
+}
+
+try {
+  const chat = await startChat({ port, host });
+  console.log(`Tether chat is running. Open ${chat.url} (in two windows to chat with yourself).`);
+  console.log('Press Ctrl-C to stop.');
+  const stop = () => {
+    console.log('\nStopping…');
+    void chat.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} catch (error) {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'EADDRINUSE') console.error(`Port ${port} is in use. Pick another: PORT=5174 pnpm demo`);
+  else console.error(error);
+  process.exit(1);
+}

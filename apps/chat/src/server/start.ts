@@ -1,0 +1,89 @@
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createServer, MemoryBroker, type Broker } from '@tether/server';
+import { serveChat } from './chat-service.js';
+import { loadAssets } from './http/assets.js';
+import { staticHandler } from './http/static-handler.js';
+import { ChatStore, type ChatStoreOptions } from './store/chat-store.js';
+
+/** The path the page's WebSocket connects to. */
+export const RPC_PATH = '/rpc';
+
+/** Options for `startChat`. */
+export interface ChatOptions {
+  /** TCP port; 0 picks a free one. Default 5173. */
+  port?: number;
+  /** Interface to listen on. Default '127.0.0.1' (this machine only). */
+  host?: string;
+  /**
+   * Where room topics live. Default: an in-memory broker made here and closed with the chat.
+   * Pass one (and the same `store`) to a second `startChat` to restart with history intact.
+   */
+  broker?: Broker;
+  /** The chat's state. Default: a new store made here (with `storeOptions`) and closed with the chat. */
+  store?: ChatStore;
+  /** Options for the store made here when none is passed. Default: the store's defaults. */
+  storeOptions?: ChatStoreOptions;
+}
+
+/** A running chat: the page and its WebSocket endpoint on one port. */
+export interface ChatServer extends AsyncDisposable {
+  /** The page's address: `http://127.0.0.1:<port>/`. */
+  readonly url: string;
+  readonly port: number;
+  /** The state served; outlives `close()` when it was passed in. */
+  readonly store: ChatStore;
+  /** The broker used; outlives `close()` when it was passed in. */
+  readonly broker: Broker;
+  /** Drops every connection (clients see 1001 and reconnect), stops listening, and closes what was made here. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the chat: bundles the page, serves it over HTTP, and serves the chat over Tether on
+ * the same port at `/rpc`. Resolves once it is listening.
+ */
+export async function startChat(options: ChatOptions = {}): Promise<ChatServer> {
+  const assets = await loadAssets();
+  const ownsStore = options.store === undefined;
+  const ownsBroker = options.broker === undefined;
+  const store = options.store ?? new ChatStore(options.storeOptions);
+  const broker = options.broker ?? new MemoryBroker();
+  const http = createHttpServer(staticHandler(assets, RPC_PATH));
+  await listen(http, options.port ?? 5173, options.host ?? '127.0.0.1');
+  const tether = await createServer({ server: http, path: RPC_PATH, broker });
+  const detach = serveChat(tether, store);
+
+  const { address, family, port } = http.address() as AddressInfo;
+  const host = family === 'IPv6' ? `[${address}]` : address;
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      detach();
+      const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
+      await tether.close({ deadline: 2000 });
+      http.closeAllConnections();
+      await httpClosed;
+      if (ownsStore) store.close();
+      if (ownsBroker) await broker.close();
+    })());
+
+  return {
+    url: `http://${host}:${port}/`,
+    port,
+    store,
+    broker,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+function listen(server: HttpServer, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
