@@ -174,8 +174,7 @@ export class RedisBroker implements Broker, AsyncDisposable {
   /** Waits for the first connection, or fails fast once the broker has been up and is degraded. */
   private async usable(operation: string): Promise<void> {
     if (this.closed) throw closedError('broker');
-    if (this.health.status === 'ok') return;
-    if (!this.health.everOk) await this.health.okWithin(this.connectTimeout);
+    if (this.health.status !== 'ok' && !this.health.everOk) await this.health.okWithin(this.connectTimeout);
     if (this.closed) throw closedError('broker');
     if (this.health.status !== 'ok') throw unavailable(operation);
   }
