@@ -158,16 +158,30 @@ describe('chat in two browsers', () => {
     await bob.locator('#new-room-name').fill('design-review');
     await bob.locator('#new-room button').click();
     await expect.poll(() => bob.locator('#room-name').textContent()).toBe('# design-review');
+    await say(bob, 'Design notes go here.');
     await expect.poll(() => ada.locator('#room-list li[data-room="design-review"] .members').textContent()).toBe('1');
+
+    // Ada joins after Bob spoke: his message comes with the room's recent history.
     await ada.locator('#room-list li[data-room="design-review"] button').click();
-    await expect.poll(() => ada.locator('#room-list li[data-room="design-review"] .members').textContent()).toBe('2');
-    await say(ada, 'Design notes go here.');
-    await bob.getByText('Design notes go here.').waitFor();
-    // Back to #general, where Bob's unread badge counts what he missed.
-    await ada.locator('#room-list li[data-room="general"] button').click();
+    await ada.getByText('Design notes go here.', { exact: true }).waitFor();
+    await expect.poll(() => bob.locator('#room-list li[data-room="design-review"] .members').textContent()).toBe('2');
+    await say(ada, 'Looks good.');
+    await bob.getByText('Looks good.', { exact: true }).waitFor();
+    await ada.locator('#leave').click();
+    await bob.locator('.event', { hasText: 'Ada left the room' }).waitFor();
+    await expect.poll(() => bob.locator('#room-members').textContent()).toBe('1 member');
+    await expect.poll(() => ada.locator('#room-name').textContent()).toBe('# general');
+
+    // Bob, still in #design-review, gets an unread count for what he misses in #general.
+    await say(ada, 'Anyone around in general?');
+    general.push('Anyone around in general?');
+    await expect.poll(() => bob.locator('#room-list li[data-room="general"] .badge').textContent()).toBe('1');
+    await bob.locator('#menu-badge').waitFor();
     await bob.locator('#menu').click();
     await bob.locator('#room-list li[data-room="general"] button').click();
     await expect.poll(() => bob.locator('#room-name').textContent()).toBe('# general');
+    await bob.getByText('Anyone around in general?', { exact: true }).waitFor();
+    expect(await bob.locator('#room-list li[data-room="general"] .badge').count()).toBe(0);
   });
 
   it('survives a server restart: both reconnect, nothing lost or duplicated', async () => {
@@ -224,5 +238,19 @@ describe('chat in two browsers', () => {
     contexts = contexts.filter((c) => c !== bob.context());
     await ada.locator('#people li[data-name="Bob"][data-status="away"]').waitFor();
     await shot(ada, 'desktop');
+  });
+
+  it('signs back in after a reload, and frees the name on sign-out', async () => {
+    await ada.reload();
+    await ada.locator('#app').waitFor();
+    await expect.poll(() => ada.locator('#room-name').textContent()).toBe('# general');
+    await expect.poll(async () => sorted(await texts(ada))).toEqual(sorted(general));
+
+    await ada.locator('#sign-out').click();
+    await ada.locator('#login').waitFor();
+    await signIn(ada, 'ADA');
+    await ada.locator('#app').waitFor();
+    await ada.locator('#people li[data-name="ADA"][data-status="online"]').waitFor();
+    expect(await ada.locator('#people li[data-name="Ada"]').count()).toBe(0);
   });
 });

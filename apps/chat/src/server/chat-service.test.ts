@@ -6,7 +6,6 @@ import {
   RpcError,
   Service,
   type EventStream,
-  type Remote,
   type StreamSink,
   type Transport,
 } from '@tether/core';

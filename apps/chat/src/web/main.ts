@@ -1,5 +1,6 @@
 import { connect } from '@tether/client';
-import { ChatClient, type TokenStore } from './model/chat-client.js';
+import { ChatClient } from './model/chat-client.js';
+import type { TokenStore } from './model/chat-state.js';
 import { BannerView } from './view/banner-view.js';
 import { byId } from './view/dom.js';
 import { ConversationView } from './view/conversation-view.js';

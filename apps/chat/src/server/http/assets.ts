@@ -12,19 +12,20 @@ export interface Asset {
 export type Assets = ReadonlyMap<string, Asset>;
 
 const publicDir = new URL('../../../public/', import.meta.url);
-const entry = fileURLToPath(new URL('../../web/main.ts', import.meta.url));
+const script = fileURLToPath(new URL('../../web/main.ts', import.meta.url));
+const styles = fileURLToPath(new URL('styles.css', publicDir));
 
 /**
- * Bundles the browser code from source, in memory. The `browser` condition picks the client's
- * browser socket (no `ws` in the bundle); `source` resolves the workspace packages to their src/,
- * so the demo needs no build step.
+ * Bundles one entry point in memory. For the script, the `browser` condition picks the client's
+ * browser socket (no `ws` in the bundle) and `source` resolves the workspace packages to their
+ * src/, so the demo needs no build step; the styles' imports are inlined the same way.
  */
-async function bundle(): Promise<Buffer> {
+async function bundle(entry: string, outfile: string): Promise<Buffer> {
   const result = await build({
     entryPoints: [entry],
     bundle: true,
     write: false,
-    outfile: 'app.js',
+    outfile,
     format: 'esm',
     platform: 'browser',
     conditions: ['browser', 'source'],
@@ -34,7 +35,7 @@ async function bundle(): Promise<Buffer> {
     logLevel: 'silent',
   });
   const [output] = result.outputFiles;
-  if (!output) throw new Error('chat: esbuild produced no bundle');
+  if (!output) throw new Error(`chat: esbuild produced nothing for ${entry}`);
   return Buffer.from(output.contents);
 }
 
@@ -45,8 +46,8 @@ export function loadAssets(): Promise<Assets> {
   loading ??= (async () => {
     const [html, css, js] = await Promise.all([
       readFile(new URL('index.html', publicDir)),
-      readFile(new URL('styles.css', publicDir)),
-      bundle(),
+      bundle(styles, 'styles.css'),
+      bundle(script, 'app.js'),
     ]);
     const page: Asset = { type: 'text/html; charset=utf-8', body: html };
     return new Map<string, Asset>([

@@ -23,8 +23,4 @@ export class RecentIds<V> {
   delete(key: string): void {
     this.entries.delete(key);
   }
-
-  get size(): number {
-    return this.entries.size;
-  }
 }

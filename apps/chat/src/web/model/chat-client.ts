@@ -1,41 +1,9 @@
-import type { Client, ClientStatus, Remote } from '@tether/client';
-import {
-  Subscriptions,
-  TYPING_NOTIFICATION,
-  type ChatApi,
-  type PresenceEntry,
-  type RoomSummary,
-  type SessionInfo,
-} from '../../shared/api.js';
+import type { Client, Remote } from '@tether/client';
+import { Subscriptions, TYPING_NOTIFICATION, type ChatApi, type PresenceEntry, type RoomSummary, type SessionInfo } from '../../shared/api.js';
 import { ChatErrorCode } from '../../shared/errors.js';
+import { initialState, type ChatState, type TokenStore } from './chat-state.js';
 import { Outbox, shownError, type ShownError } from './outbox.js';
 import { RoomFeed } from './room-feed.js';
-
-/** Everything the page shows, read by the views after each change. */
-export interface ChatState {
-  status: ClientStatus;
-  /** The scheduled reconnect attempt, while reconnecting. */
-  retry: { attempt: number; delay: number } | undefined;
-  /** Why the client gave up, once closed for good. */
-  closedReason: string | undefined;
-  me: { name: string; session: string } | undefined;
-  /** Whether a sign-in is under way (the form waits for the server's answer). */
-  signingIn: boolean;
-  rooms: RoomSummary[];
-  presence: PresenceEntry[];
-  /** Joined rooms, in the order they were joined. */
-  feeds: Map<string, RoomFeed>;
-  active: string | undefined;
-  loginError: ShownError | undefined;
-  roomError: ShownError | undefined;
-  composerError: ShownError | undefined;
-}
-
-/** Where the page keeps its session token, so that a reload signs back in. */
-export interface TokenStore {
-  get(): string | undefined;
-  set(token: string | undefined): void;
-}
 
 /** Sends a typing notice at most this often while someone types; the server's notice lasts longer. */
 const TYPING_EVERY_MS = 1500;
@@ -46,20 +14,7 @@ const TYPING_EVERY_MS = 1500;
  * `onChange` tells them when to draw again.
  */
 export class ChatClient {
-  readonly state: ChatState = {
-    status: 'connecting',
-    retry: undefined,
-    closedReason: undefined,
-    me: undefined,
-    signingIn: false,
-    rooms: [],
-    presence: [],
-    feeds: new Map(),
-    active: undefined,
-    loginError: undefined,
-    roomError: undefined,
-    composerError: undefined,
-  };
+  readonly state: ChatState = initialState();
   private readonly api: Remote<ChatApi>;
   private readonly outbox: Outbox;
   private readonly listeners = new Set<() => void>();

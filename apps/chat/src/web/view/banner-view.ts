@@ -1,4 +1,4 @@
-import type { ChatState } from '../model/chat-client.js';
+import type { ChatState } from '../model/chat-state.js';
 import { byId, h } from './dom.js';
 
 /** The connection banner: shown while reconnecting or closed, hidden while the connection is up. */

@@ -1,5 +1,6 @@
 import { Limits } from '../../shared/limits.js';
-import type { ChatClient, ChatState } from '../model/chat-client.js';
+import type { ChatClient } from '../model/chat-client.js';
+import type { ChatState } from '../model/chat-state.js';
 import { byId, h, showError } from './dom.js';
 import { plural, typingSentence } from './format.js';
 import { MessageList } from './message-list.js';
@@ -17,7 +18,6 @@ export class ConversationView {
   private readonly typing = byId('typing');
   private readonly composer = byId<HTMLFormElement>('composer');
   private readonly text = byId<HTMLTextAreaElement>('composer-text');
-  private readonly send = byId<HTMLButtonElement>('send');
   private readonly error = byId('composer-error');
   private readonly count = byId('char-count');
   private readonly menuBadge = byId('menu-badge');

@@ -1,4 +1,5 @@
-import type { ChatClient, ChatState } from '../model/chat-client.js';
+import type { ChatClient } from '../model/chat-client.js';
+import type { ChatState } from '../model/chat-state.js';
 import { byId, showError } from './dom.js';
 import { plural } from './format.js';
 
