@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChatErrorCode, ChatStore, Limits, startChat, type ChatApi, type ChatServer } from '@tether/chat';
 import { connect } from '@tether/client';
 import { MemoryBroker } from '@tether/server';
@@ -28,6 +28,8 @@ let ada: Page;
 let bob: Page;
 /** Every message posted to #general, in order: what each page must show, each exactly once. */
 const general: string[] = [];
+/** Uncaught errors in either page: there must be none. */
+const pageErrors: string[] = [];
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${artifacts}chat-${name}.png` });
@@ -37,9 +39,7 @@ async function open(viewport: { width: number; height: number }): Promise<Page> 
   const context = await browser.newContext({ viewport });
   contexts.push(context);
   const page = await context.newPage();
-  page.on('pageerror', (error) => {
-    throw error;
-  });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.goto(chat.url);
   await page.locator('#login-name').waitFor();
   return page;
@@ -65,6 +65,10 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   ada = await open({ width: 1280, height: 800 });
   bob = await open({ width: 390, height: 780 });
+});
+
+afterEach(() => {
+  expect(pageErrors).toEqual([]);
 });
 
 afterAll(async () => {
