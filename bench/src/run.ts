@@ -2,9 +2,12 @@
  * `pnpm bench`: Tether against raw ws and its peers, in one run on this machine.
  * Flags: --quick (under a minute), --rounds=N, --only=a,b (systems; raw-ws always runs),
  * --scenarios=a,b, --profile (CPU profiles of every child into results/profiles, summarized),
- * --readme (rewrite the README's Benchmarks section).
+ * --readme (rewrite the README's Benchmarks section; complete runs only), --report (no run:
+ * re-render the table, chart and, with --readme, the README from results/latest.json).
+ * A quick run writes latest-quick.json, one limited by --only, --scenarios or --profile
+ * latest-partial.json, so neither overwrites the complete run's results.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { measureBundle, type BundleSize } from './bundle.js';
@@ -12,12 +15,11 @@ import { buildChildren } from './process/build.js';
 import { runRound, type RoundOutcomes } from './process/round.js';
 import { fullSettings, quickSettings, rows, scenarioOrder, type ScenarioId } from './scenarios/catalog.js';
 import { systems as allSystems } from './systems/index.js';
-import { renderChart } from './report/chart.js';
 import { summarizeProfiles } from './report/profile.js';
 import { describeMachine, packageVersions } from './report/machine.js';
-import { benchmarksSection, updateReadme } from './report/readme.js';
+import { outputName, publish, readResults } from './report/publish.js';
 import { aggregate, BASELINE, bestSlice, checkTargets, type Results } from './report/results.js';
-import { formatErrors, formatTable, formatTargets, formatValue } from './report/table.js';
+import { formatValue } from './report/table.js';
 
 const args = process.argv.slice(2).filter((a) => a !== '--');
 const flag = (name: string) => args.includes(`--${name}`);
@@ -31,6 +33,13 @@ const only = option('only')?.split(',');
 const systems = allSystems.filter((s) => !only || s.name === BASELINE || only.includes(s.name));
 const wanted = option('scenarios')?.split(',');
 const scenarios = scenarioOrder.filter((s) => !wanted || wanted.includes(s));
+
+const kind = quick ? '-quick' : only || wanted || flag('profile') ? '-partial' : '';
+if (flag('readme') && kind !== '') throw new Error('bench: --readme needs a complete run (no --quick, --only, --scenarios or --profile)');
+if (flag('report')) {
+  publish(readResults(outputName(kind).json), kind, { readme: flag('readme'), rewriteJson: false });
+  process.exit(0);
+}
 
 const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
 const profileDir = flag('profile') ? `${resultsDir}profiles` : undefined;
@@ -73,22 +82,10 @@ const results: Results = {
   targets: checkTargets(names, scenarios, ratios),
 };
 
-const suffix = quick ? '-quick' : '';
-writeFileSync(`${resultsDir}latest${suffix}.json`, `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(`${resultsDir}chart${suffix}.svg`, renderChart(results));
-if (flag('readme')) {
-  const readme = fileURLToPath(new URL('../../README.md', import.meta.url));
-  updateReadme(readme, benchmarksSection(results, `bench/results/chart${suffix}.svg`));
-}
-
-console.log(formatTable(results));
-if (results.targets.length) console.log(`\nTether's targets:\n${formatTargets(results)}`);
+publish(results, kind, { readme: flag('readme'), rewriteJson: true });
 if (profileDir) console.log(`\nCPU profiles (${profileDir}):\n${summarizeProfiles(profileDir)}`);
-const errorText = formatErrors(results);
-if (errorText) console.log(`\nErrors:\n${errorText}`);
-log(`\nbench: done in ${((performance.now() - began) / 1000).toFixed(1)} s; results in bench/results/latest${suffix}.json and chart${suffix}.svg`);
+log(`\nbench: done in ${((performance.now() - began) / 1000).toFixed(1)} s; results in ${outputName(kind).json}`);
 
-/** A scenario's figure per system for the progress log: its best slice so far. */
 function summarize(scenario: ScenarioId, out: RoundOutcomes): string {
   const row = rows.find((r) => r.scenario === scenario);
   const parts: string[] = [];

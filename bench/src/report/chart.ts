@@ -25,10 +25,13 @@ interface Panel {
 export function renderChart(results: Results): string {
   const systems = results.systems.filter((s) => s !== BASELINE);
   const color = (system: string) => palette[systems.indexOf(system) % palette.length] ?? '#888';
+  const measured = (row: Row) => systems.some((s) => results.ratios[s]?.[rowKey(row)] != null);
   const panels: Panel[] = [
     { title: 'Throughput relative to raw ws (higher is better)', rows: rows.filter((r) => r.better === 'higher' && r.unit !== 'MB/s') },
-    { title: 'Latency, time and memory relative to raw ws (lower is better)', rows: rows.filter((r) => r.better === 'lower' && r.scenario !== 'bundle') },
-  ];
+    { title: 'Latency, time, CPU and memory relative to raw ws (lower is better)', rows: rows.filter((r) => r.better === 'lower' && r.scenario !== 'bundle') },
+  ]
+    .map((panel) => ({ ...panel, rows: panel.rows.filter(measured) }))
+    .filter((panel) => panel.rows.length > 0);
   const parts: string[] = [];
   let y = 20;
   parts.push(`<text x="10" y="${y}" class="h1">Tether benchmark, ${escape(results.date.slice(0, 10))} (${escape(results.mode)} run)</text>`);

@@ -1,0 +1,38 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { renderChart } from './chart.js';
+import { benchmarksSection, updateReadme } from './readme.js';
+import type { Results } from './results.js';
+import { formatErrors, formatTable, formatTargets } from './table.js';
+
+const resultsDir = fileURLToPath(new URL('../../results/', import.meta.url));
+const readmePath = fileURLToPath(new URL('../../../README.md', import.meta.url));
+
+/** Where a run's files go: `latest`, `latest-quick` or `latest-partial` (and the chart beside it). */
+export function outputName(kind: '' | '-quick' | '-partial'): { json: string; chart: string; chartLink: string } {
+  return {
+    json: `${resultsDir}latest${kind}.json`,
+    chart: `${resultsDir}chart${kind}.svg`,
+    chartLink: `bench/results/chart${kind}.svg`,
+  };
+}
+
+/** Reads results written by an earlier run. */
+export function readResults(json: string): Results {
+  return JSON.parse(readFileSync(json, 'utf8')) as Results;
+}
+
+/**
+ * Writes the results as JSON and as the SVG chart, rewrites the README's Benchmarks section
+ * when asked, and prints the table, Tether's targets and any errors.
+ */
+export function publish(results: Results, kind: '' | '-quick' | '-partial', options: { readme: boolean; rewriteJson: boolean }): void {
+  const out = outputName(kind);
+  if (options.rewriteJson) writeFileSync(out.json, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(out.chart, renderChart(results));
+  if (options.readme) updateReadme(readmePath, benchmarksSection(results, out.chartLink));
+  console.log(formatTable(results));
+  if (results.targets.length) console.log(`\nTether's targets:\n${formatTargets(results)}`);
+  const errors = formatErrors(results);
+  if (errors) console.log(`\nErrors:\n${errors}`);
+}
