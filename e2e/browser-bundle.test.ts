@@ -5,7 +5,8 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as TetherModule from '@tether/client';
 import type { Peer } from '@tether/core';
@@ -21,15 +22,6 @@ declare global {
 }
 
 const clientDir = fileURLToPath(new URL('../packages/client/', import.meta.url));
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 let browser: Browser;
 let page: Page;
@@ -60,7 +52,7 @@ beforeAll(async () => {
   http = await serveBundle(bundle);
   server = await createServer({ port: 0, host: '127.0.0.1' });
   server.serve({ math: { add: (a: number, b: number) => a + b } });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${(http.address() as AddressInfo).port}/`);
 });

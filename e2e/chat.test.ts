@@ -1,20 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './support/chromium.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChatErrorCode, ChatStore, Limits, startChat, type ChatApi, type ChatServer } from '@tether/chat';
 import { connect } from '@tether/client';
 import { MemoryBroker } from '@tether/server';
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const artifacts = fileURLToPath(new URL('./artifacts/', import.meta.url));
 
 // The store and broker outlive the chat server, as they would a restart of its WebSocket side.
@@ -62,7 +54,7 @@ const sorted = (list: readonly string[]) => [...list].sort();
 beforeAll(async () => {
   await mkdir(artifacts, { recursive: true });
   chat = await startChat({ port: 0, store, broker });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   ada = await open({ width: 1280, height: 800 });
   bob = await open({ width: 390, height: 780 });
 });
