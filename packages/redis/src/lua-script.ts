@@ -12,6 +12,14 @@ export class LuaScript {
     this.sha = createHash('sha1').update(source).digest('hex');
   }
 
+  /**
+   * Loads the script ahead of use. A broker does this on every (re)connect: left to the NOSCRIPT
+   * fallback, publishes racing a fresh script cache could be re-sent out of their call order.
+   */
+  async load(redis: Redis): Promise<void> {
+    await redis.script('LOAD', this.source);
+  }
+
   async run(redis: Redis, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
     try {
       return await redis.evalsha(this.sha, keys.length, ...keys, ...args);

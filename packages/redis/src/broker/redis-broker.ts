@@ -231,11 +231,13 @@ export class RedisBroker implements Broker, AsyncDisposable {
   }
 
   /**
-   * Runs on every (re)connect before the status turns ok. Redis may have come back empty:
-   * each subscribed topic's counter is raised to at least what was delivered here, so the
-   * reader, resuming after that id, cannot skip events numbered from 1 again.
+   * Runs on every (re)connect before the status turns ok. Redis may have come back empty: the
+   * scripts are loaded again, and each subscribed topic's counter is raised to at least what
+   * was delivered here, so the reader, resuming after that id, cannot skip events numbered
+   * from 1 again.
    */
   private async recover(): Promise<void> {
+    await Promise.all([publishScript.load(this.command), raiseScript.load(this.command)]);
     const raises: Array<Promise<unknown>> = [];
     for (const [topic, { position, keys }] of this.topics) {
       if (position === undefined) continue;
