@@ -1,4 +1,5 @@
 import { LuaScript } from '../lua-script.js';
+import { DATA_FIELD } from './entries.js';
 
 /*
  * Both scripts take `seen`: the highest id the calling broker has seen on the topic. A counter
@@ -19,7 +20,7 @@ local seen = tonumber(ARGV[3])
 if n < seen then n = seen + 1 end
 n = n + 1
 redis.call('SET', KEYS[1], n)
-redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], n .. '-0', 'd', ARGV[1])
+redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], n .. '-0', '${DATA_FIELD}', ARGV[1])
 return n`);
 
 /**

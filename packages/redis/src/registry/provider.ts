@@ -41,6 +41,7 @@ export function decodeProvider(text: string): Provider | undefined {
   }
 }
 
+/** The record a registration writes for its provider. */
 export function encodeProvider(provider: Provider): string {
   return JSON.stringify(provider);
 }
