@@ -1,3 +1,4 @@
+import { redisBroker } from '@tether/redis';
 import { startChat } from './server/start.js';
 
 // `pnpm demo`: the chat on embedded defaults, until Ctrl-C.
@@ -9,13 +10,21 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(1);
 }
 
+// REDIS_URL makes room topics shared between chat processes (see the README's scale-out section).
+const redisUrl = process.env['REDIS_URL'];
+
 try {
-  const chat = await startChat({ port, host });
+  const broker = redisUrl ? redisBroker({ url: redisUrl }) : undefined;
+  const chat = await startChat({ port, host, ...(broker ? { broker } : {}) });
+  if (broker) console.log(`Room topics are shared through Redis at ${redisUrl}.`);
   console.log(`Tether chat is running. Open ${chat.url} (in two windows to chat with yourself).`);
   console.log('Press Ctrl-C to stop.');
   const stop = () => {
     console.log('\nStopping…');
-    void chat.close().then(() => process.exit(0));
+    void chat
+      .close()
+      .then(() => broker?.close())
+      .then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
