@@ -2,11 +2,13 @@
  * `pnpm bench`: Tether against raw ws and its peers, in one run on this machine.
  * Flags: --quick (under a minute), --rounds=N, --only=a,b (systems; raw-ws always runs),
  * --scenarios=a,b, --profile (CPU profiles of every child into results/profiles, summarized),
+ * --micro (only the core's hot paths in ns per call, no sockets: src/micro/core-paths.ts),
  * --readme (rewrite the README's Benchmarks section; complete runs only), --report (no run:
  * re-render the table, chart and, with --readme, the README from results/latest.json).
  * A quick run writes latest-quick.json, one limited by --only, --scenarios or --profile
  * latest-partial.json, so neither overwrites the complete run's results.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +40,12 @@ const kind = quick ? '-quick' : only || wanted || flag('profile') ? '-partial' :
 if (flag('readme') && kind !== '') throw new Error('bench: --readme needs a complete run (no --quick, --only, --scenarios or --profile)');
 if (flag('report')) {
   publish(readResults(outputName(kind).json), kind, { readme: flag('readme'), rewriteJson: false });
+  process.exit(0);
+}
+
+if (flag('micro')) {
+  const { micro } = await buildChildren();
+  execFileSync(process.execPath, [micro], { stdio: 'inherit' });
   process.exit(0);
 }
 

@@ -10,10 +10,11 @@ const outDir = fileURLToPath(new URL('../../.build/', import.meta.url));
 export interface ChildScripts {
   server: string;
   load: string;
+  micro: string;
 }
 
 /**
- * Compiles the two child entry points, with Tether's sources and the adapters, into plain
+ * Compiles the child entry points (and the core micro-benchmark), with Tether's sources and the adapters, into plain
  * ES modules that Node runs without a loader. Running children under tsx instead would
  * charge Tether (the only system run from TypeScript sources) for tsx's `keepNames`, which
  * wraps every closure in a `__name()` call and gives each one a 256-byte property dictionary:
@@ -23,7 +24,7 @@ export interface ChildScripts {
 export async function buildChildren(): Promise<ChildScripts> {
   const entry = (name: string) => fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
   await build({
-    entryPoints: { server: entry('server-main'), load: entry('load-main') },
+    entryPoints: { server: entry('server-main'), load: entry('load-main'), micro: entry('../micro/core-paths') },
     outdir: outDir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
@@ -36,5 +37,5 @@ export async function buildChildren(): Promise<ChildScripts> {
     banner: { js: "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);" },
     logLevel: 'warning',
   });
-  return { server: `${outDir}server.mjs`, load: `${outDir}load.mjs` };
+  return { server: `${outDir}server.mjs`, load: `${outDir}load.mjs`, micro: `${outDir}micro.mjs` };
 }
