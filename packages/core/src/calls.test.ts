@@ -56,7 +56,7 @@ describe('call', () => {
     await side.next();
     await side.next();
     expect(side.peer.stats.pending).toBe(2);
-    expect(vi.getTimerCount()).toBe(2);
+    expect(vi.getTimerCount()).toBe(1); // one timer, shared by every pending call
     vi.advanceTimersByTime(49);
     expect(side.peer.stats.pending).toBe(2);
     vi.advanceTimersByTime(1);
