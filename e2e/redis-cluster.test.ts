@@ -1,5 +1,5 @@
 import { connect, type Client } from '@tether/client';
-import { RedisErrorCode } from '@tether/redis';
+import { ErrorCode } from '@tether/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServer } from '../packages/redis/src/testing/redis-server.js';
 import { killRedisNodes, spawnRedisNode } from './fixtures/redis-nodes.js';
@@ -120,7 +120,7 @@ describe('a Redis restart under a cluster', () => {
     await redis.kill();
     await Promise.all(degraded);
     await publishing;
-    expect(refusal).toMatchObject({ code: RedisErrorCode.Unavailable });
+    expect(refusal).toMatchObject({ code: ErrorCode.Unavailable });
 
     // Everything that does not need Redis goes on.
     for (const { client } of subs) {
@@ -128,7 +128,7 @@ describe('a Redis restart under a cluster', () => {
       expect(await client.call('brokerStatus')).toBe('degraded');
     }
     await expect(subs[1]!.client.call('publish', ['room', 'refused'])).rejects.toMatchObject({
-      code: RedisErrorCode.Unavailable,
+      code: ErrorCode.Unavailable,
     });
 
     await redis.start();

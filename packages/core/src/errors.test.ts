@@ -139,6 +139,7 @@ describe('RpcError', () => {
       Overloaded: -32002,
       RateLimited: -32003,
       Unauthorized: -32004,
+      Unavailable: -32006,
       HistoryGap: -32005,
       Cancelled: -32800,
     });

@@ -20,6 +20,8 @@ export const ErrorCode = {
   Unauthorized: -32004,
   /** Events a subscription asked for are no longer in the topic's history. */
   HistoryGap: -32005,
+  /** A backend the server depends on (its shared broker) is unreachable; the operation did not happen. Retry later. */
+  Unavailable: -32006,
   /** The request was cancelled by its caller (the code LSP uses). */
   Cancelled: -32800,
 } as const;

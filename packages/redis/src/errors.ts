@@ -1,19 +1,13 @@
 import { ErrorCode, RpcError } from '@tether/core';
 
 /**
- * Codes this package rejects with, beside core's `ErrorCode`. `Unavailable` sits in the
- * implementation-defined range next to core's own codes; a server passes it on to the caller
- * as it is, and the caller may retry once the backend is back.
+ * The error for an operation refused or cut short because Redis cannot be reached (down,
+ * restarting or not yet connected): core's `Unavailable`, which a server passes on as it is
+ * and a caller may retry once the backend is back.
  */
-export const RedisErrorCode = {
-  /** Redis is unreachable (down, restarting or not yet connected): the operation did not happen, or may not have. */
-  Unavailable: -32006,
-} as const;
-
-/** The error for an operation refused or cut short because Redis cannot be reached. */
 export function unavailable(operation: string, cause?: unknown): RpcError {
   return new RpcError(
-    RedisErrorCode.Unavailable,
+    ErrorCode.Unavailable,
     `tether/redis: ${operation} failed: Redis is unavailable`,
     { retryable: true },
     { cause },

@@ -6,4 +6,3 @@ export { Registration } from './registry/registration.js';
 export type { Provider, ProviderInfo } from './registry/provider.js';
 export { ServiceRouter } from './registry/router.js';
 export type { ProviderConnection, ServiceRouterOptions } from './registry/router.js';
-export { RedisErrorCode } from './errors.js';

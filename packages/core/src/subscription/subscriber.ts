@@ -4,6 +4,11 @@ import { SUBSCRIBE_METHOD, UNSUBSCRIBE_METHOD } from '../protocol.js';
 import type { Params } from '../wire.js';
 import { Subscription, type SubscribeOptions } from './subscription.js';
 
+/** First wait before asking again for a subscription the other side could not serve for now. */
+const RETRY_BASE_MS = 500;
+/** Longest wait between such retries. */
+const RETRY_MAX_MS = 30_000;
+
 /** The body of an `rpc.subscription` notification. */
 export interface PushMessage {
   subscription?: unknown;
@@ -87,6 +92,11 @@ export class Subscriber {
       })
       .catch((error: RpcError) => {
         if (sub.ended) return;
+        if (error.code === ErrorCode.Unavailable) {
+          // The other side's broker is down for now: ask again later rather than end the stream.
+          this.#retryLater(sub);
+          return;
+        }
         if (error.code === ErrorCode.ConnectionClosed && this.#peer.persistent && !this.#peer.closed) {
           sub.lostWire(); // re-requested on the next attach
           if (this.#peer.connected) this.#request(sub);
@@ -94,6 +104,15 @@ export class Subscriber {
         }
         sub.fail(error);
       });
+  }
+
+  #retryLater(sub: Subscription<unknown>): void {
+    sub.lostWire();
+    const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** sub.retries++);
+    const timer = setTimeout(() => {
+      if (sub.needsRequest && this.#peer.connected) this.#request(sub);
+    }, delay);
+    (timer as { unref?: () => void }).unref?.();
   }
 
   async #release(sub: Subscription<unknown>, wireId: string | undefined): Promise<void> {

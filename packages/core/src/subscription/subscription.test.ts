@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createMemoryTransportPair } from '../memory-transport.js';
 import { Peer, createPeer } from '../peer.js';
 import { ErrorCode, RpcError } from '../errors.js';
@@ -200,5 +200,30 @@ describe('unsubscribing while the subscribe request is in flight', () => {
     await until(() => server.stats.serving === 0);
     expect(seen).toEqual(['rpc.subscribe', 'rpc.unsubscribe']);
     expect(topic.sinks.size).toBe(0);
+  });
+});
+
+describe('a subscription the other side cannot serve for now', () => {
+  it('is asked for again after an Unavailable refusal, not ended', async () => {
+    const [a, b] = createMemoryTransportPair();
+    const topic = new Topic();
+    let refusals = 1;
+    createPeer(a).subscription('feed', () => {
+      if (refusals-- > 0) throw new RpcError(ErrorCode.Unavailable, 'broker down');
+      return topic.stream();
+    });
+    vi.useFakeTimers();
+    try {
+      const client = createPeer(b, { persistent: true });
+      const sub = client.subscribe('feed');
+      await vi.waitFor(() => expect(refusals).toBe(0));
+      expect(sub.ended).toBe(false);
+      await vi.advanceTimersByTimeAsync(500);
+      await sub.ready;
+      topic.publish('back');
+      expect(await take(sub, 1)).toEqual(['back']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -114,8 +114,12 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
     this.#state = 'requesting';
   }
 
+  /** @internal Subscribe attempts refused as Unavailable since the last success, for the retry backoff. */
+  retries = 0;
+
   /** @internal */
   acknowledged(wireId: string): void {
+    this.retries = 0;
     this.#wireId = wireId;
     this.#state = 'active';
     this.#settleReady();

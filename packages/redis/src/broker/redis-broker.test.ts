@@ -1,8 +1,7 @@
 import type { Broker, BrokerStatus, TopicEvent } from '@tether/server';
-import { RpcError } from '@tether/core';
+import { ErrorCode, RpcError } from '@tether/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { describeBroker } from '../../../server/src/testing/broker-conformance.js';
-import { RedisErrorCode } from '../errors.js';
 import { startRedisServer, type RedisServer } from '../testing/redis-server.js';
 import { RedisBroker, redisBroker, type RedisBrokerOptions } from './redis-broker.js';
 
@@ -141,8 +140,8 @@ describe('redis broker', () => {
     expect(subscriber.status).toBe('degraded');
     const refused = await publisher.publish('feed', 'lost').catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(RpcError);
-    expect((refused as RpcError).code).toBe(RedisErrorCode.Unavailable);
-    await expect(subscriber.history('feed', 0)).rejects.toMatchObject({ code: RedisErrorCode.Unavailable });
+    expect((refused as RpcError).code).toBe(ErrorCode.Unavailable);
+    await expect(subscriber.history('feed', 0)).rejects.toMatchObject({ code: ErrorCode.Unavailable });
 
     const back = status.next('ok');
     await redis.start();
@@ -196,7 +195,7 @@ describe('redis broker', () => {
     await down;
     const second = await listen(broker, 'kept');
     await expect(broker.subscribe('other', () => undefined)).rejects.toMatchObject({
-      code: RedisErrorCode.Unavailable,
+      code: ErrorCode.Unavailable,
     });
     await redis.start();
     await statusOk(broker);
@@ -211,7 +210,7 @@ describe('redis broker', () => {
     const broker = redisBroker({ url: dead.url, connectTimeout: 200, redis: { retryStrategy: () => 20 } });
     open.push(broker);
     expect(broker.status).toBe('degraded');
-    await expect(broker.publish('t', 1)).rejects.toMatchObject({ code: RedisErrorCode.Unavailable });
+    await expect(broker.publish('t', 1)).rejects.toMatchObject({ code: ErrorCode.Unavailable });
   });
 
   it('refuses a history size below 1', () => {

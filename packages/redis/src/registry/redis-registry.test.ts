@@ -1,7 +1,6 @@
 import { createMemoryTransportPair, ErrorCode, Peer } from '@tether/core';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RedisErrorCode } from '../errors.js';
 import { startRedisServer, type RedisServer } from '../testing/redis-server.js';
 import { spawnProvider } from '../testing/spawn-provider.js';
 import type { Provider } from './provider.js';
@@ -74,8 +73,8 @@ describe('redis registry', () => {
 
     expect((await registry.route('svc', 'only')).nodeId).toBe('n3');
     await busy.unregister();
-    await expect(registry.route('svc', 'only')).rejects.toMatchObject({ code: RedisErrorCode.Unavailable });
-    await expect(registry.route('none')).rejects.toMatchObject({ code: RedisErrorCode.Unavailable });
+    await expect(registry.route('svc', 'only')).rejects.toMatchObject({ code: ErrorCode.Unavailable });
+    await expect(registry.route('none')).rejects.toMatchObject({ code: ErrorCode.Unavailable });
   });
 
   it('drops a provider whose process dies, within its TTL', async () => {
@@ -110,9 +109,9 @@ describe('redis registry', () => {
     const registry = makeRegistry({ ttl });
     await registry.register('svc', { nodeId: 'n', url: 'ws://n' });
     await redis.kill();
-    await expect(registry.providers('svc')).rejects.toMatchObject({ code: RedisErrorCode.Unavailable });
+    await expect(registry.providers('svc')).rejects.toMatchObject({ code: ErrorCode.Unavailable });
     await expect(registry.register('svc', { nodeId: 'm', url: 'ws://m' })).rejects.toMatchObject({
-      code: RedisErrorCode.Unavailable,
+      code: ErrorCode.Unavailable,
     });
     await redis.start();
     // Redis came back empty; the heartbeat writes the record again.

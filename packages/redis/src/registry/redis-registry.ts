@@ -1,7 +1,7 @@
 import { ErrorCode, RpcError } from '@tether/core';
 import type { Redis, RedisOptions } from 'ioredis';
 import { openConnection, readyWithin } from '../connection.js';
-import { RedisErrorCode, closedError, fromRedisError, unavailable } from '../errors.js';
+import { closedError, fromRedisError, unavailable } from '../errors.js';
 import { pickProvider } from './pick.js';
 import { decodeProvider, serves, type Provider, type ProviderInfo } from './provider.js';
 import { Registration } from './registration.js';
@@ -106,7 +106,7 @@ export class RedisRegistry implements AsyncDisposable {
     const chosen = pickProvider(candidates, turn);
     if (!chosen) {
       const what = method === undefined ? service : `${service} (${method})`;
-      throw new RpcError(RedisErrorCode.Unavailable, `tether/redis: no live provider of ${what}`, { service, method });
+      throw new RpcError(ErrorCode.Unavailable, `tether/redis: no live provider of ${what}`, { service, method });
     }
     return chosen;
   }
