@@ -7,12 +7,14 @@ type Listener<Args extends unknown[]> = (...args: Args) => void;
  * stop the others; its error is rethrown asynchronously so it is not lost either.
  */
 export class Emitter<Events extends { [K in keyof Events]: unknown[] }> {
-  #listeners = new Map<keyof Events, Array<Listener<any>>>();
+  // Made on first listener: most peers of a busy server never get one.
+  #listeners: Map<keyof Events, Array<Listener<any>>> | undefined;
 
   on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): this {
-    const list = this.#listeners.get(event);
+    const listeners = (this.#listeners ??= new Map());
+    const list = listeners.get(event);
     if (list) list.push(listener);
-    else this.#listeners.set(event, [listener]);
+    else listeners.set(event, [listener]);
     return this;
   }
 
@@ -26,20 +28,20 @@ export class Emitter<Events extends { [K in keyof Events]: unknown[] }> {
   }
 
   off<K extends keyof Events>(event: K, listener: Listener<Events[K]>): this {
-    const list = this.#listeners.get(event);
+    const list = this.#listeners?.get(event);
     if (!list) return this;
     const index = list.findIndex((l) => l === listener || (l as { inner?: unknown }).inner === listener);
     if (index >= 0) list.splice(index, 1);
-    if (list.length === 0) this.#listeners.delete(event);
+    if (list.length === 0) this.#listeners?.delete(event);
     return this;
   }
 
   listenerCount<K extends keyof Events>(event: K): number {
-    return this.#listeners.get(event)?.length ?? 0;
+    return this.#listeners?.get(event)?.length ?? 0;
   }
 
   protected emit<K extends keyof Events>(event: K, ...args: Events[K]): boolean {
-    const list = this.#listeners.get(event);
+    const list = this.#listeners?.get(event);
     if (!list) return false;
     for (const listener of [...list]) {
       try {

@@ -1,24 +1,11 @@
 import { IncomingCall } from './context.js';
 import { CANCEL_METHOD } from './protocol.js';
 import { ErrorCode, RpcError, toWireError } from './errors.js';
-import type { MethodTable } from './methods.js';
-import { runMiddleware, type Middleware } from './middleware.js';
+import { runMiddleware } from './middleware.js';
+import type { OutgoingCalls } from './outgoing.js';
 import type { Peer } from './peer.js';
 import { validateParams } from './schema.js';
 import { encodeError, encodeResult, isId, isParams, type RequestId } from './wire.js';
-
-/** What the dispatcher needs from its peer; kept narrow so the dispatch rules read on their own. */
-export interface DispatchHost<Ctx> {
-  readonly peer: Peer<Ctx>;
-  readonly methods: MethodTable;
-  readonly middleware: readonly Middleware<Ctx>[];
-  readonly maxBatch: number;
-  readonly maxInFlight: number;
-  /** A response to one of our own calls. */
-  settle(message: Record<string, unknown>): void;
-  /** Reports a handler failure that the peer must not see in detail. */
-  report(error: unknown, call: IncomingCall<Ctx>): void;
-}
 
 /** A response, and what must run only once it has been written (a subscription's first push). */
 interface HookedReply {
@@ -39,14 +26,20 @@ const isThenable = (v: unknown): v is PromiseLike<unknown> =>
  * through middleware, and writes exactly one response per request with a valid id.
  */
 export class Dispatcher<Ctx> {
-  /** Incoming calls still running, by id, so a cancel can reach them. */
-  readonly running = new Map<RequestId, IncomingCall<Ctx>>();
+  /** Incoming calls still running, by id, so a cancel can reach them; made on first use. */
+  #running: Map<RequestId, IncomingCall<Ctx>> | undefined;
   #inFlight = 0;
+  // Fields, not a host object of closures: an idle connection should cost little memory.
+  readonly #peer: Peer<Ctx>;
+  readonly #outgoing: OutgoingCalls;
+  readonly #maxBatch: number;
+  readonly #maxInFlight: number;
 
-  readonly #host: DispatchHost<Ctx>;
-
-  constructor(host: DispatchHost<Ctx>) {
-    this.#host = host;
+  constructor(peer: Peer<Ctx>, outgoing: OutgoingCalls, maxBatch: number, maxInFlight: number) {
+    this.#peer = peer;
+    this.#outgoing = outgoing;
+    this.#maxBatch = maxBatch;
+    this.#maxInFlight = maxInFlight;
   }
 
   get inFlightCount(): number {
@@ -87,7 +80,7 @@ export class Dispatcher<Ctx> {
   }
 
   abortAll(reason: unknown): void {
-    for (const call of this.running.values()) call.abort(reason);
+    if (this.#running) for (const call of this.#running.values()) call.abort(reason);
   }
 
   #receiveBatch(items: unknown[], send: (text: string) => void): void {
@@ -95,8 +88,8 @@ export class Dispatcher<Ctx> {
       send(invalidRequest(null));
       return;
     }
-    if (items.length > this.#host.maxBatch) {
-      send(invalidRequest(null, `Batch too large: ${items.length} > ${this.#host.maxBatch}`));
+    if (items.length > this.#maxBatch) {
+      send(invalidRequest(null, `Batch too large: ${items.length} > ${this.#maxBatch}`));
       return;
     }
     const replies = items.map((item) => this.#handle(item));
@@ -125,7 +118,7 @@ export class Dispatcher<Ctx> {
     const m = message as Record<string, unknown>;
     const hasId = 'id' in m;
     if (!('method' in m) && hasId && ('result' in m || 'error' in m)) {
-      this.#host.settle(m);
+      if (!this.#outgoing.settleFromWire(m.id, m)) this.#peer.reportStray(m);
       return undefined;
     }
     const id = hasId && isId(m.id) ? m.id : null;
@@ -140,24 +133,25 @@ export class Dispatcher<Ctx> {
     const isRequest = id !== undefined;
     if (method === CANCEL_METHOD && !isRequest) {
       const target = (params as { id?: unknown } | undefined)?.id;
-      if (isId(target)) this.running.get(target)?.abort(new RpcError(ErrorCode.Cancelled, 'Request cancelled'));
+      if (isId(target)) this.#running?.get(target)?.abort(new RpcError(ErrorCode.Cancelled, 'Request cancelled'));
       return undefined;
     }
-    const entry = this.#host.methods.get(method);
+    const { methods, middleware } = this.#peer.service;
+    const entry = methods.get(method);
     if (!entry) {
       return isRequest
         ? encodeError(id, { code: ErrorCode.MethodNotFound, message: 'Method not found' })
         : undefined;
     }
-    if (this.#inFlight >= this.#host.maxInFlight) {
+    if (this.#inFlight >= this.#maxInFlight) {
       return isRequest
         ? encodeError(id, {
             code: ErrorCode.Overloaded,
-            message: `Too many calls in flight (limit ${this.#host.maxInFlight})`,
+            message: `Too many calls in flight (limit ${this.#maxInFlight})`,
           })
         : undefined;
     }
-    const call = new IncomingCall(this.#host.peer, method, params as IncomingCall<Ctx>['params'], id);
+    const call = new IncomingCall(this.#peer, method, params as IncomingCall<Ctx>['params'], id);
     const run = () => {
       if (!entry.schema) return apply(entry.handler, call);
       const validated = validateParams(entry.schema, call.params);
@@ -172,14 +166,14 @@ export class Dispatcher<Ctx> {
     };
     let result: unknown;
     try {
-      result = this.#host.middleware.length === 0 ? run() : runMiddleware(this.#host.middleware, call, run);
+      result = middleware.length === 0 ? run() : runMiddleware(middleware, call, run);
     } catch (error) {
       return this.#fail(call, error);
     }
     if (!isThenable(result)) return this.#succeed(call, result);
 
     this.#inFlight++;
-    if (isRequest) this.running.set(id, call);
+    if (isRequest) (this.#running ??= new Map()).set(id, call);
     return Promise.resolve(result).then(
       (value) => {
         this.#finish(call);
@@ -194,7 +188,7 @@ export class Dispatcher<Ctx> {
 
   #finish(call: IncomingCall<Ctx>): void {
     this.#inFlight--;
-    if (call.id !== undefined && this.running.get(call.id) === call) this.running.delete(call.id);
+    if (call.id !== undefined && this.#running?.get(call.id) === call) this.#running.delete(call.id);
   }
 
   #succeed(call: IncomingCall<Ctx>, value: unknown): Answer {
@@ -212,13 +206,13 @@ export class Dispatcher<Ctx> {
   }
 
   #fail(call: IncomingCall<Ctx>, error: unknown): string | undefined {
-    if (!(error instanceof RpcError)) this.#host.report(error, call);
+    if (!(error instanceof RpcError)) this.#peer.reportHandlerError(error, call.method);
     if (call.id === undefined) return undefined;
     try {
       return encodeError(call.id, toWireError(error));
     } catch (unencodable) {
       // An RpcError whose data cannot be serialised (BigInt, a cycle) still owes one answer.
-      this.#host.report(unencodable, call);
+      this.#peer.reportHandlerError(unencodable, call.method);
       return encodeError(call.id, { code: ErrorCode.InternalError, message: 'Internal error' });
     }
   }

@@ -11,14 +11,14 @@ interface Queued {
 export class OfflineQueue {
   #items: Queued[] = [];
 
-  /** `isLive` tells whether a call still awaits its response (one that timed out or was aborted does not). */
-  readonly #isLive: (id: number) => boolean;
+  /** Tells whether a call still awaits its response (one that timed out or was aborted does not). */
+  readonly #calls: { has(id: number): boolean };
 
   constructor(
     readonly limit: number,
-    isLive: (id: number) => boolean,
+    calls: { has(id: number): boolean },
   ) {
-    this.#isLive = isLive;
+    this.#calls = calls;
   }
 
   /** Messages still worth sending; a call that settled while queued frees its slot. */
@@ -47,6 +47,6 @@ export class OfflineQueue {
   }
 
   #prune(): void {
-    this.#items = this.#items.filter((item) => item.ids.length === 0 || item.ids.some(this.#isLive));
+    this.#items = this.#items.filter((item) => item.ids.length === 0 || item.ids.some((id) => this.#calls.has(id)));
   }
 }

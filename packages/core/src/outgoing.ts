@@ -1,4 +1,5 @@
 import { ErrorCode, RpcError, type ErrorObject } from './errors.js';
+import { CANCEL_METHOD } from './protocol.js';
 
 /** Per-call options. */
 export interface CallOptions {
@@ -30,7 +31,8 @@ interface Pending {
  * with a deadline is pending: a timer per call was a tenth of a pipelined call's cost in the core.
  */
 export class OutgoingCalls {
-  readonly #pending = new Map<number, Pending>();
+  // Made on first call: a connection that never calls out should not pay for a Map.
+  #pending: Map<number, Pending> | undefined;
   #nextId = 1;
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** Pending calls with a deadline: the timer is cleared when none is left. */
@@ -38,14 +40,15 @@ export class OutgoingCalls {
   /** When the armed timer fires (performance.now() time). */
   #timerAt = 0;
 
-  readonly #onCancel: (id: number) => void;
+  /** Who tells the other side to stop a call nobody waits for any more (the peer). */
+  readonly #canceller: { notify(method: string, params: { id: number }): unknown };
 
-  constructor(onCancel: (id: number) => void) {
-    this.#onCancel = onCancel;
+  constructor(canceller: { notify(method: string, params: { id: number }): unknown }) {
+    this.#canceller = canceller;
   }
 
   get size(): number {
-    return this.#pending.size;
+    return this.#pending?.size ?? 0;
   }
 
   /** Registers a call and returns its id and promise; the caller sends the request. */
@@ -69,7 +72,7 @@ export class OutgoingCalls {
         sent: false,
         onResult,
       };
-      this.#pending.set(id, entry);
+      (this.#pending ??= new Map()).set(id, entry);
       if (deadline > 0) {
         this.#timed++;
         if (this.#timer === undefined || deadline < this.#timerAt) this.#arm(deadline);
@@ -83,7 +86,7 @@ export class OutgoingCalls {
         entry.onAbort = () => {
           const wasSent = entry.sent;
           this.settleError(id, cancelled(method, signal.reason));
-          if (wasSent) this.#onCancel(id);
+          if (wasSent) this.#canceller.notify(CANCEL_METHOD, { id });
         };
         signal.addEventListener('abort', entry.onAbort, { once: true });
       }
@@ -92,11 +95,11 @@ export class OutgoingCalls {
   }
 
   has(id: number): boolean {
-    return this.#pending.has(id);
+    return this.#pending?.has(id) ?? false;
   }
 
   markSent(id: number): void {
-    const entry = this.#pending.get(id);
+    const entry = this.#pending?.get(id);
     if (entry) entry.sent = true;
   }
 
@@ -125,15 +128,16 @@ export class OutgoingCalls {
 
   /** Rejects every call, or only those already sent (the rest may wait for a new transport). */
   rejectAll(error: RpcError, onlySent = false): void {
+    if (!this.#pending) return;
     for (const [id, entry] of this.#pending) {
       if (!onlySent || entry.sent) this.settleError(id, error);
     }
   }
 
   #take(id: number): Pending | undefined {
-    const entry = this.#pending.get(id);
+    const entry = this.#pending?.get(id);
     if (!entry) return undefined;
-    this.#pending.delete(id);
+    this.#pending!.delete(id);
     if (entry.deadline > 0 && --this.#timed === 0 && this.#timer !== undefined) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
@@ -159,13 +163,14 @@ export class OutgoingCalls {
     this.#timer = undefined;
     const now = performance.now();
     let next = 0;
+    if (!this.#pending) return;
     for (const [id, entry] of this.#pending) {
       if (entry.deadline === 0) continue;
       if (entry.deadline <= now) {
         const wasSent = entry.sent;
         this.settleError(id, new RpcError(ErrorCode.Timeout, `tether: ${entry.method} timed out after ${entry.timeout} ms`));
         // Nobody waits for the answer any more: let the other side stop working on it.
-        if (wasSent) this.#onCancel(id);
+        if (wasSent) this.#canceller.notify(CANCEL_METHOD, { id });
       } else if (next === 0 || entry.deadline < next) {
         next = entry.deadline;
       }

@@ -1,11 +1,9 @@
-import type { IncomingCall } from './context.js';
 import { Emitter } from './emitter.js';
 import type { Implementation, Remote } from './contract.js';
 import { ErrorCode, RpcError } from './errors.js';
 import { Dispatcher } from './incoming.js';
 import type { Handler, HandlerTree, MethodOptions } from './methods.js';
 import type { Middleware } from './middleware.js';
-import { CANCEL_METHOD } from './protocol.js';
 import { Service } from './service.js';
 import { Publisher, type SubscriptionHandler } from './subscription/publisher.js';
 import { Subscriber } from './subscription/subscriber.js';
@@ -84,21 +82,21 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     super();
     this.data = options.data as Ctx;
     this.#timeout = options.timeout ?? 30_000;
-    this.#queue = new OfflineQueue(options.maxQueued ?? 1000, (id) => this.#outgoing.has(id));
     this.persistent = options.persistent ?? false;
     this.service = options.service ?? new Service<Ctx>();
-    this.#outgoing = new OutgoingCalls((id) => this.notify(CANCEL_METHOD, { id }));
-    this.#dispatcher = new Dispatcher<Ctx>({
-      peer: this,
-      methods: this.service.methods,
-      middleware: this.service.middleware,
-      maxBatch: options.maxBatch ?? 100,
-      maxInFlight: options.maxInFlight ?? 1000,
-      settle: (message) => {
-        if (!this.#outgoing.settleFromWire(message.id, message)) this.emit('strayResponse', message);
-      },
-      report: (error, call: IncomingCall<Ctx>) => this.emit('handlerError', error, call.method),
-    });
+    this.#outgoing = new OutgoingCalls(this);
+    this.#queue = new OfflineQueue(options.maxQueued ?? 1000, this.#outgoing);
+    this.#dispatcher = new Dispatcher<Ctx>(this, this.#outgoing, options.maxBatch ?? 100, options.maxInFlight ?? 1000);
+  }
+
+  /** @internal A response arrived for no call of ours. */
+  reportStray(message: unknown): void {
+    this.emit('strayResponse', message);
+  }
+
+  /** @internal A handler threw something the other side saw only as -32603. */
+  reportHandlerError(error: unknown, method: string): void {
+    this.emit('handlerError', error, method);
   }
 
   /** Whether a transport is attached now. */
