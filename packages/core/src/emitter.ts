@@ -7,43 +7,38 @@ type Listener<Args extends unknown[]> = (...args: Args) => void;
  * stop the others; its error is rethrown asynchronously so it is not lost either.
  */
 export class Emitter<Events extends { [K in keyof Events]: unknown[] }> {
-  // Made on first listener: most peers of a busy server never get one.
-  #listeners: Map<keyof Events, Array<Listener<any>>> | undefined;
+  // Per event, a flat [listener, once, listener, once, ...] list: no wrapper closure or
+  // entry object per listener, as a server holds one emitter per connection. Made on first use.
+  #listeners: Map<keyof Events, Array<Listener<any> | boolean>> | undefined;
 
   on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): this {
-    const listeners = (this.#listeners ??= new Map());
-    const list = listeners.get(event);
-    if (list) list.push(listener);
-    else listeners.set(event, [listener]);
-    return this;
+    return this.#add(event, listener, false);
   }
 
   once<K extends keyof Events>(event: K, listener: Listener<Events[K]>): this {
-    const wrapper: Listener<Events[K]> & { inner?: Listener<Events[K]> } = (...args) => {
-      this.off(event, wrapper);
-      listener(...args);
-    };
-    wrapper.inner = listener;
-    return this.on(event, wrapper);
+    return this.#add(event, listener, true);
   }
 
   off<K extends keyof Events>(event: K, listener: Listener<Events[K]>): this {
     const list = this.#listeners?.get(event);
     if (!list) return this;
-    const index = list.findIndex((l) => l === listener || (l as { inner?: unknown }).inner === listener);
-    if (index >= 0) list.splice(index, 1);
+    const index = list.indexOf(listener);
+    if (index >= 0) list.splice(index, 2);
     if (list.length === 0) this.#listeners?.delete(event);
     return this;
   }
 
   listenerCount<K extends keyof Events>(event: K): number {
-    return this.#listeners?.get(event)?.length ?? 0;
+    return (this.#listeners?.get(event)?.length ?? 0) / 2;
   }
 
   protected emit<K extends keyof Events>(event: K, ...args: Events[K]): boolean {
     const list = this.#listeners?.get(event);
     if (!list) return false;
-    for (const listener of [...list]) {
+    const snapshot = list.slice();
+    for (let i = 0; i < snapshot.length; i += 2) {
+      const listener = snapshot[i] as Listener<Events[K]>;
+      if (snapshot[i + 1]) this.off(event, listener);
       try {
         listener(...args);
       } catch (error) {
@@ -53,5 +48,13 @@ export class Emitter<Events extends { [K in keyof Events]: unknown[] }> {
       }
     }
     return true;
+  }
+
+  #add<K extends keyof Events>(event: K, listener: Listener<Events[K]>, once: boolean): this {
+    const listeners = (this.#listeners ??= new Map());
+    const list = listeners.get(event);
+    if (list) list.push(listener, once);
+    else listeners.set(event, [listener, once]);
+    return this;
   }
 }
