@@ -15,6 +15,8 @@ export type SubscriptionHandler<Ctx = unknown> = (this: CallContext<Ctx>, ...arg
 interface Active {
   readonly stream: EventStream;
   readonly controller: AbortController;
+  /** Pushes made before the subscribe response was written, sent right after it; null once it has been. */
+  held: Array<() => void> | null;
 }
 
 const SEND_OPTIONS = { droppable: true } as const;
@@ -37,7 +39,13 @@ export class Publisher<Ctx> {
     return this.#active.size;
   }
 
-  /** Runs the handler and registers its stream; delivery starts in `start`, after the id has been sent. */
+  /**
+   * Runs the handler and opens its stream, resolving once `open` has: the subscribe is answered
+   * only when the stream is live (a broker topic may take a round trip to get there), so an
+   * event published after the subscriber has its answer reaches it, and an `open` that fails
+   * refuses the subscribe with its error. Pushes made meanwhile wait for `start`, called once
+   * the answer carrying the id has been written.
+   */
   async open(
     handler: SubscriptionHandler<Ctx>,
     name: string,
@@ -63,10 +71,18 @@ export class Publisher<Ctx> {
     const stream = toEventStream(await produced);
     if (!stream) throw new RpcError(ErrorCode.InternalError, 'Internal error');
     const id = String(this.#nextId++);
-    this.#active.set(id, { stream, controller });
+    const entry: Active = { stream, controller, held: [] };
+    this.#active.set(id, entry);
+    try {
+      await stream.open(this.#sink(id), after);
+    } catch (error) {
+      if (this.#active.get(id) === entry) this.#end(id, undefined);
+      throw error;
+    }
     const start = () => {
-      if (!this.#active.has(id)) return;
-      Promise.resolve(stream.open(this.#sink(id), after)).catch((error: unknown) => this.#end(id, { error }));
+      const held = entry.held ?? [];
+      entry.held = null;
+      for (const push of held) push();
     };
     return { id, start };
   }
@@ -83,15 +99,16 @@ export class Publisher<Ctx> {
     const prefix = `{"jsonrpc":"2.0","method":"${SUBSCRIPTION_NOTIFICATION}","params":{"subscription":${JSON.stringify(id)}`;
     return {
       next: (data, eventId, json) => {
-        if (!this.#active.has(id)) return;
+        const entry = this.#active.get(id);
+        if (!entry) return;
         const result = json ?? JSON.stringify(data) ?? 'null';
-        this.#peer.sendRaw(
-          eventId === undefined ? `${prefix},"result":${result}}}` : `${prefix},"result":${result},"eventId":${eventId}}}`,
-          SEND_OPTIONS,
-        );
+        const text =
+          eventId === undefined ? `${prefix},"result":${result}}}` : `${prefix},"result":${result},"eventId":${eventId}}}`;
+        this.#push(entry, () => this.#peer.sendRaw(text, SEND_OPTIONS));
       },
       gap: (after, next) => {
-        if (this.#active.has(id)) this.#peer.sendRaw(`${prefix},"gap":{"after":${after},"next":${next}}}}`);
+        const entry = this.#active.get(id);
+        if (entry) this.#push(entry, () => this.#peer.sendRaw(`${prefix},"gap":{"after":${after},"next":${next}}}}`));
       },
       error: (error) => this.#end(id, { error }),
       done: () => this.#end(id, { done: true }),
@@ -109,8 +126,14 @@ export class Publisher<Ctx> {
       .catch(() => undefined);
     if (how) {
       const tail = 'done' in how ? { done: true } : { error: toWireError(how.error) };
-      this.#peer.notify(SUBSCRIPTION_NOTIFICATION, { subscription: id, ...tail });
+      this.#push(entry, () => this.#peer.notify(SUBSCRIPTION_NOTIFICATION, { subscription: id, ...tail }));
     }
     return true;
+  }
+
+  /** Sends a push now, or holds it while the subscribe response is not written yet. */
+  #push(entry: Active, send: () => void): void {
+    if (entry.held) entry.held.push(send);
+    else send();
   }
 }

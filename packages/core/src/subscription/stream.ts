@@ -15,8 +15,10 @@ export interface StreamSink<T = unknown> {
 
 /**
  * What a subscription handler returns (or an AsyncIterable, which is adapted to this).
- * `open` starts delivery — `after` is the last event id the subscriber saw, for resume —
- * and `close` releases whatever the stream holds; it is called exactly once.
+ * `open` starts delivery — `after` is the last event id the subscriber saw, for resume — and
+ * the subscribe is answered once it has resolved, so it resolves when events published from
+ * then on will reach the sink; a rejection refuses the subscribe with its error. `close`
+ * releases whatever the stream holds; it is called exactly once.
  */
 export interface EventStream<T = unknown> {
   open(sink: StreamSink<T>, after: number | undefined): void | Promise<void>;

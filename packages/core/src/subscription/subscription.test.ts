@@ -227,3 +227,67 @@ describe('a subscription the other side cannot serve for now', () => {
     }
   });
 });
+
+describe('a stream that takes time to go live', () => {
+  /** A stream whose `open` pushes what it replays, then waits for `goLive` (a broker's round trip). */
+  function slowStream(opening: Promise<void>) {
+    const live = new Set<StreamSink>();
+    const stream = (): EventStream => ({
+      open: async (sink) => {
+        sink.next('replayed', 1);
+        await opening;
+        live.add(sink);
+      },
+      close: () => undefined,
+    });
+    return { live, stream };
+  }
+
+  it('is answered once open has resolved, pushes made meanwhile following the answer', async () => {
+    const [a, b] = createMemoryTransportPair();
+    let goLive!: () => void;
+    const { live, stream } = slowStream(new Promise((resolve) => (goLive = resolve)));
+    createPeer(a).subscription('feed', stream).register('ping', () => 'pong');
+    const seen: Array<{ id?: number; result?: unknown; params?: { result: unknown } }> = [];
+    b.onMessage((text) => seen.push(JSON.parse(text)));
+    b.send('{"jsonrpc":"2.0","id":1,"method":"rpc.subscribe","params":["feed"]}');
+    b.send('{"jsonrpc":"2.0","id":2,"method":"ping"}');
+    await until(() => seen.length >= 1);
+    // Answered now, the subscriber could publish an event the stream would not see.
+    expect(seen).toEqual([{ jsonrpc: '2.0', id: 2, result: 'pong' }]);
+
+    goLive();
+    await until(() => seen.length >= 3);
+    expect(seen.slice(1).map((m) => m.result ?? m.params?.result)).toEqual(['1', 'replayed']);
+    for (const sink of live) sink.next('live', 2);
+    await until(() => seen.length >= 4);
+    expect(seen[3]?.params?.result).toBe('live');
+  });
+
+  it('is refused, and asked for again, when open fails with Unavailable', async () => {
+    const [a, b] = createMemoryTransportPair();
+    const topic = new Topic();
+    let refusals = 1;
+    createPeer(a).subscription('feed', () => {
+      if (refusals-- <= 0) return topic.stream();
+      return {
+        open: () => Promise.reject(new RpcError(ErrorCode.Unavailable, 'broker down')),
+        close: () => undefined,
+      } satisfies EventStream;
+    });
+    vi.useFakeTimers();
+    try {
+      const client = createPeer(b, { persistent: true });
+      const sub = client.subscribe('feed');
+      await vi.waitFor(() => expect(refusals).toBe(0));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(sub.ended).toBe(false);
+      await vi.advanceTimersByTimeAsync(500);
+      await sub.ready;
+      topic.publish('back');
+      expect(await take(sub, 1)).toEqual(['back']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
