@@ -242,7 +242,7 @@ export class RedisBroker implements Broker, AsyncDisposable {
     for (const [topic, { position, keys }] of this.topics) {
       if (position === undefined) continue;
       const floor = Math.max(position, this.seen.get(topic) ?? 0);
-      raises.push(raiseScript.run(this.command, [keys.counter], [floor]));
+      raises.push(raiseScript.run(this.command, [keys.counter, keys.stream], [floor]));
     }
     await Promise.all(raises);
     this.reader.changed();

@@ -6,7 +6,28 @@ import { DATA_FIELD } from './entries.js';
  * below it means Redis lost the topic's state (it restarted without persistence). The counter
  * is then raised past `seen`, skipping one id, so that ids never start over or get reused and
  * every subscriber sees a hole where events may have been lost.
+ *
+ * Each broker raises from its own `seen`, in whatever order they reconnect. One that had fallen
+ * behind may raise the counter to exactly the `seen` of one that had not, which must still skip
+ * an id (the dead Redis may have given the next one to a publish whose reply was lost): a
+ * counter equal to `seen` is raised too when the stream does not end at it. A publish always
+ * adds the entry of the id it counts, a raise never does, so only a raise leaves them apart.
  */
+const RAISE_PAST_SEEN = `
+local function raised(seen)
+  local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+  local lost = n < seen
+  if n == seen and n > 0 then
+    local last = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)[1]
+    lost = last == nil or tonumber(string.match(last[1], '^%d+')) < n
+  end
+  if lost then
+    n = seen + 1
+    redis.call('SET', KEYS[1], n)
+  end
+  return n
+end
+`;
 
 /**
  * Publishes one event atomically: the next id from the per-topic counter, then XADD under the
@@ -14,24 +35,15 @@ import { DATA_FIELD } from './entries.js';
  * on the same Redis, so ids are consecutive across processes and stream order is id order.
  * KEYS: counter, stream. ARGV: data, maxlen, seen. Returns the id.
  */
-export const publishScript = new LuaScript(`
-local n = tonumber(redis.call('GET', KEYS[1]) or '0')
-local seen = tonumber(ARGV[3])
-if n < seen then n = seen + 1 end
-n = n + 1
+export const publishScript = new LuaScript(`${RAISE_PAST_SEEN}
+local n = raised(tonumber(ARGV[3])) + 1
 redis.call('SET', KEYS[1], n)
 redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], n .. '-0', '${DATA_FIELD}', ARGV[1])
 return n`);
 
 /**
  * Raises a topic's counter after a reconnect (see above), before this broker's reader resumes
- * after the last id it delivered. KEYS: counter. ARGV: seen. Returns the counter.
+ * after the last id it delivered. KEYS: counter, stream. ARGV: seen. Returns the counter.
  */
-export const raiseScript = new LuaScript(`
-local n = tonumber(redis.call('GET', KEYS[1]) or '0')
-local seen = tonumber(ARGV[1])
-if n < seen then
-  n = seen + 1
-  redis.call('SET', KEYS[1], n)
-end
-return n`);
+export const raiseScript = new LuaScript(`${RAISE_PAST_SEEN}
+return raised(tonumber(ARGV[1]))`);
