@@ -101,7 +101,7 @@ function summarize(scenario: ScenarioId, out: RoundOutcomes): string {
     const outcome = outcomes[scenario];
     if (!outcome) continue;
     if ('error' in outcome) {
-      parts.push(`${system} FAILED (${outcome.error})`);
+      parts.push(outcome.error.startsWith('skipped') ? `${system} ${outcome.error}` : `${system} FAILED (${outcome.error})`);
       continue;
     }
     const best = row ? bestSlice(row, outcome.slices) : undefined;

@@ -71,46 +71,54 @@ function deadline(op: LoadOp, scenario: ScenarioId, settings: RunSettings): numb
   const slack = 30_000;
   if (op === 'idle') return 60_000;
   if (op === 'finish') return slack;
-  if (scenario === 'fanout') return (op === 'prepare' ? 2 : 1) * settings.fanoutTimeoutMs + slack;
+  if (scenario === 'fanout' || scenario === 'fanout-redis') return (op === 'prepare' ? 2 : 1) * settings.fanoutTimeoutMs + slack;
   return (op === 'prepare' ? settings.warmMs : settings.sliceWarmMs + settings.sliceMs) + slack;
 }
 
 /**
- * One system's two processes: a server process and a load-generator process, the load
- * generator's requests to the server relayed through here. Both stay up for a whole round,
- * so every scenario can visit every system in turn, close together in time.
+ * One system's processes: a server process (or several sharing one Redis) and a load-generator
+ * process, the load generator's requests to the server relayed through here. They stay up for
+ * a whole round, so every scenario can visit every system in turn, close together in time.
  */
 export class SystemUnderTest {
   private constructor(
     readonly system: SystemEntry,
-    private readonly server: Child,
+    private readonly servers: readonly Child[],
     private readonly load: Child,
   ) {}
 
-  /** Starts the server process, then the load generator pointed at it; both must report ready. */
-  static async start(system: SystemEntry, options: ChildOptions, round: number): Promise<SystemUnderTest> {
-    const tag = `${system.name}-r${round}`;
-    const server = start(options.scripts.server, [system.name], `${tag}-server`, options);
+  /**
+   * Starts the server processes (one unless `redis` asks for more), then the load generator
+   * pointed at them; all must report ready.
+   */
+  static async start(system: SystemEntry, options: ChildOptions, round: number, redis?: { url: string; nodes: number }): Promise<SystemUnderTest> {
+    const tag = `${system.name}${redis ? '-redis' : ''}-r${round}`;
+    const servers: Child[] = [];
     let load: Child | undefined;
     try {
-      const { port } = (await withDeadline(server.ready, 30_000, `${system.name} server start`)) as { port: number };
-      const relay: Relay = (_op, value) => {
-        const { op, args } = value as { op: string; args?: unknown };
-        return server.channel.request(op, args ?? null, 60_000);
-      };
-      load = start(options.scripts.load, [system.name, `ws://127.0.0.1:${port}`], `${tag}-load`, options, relay);
+      for (let node = 0; node < (redis?.nodes ?? 1); node++) {
+        const name = redis ? `${tag}-server${node + 1}` : `${tag}-server`;
+        servers.push(start(options.scripts.server, redis ? [system.name, redis.url] : [system.name], name, options));
+      }
+      const ports: number[] = [];
+      for (const server of servers) {
+        const { port } = (await withDeadline(server.ready, 30_000, `${system.name} server start`)) as { port: number };
+        ports.push(port);
+      }
+      const urls = ports.map((port) => `ws://127.0.0.1:${port}`);
+      load = start(options.scripts.load, [system.name, ...urls], `${tag}-load`, options, relayTo(servers));
       await withDeadline(load.ready, 30_000, `${system.name} load generator start`);
-      return new SystemUnderTest(system, server, load);
+      return new SystemUnderTest(system, servers, load);
     } catch (error) {
       if (load) await stop(load, false);
-      await stop(server, false);
+      for (const server of servers) await stop(server, false);
       throw error;
     }
   }
 
-  /** Whether both processes still run. */
+  /** Whether all its processes still run. */
   get alive(): boolean {
-    return alive(this.server) && alive(this.load);
+    return this.servers.every(alive) && alive(this.load);
   }
 
   /**
@@ -127,11 +135,26 @@ export class SystemUnderTest {
     }
   }
 
-  /** Stops the load generator, then the server (gracefully, killed if it does not exit). */
+  /** Stops the load generator, then the servers (gracefully, killed if they do not exit). */
   async stop(): Promise<void> {
     await stop(this.load, false);
-    await stop(this.server, true);
+    for (const server of this.servers) await stop(server, true);
   }
+}
+
+/**
+ * Answers the load generator's requests for the servers as if they were one: events are
+ * published on the first (the others receive them through Redis), CPU and connections are
+ * summed over all, memory is the first's.
+ */
+function relayTo(servers: readonly Child[]): Relay {
+  return async (_op, value) => {
+    const { op, args } = value as { op: string; args?: unknown };
+    const ask = (server: Child) => server.channel.request(op, args ?? null, 60_000);
+    if (servers.length === 1 || (op !== 'cpu' && op !== 'connections')) return ask(servers[0]!);
+    const each = await Promise.all(servers.map(ask));
+    return each.reduce((sum: number, n) => sum + (n as number), 0);
+  };
 }
 
 /** A failure as an outcome: its first line. */

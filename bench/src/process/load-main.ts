@@ -14,7 +14,9 @@ import { systemNamed } from '../systems/index.js';
 import { Channel } from './channel.js';
 
 const system = systemNamed(process.argv[2] ?? '');
-const url = process.argv[3] ?? '';
+/** One URL per server process: fan-out across nodes splits its clients between them. */
+const urls = process.argv.slice(3);
+const url = urls[0] ?? '';
 const connect = await system.client();
 const channel = new Channel(process);
 
@@ -42,8 +44,8 @@ channel.serve(async (op, args) => {
       const shape = callShapes[scenario];
       const opened = shape
         ? await openCalls(connect, url, server, shape, settings)
-        : scenario === 'fanout'
-          ? await openFanout(connect, url, server, settings)
+        : scenario === 'fanout' || scenario === 'fanout-redis'
+          ? await openFanout(connect, urls, server, settings)
           : undefined;
       if (!opened) throw new Error(`bench: "${scenario}" is not a sliced scenario`);
       sessions.set(scenario, opened);

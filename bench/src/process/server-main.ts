@@ -1,6 +1,7 @@
 /**
  * The server process: starts one system's server and answers the coordinator's requests
- * for memory readings, connection counts and publish bursts. Started with --expose-gc.
+ * for memory readings, connection counts and publish bursts. Started with --expose-gc;
+ * given a Redis URL after the system's name, shares its topics through that Redis.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { eventData } from '../scenarios/payloads.js';
@@ -12,7 +13,8 @@ const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('bench: the server process needs --expose-gc');
 
 const system = systemNamed(process.argv[2] ?? '');
-const server = await (await system.server())();
+const redisUrl = process.argv[3];
+const server = await (await system.server())(redisUrl ? { redisUrl } : undefined);
 const channel = new Channel(process);
 
 async function readMemory(): Promise<MemoryReading> {

@@ -1,4 +1,4 @@
-import { rows, type Row } from '../scenarios/catalog.js';
+import { rows, runs, type Row } from '../scenarios/catalog.js';
 import { BASELINE, formatRatio, rowKey, type Results } from './results.js';
 
 /** A figure in its row's unit, short enough for a table cell. */
@@ -24,6 +24,7 @@ function cell(results: Results, system: string, row: Row): string {
   const value = results.figures[system]?.[key];
   if (value == null) {
     if (row.scenario === 'bundle') return system === BASELINE ? 'native WebSocket' : 'n/a';
+    if (!runs(system, row.scenario)) return 'n/a';
     return results.scenarios.includes(row.scenario) ? 'failed' : '—';
   }
   const ratio = results.ratios[system]?.[key];

@@ -4,10 +4,23 @@
  */
 
 /** A scenario's name; each runs once per system per round. */
-export type ScenarioId = 'idle' | 'sequential' | 'inflight' | 'conns' | 'echo1k' | 'fanout';
+export type ScenarioId = 'idle' | 'sequential' | 'inflight' | 'conns' | 'echo1k' | 'fanout' | 'fanout-redis';
 
 /** Runs in this order: idle first, on a fresh server process, so its memory baseline is clean. */
-export const scenarioOrder: readonly ScenarioId[] = ['idle', 'sequential', 'inflight', 'conns', 'echo1k', 'fanout'];
+export const scenarioOrder: readonly ScenarioId[] = ['idle', 'sequential', 'inflight', 'conns', 'echo1k', 'fanout', 'fanout-redis'];
+
+/**
+ * Scenarios only some systems can run, and which; the others show n/a. Fan-out across two
+ * server processes needs a broker between them: Tether's is @tether/redis, and the peers'
+ * (socket.io's Redis adapter, say) are not installed here.
+ */
+export const onlyFor: Partial<Record<ScenarioId, readonly string[]>> = { 'fanout-redis': ['tether'] };
+
+/** Whether `system` runs `scenario`. */
+export const runs = (system: string, scenario: ScenarioId): boolean => onlyFor[scenario]?.includes(system) ?? true;
+
+/** Server processes a scenario runs on, sharing one redis-server when more than one. */
+export const nodesOf = (scenario: ScenarioId): number => (scenario === 'fanout-redis' ? 2 : 1);
 
 /** Sizes and time bounds of one run. */
 export interface RunSettings {
@@ -107,6 +120,9 @@ export const rows: readonly Row[] = [
   { scenario: 'fanout', metric: 'lastMs', label: 'fan-out, until last client has all', unit: 'ms', better: 'lower', target: false },
   { scenario: 'fanout', metric: 'serverCpuUs', label: 'fan-out: server CPU per event', unit: 'µs', better: 'lower', target: false },
   { scenario: 'fanout', metric: 'loadCpuUs', label: 'fan-out: client CPU per event', unit: 'µs', better: 'lower', target: false },
+  // Absolute figures only: raw ws has no second node, and a ratio to its single-node fan-out would read as overhead.
+  { scenario: 'fanout-redis', metric: 'eventsPerSec', label: 'fan-out, 2 nodes via Redis, delivered events (absolute)', unit: 'events/s', better: 'higher', target: false },
+  { scenario: 'fanout-redis', metric: 'lastMs', label: 'fan-out, 2 nodes via Redis, until last client has all (absolute)', unit: 'ms', better: 'lower', target: false },
   { scenario: 'idle', metric: 'heapPerConn', label: 'idle server heap per conn', unit: 'KB', better: 'lower', target: false },
   { scenario: 'idle', metric: 'rssPerConn', label: 'idle server RSS per conn', unit: 'KB', better: 'lower', target: false },
   { scenario: 'bundle', metric: 'gzipBytes', label: 'browser bundle, min+gzip', unit: 'KB', better: 'lower', target: false },

@@ -6,9 +6,10 @@ import type { Session } from './session.js';
 /**
  * Push fan-out: `fanoutClients` clients connect and subscribe, a warm-up burst goes through;
  * each slice is then one burst of `fanoutEvents` events, timed from the publish request until
- * the last client has them all.
+ * the last client has them all. Given several server URLs, client i connects to the i-th
+ * modulo their count, and the events are published on the first.
  */
-export async function openFanout(connect: Connect, url: string, server: ServerControl, settings: RunSettings): Promise<Session> {
+export async function openFanout(connect: Connect, urls: readonly string[], server: ServerControl, settings: RunSettings): Promise<Session> {
   const clients: BenchClient[] = [];
   let target = 0;
   let remaining = 0;
@@ -37,7 +38,8 @@ export async function openFanout(connect: Connect, url: string, server: ServerCo
   };
 
   try {
-    clients.push(...(await connectMany(settings.fanoutClients, 50, () => connect(url))));
+    let opened = 0;
+    clients.push(...(await connectMany(settings.fanoutClients, 50, () => connect(urls[opened++ % urls.length]!))));
     await Promise.all(
       clients.map((client) => {
         let seen = 0;

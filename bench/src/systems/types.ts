@@ -23,8 +23,14 @@ export interface BenchClient {
   close(): void;
 }
 
+/** How a server is started. */
+export interface ServerOptions {
+  /** Redis to share topics through with other server processes; none (each on its own) when undefined. */
+  redisUrl?: string;
+}
+
 /** Starts a system's server on 127.0.0.1 on a free port. */
-export type StartServer = () => Promise<BenchServer>;
+export type StartServer = (options?: ServerOptions) => Promise<BenchServer>;
 
 /** Opens one client connection and resolves once it can call. */
 export type Connect = (url: string) => Promise<BenchClient>;
