@@ -25,7 +25,8 @@ function cell(results: Results, system: string, row: Row): string {
   if (value == null) {
     if (row.scenario === 'bundle') return system === BASELINE ? 'native WebSocket' : 'n/a';
     if (!runs(system, row.scenario)) return 'n/a';
-    return results.scenarios.includes(row.scenario) ? 'failed' : '—';
+    if (!results.scenarios.includes(row.scenario)) return '—';
+    return results.errors[system]?.some((e) => e.startsWith(`${row.scenario}: skipped`)) ? 'skipped' : 'failed';
   }
   const ratio = results.ratios[system]?.[key];
   return ratio == null ? formatValue(row, value) : `${formatValue(row, value)} (${formatRatio(ratio)})`;
