@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventStream, Peer, StreamSink } from '@tether/core';
+import { serveSubscription, type EventStream, type Peer, type StreamSink } from '@tether/core';
 import { connect } from './client.js';
 import { startPeerServer } from './testing/peer-server.js';
 
@@ -31,7 +31,7 @@ function topic() {
 describe('client subscriptions', () => {
   it('resume after a reconnect from the last event seen: nothing lost, nothing twice', async () => {
     const news = topic();
-    const setup = (peer: Peer) => peer.subscription('news', () => news.stream());
+    const setup = (peer: Peer) => serveSubscription(peer, 'news', () => news.stream());
     const first = await startPeerServer({ setup });
     await using client = connect(first.url, { reconnect: { baseDelay: 10, maxDelay: 20 } });
     const seen: string[] = [];

@@ -136,7 +136,7 @@ export class Dispatcher<Ctx> {
       if (isId(target)) this.#running?.get(target)?.abort(new RpcError(ErrorCode.Cancelled, 'Request cancelled'));
       return undefined;
     }
-    const { methods, middleware } = this.#peer.service;
+    const { methods, middleware, guard } = this.#peer.service;
     const entry = methods.get(method);
     if (!entry) {
       return isRequest
@@ -152,6 +152,10 @@ export class Dispatcher<Ctx> {
         : undefined;
     }
     const call = new IncomingCall(this.#peer, method, params as IncomingCall<Ctx>['params'], id);
+    if (guard) {
+      const refusal = guard.admit(call);
+      if (refusal) return this.#fail(call, refusal);
+    }
     const run = () => {
       if (!entry.schema) return apply(entry.handler, call);
       const validated = validateParams(entry.schema, call.params);
@@ -168,19 +172,25 @@ export class Dispatcher<Ctx> {
     try {
       result = middleware.length === 0 ? run() : runMiddleware(middleware, call, run);
     } catch (error) {
+      guard?.settled(call, true);
       return this.#fail(call, error);
     }
-    if (!isThenable(result)) return this.#succeed(call, result);
+    if (!isThenable(result)) {
+      guard?.settled(call, false);
+      return this.#succeed(call, result);
+    }
 
     this.#inFlight++;
     if (isRequest) (this.#running ??= new Map()).set(id, call);
     return Promise.resolve(result).then(
       (value) => {
         this.#finish(call);
+        guard?.settled(call, false);
         return this.#succeed(call, value);
       },
       (error: unknown) => {
         this.#finish(call);
+        guard?.settled(call, true);
         return this.#fail(call, error);
       },
     );

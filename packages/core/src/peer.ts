@@ -5,7 +5,6 @@ import { Dispatcher } from './incoming.js';
 import type { Handler, HandlerTree, MethodOptions } from './methods.js';
 import type { Middleware } from './middleware.js';
 import { Service } from './service.js';
-import { Publisher, type SubscriptionHandler } from './subscription/publisher.js';
 import { Subscriber } from './subscription/subscriber.js';
 import type { SubscribeOptions, Subscription } from './subscription/subscription.js';
 import { OfflineQueue } from './offline-queue.js';
@@ -75,7 +74,8 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
   readonly #timeout: number;
   /** Whether the peer outlives its transports (see PeerOptions.persistent). */
   readonly persistent: boolean;
-  #publisherState: Publisher<Ctx> | undefined;
+  /** @internal The subscriptions this peer serves, set by `serveSubscription`'s methods on first use. */
+  served: { readonly size: number; closeAll(): void } | undefined;
   #subscriberState: Subscriber | undefined;
 
   constructor(options: PeerOptions<Ctx> = {}) {
@@ -114,14 +114,9 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
       pending: this.#outgoing.size,
       running: this.#dispatcher.inFlightCount,
       queued: this.#queue.length,
-      serving: this.#publisherState?.size ?? 0,
+      serving: this.served?.size ?? 0,
       subscribed: this.#subscriberState?.size ?? 0,
     };
-  }
-
-  /** @internal The subscriptions this peer serves; made on first use to keep idle peers small. */
-  get publisher(): Publisher<Ctx> {
-    return (this.#publisherState ??= new Publisher<Ctx>(this));
   }
 
   /** @internal The subscriptions this peer holds on the other side. */
@@ -140,12 +135,6 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
   serve(tree: HandlerTree<Ctx>): this;
   serve(tree: object): this {
     this.service.serve(tree as HandlerTree<Ctx>);
-    return this;
-  }
-
-  /** Serves a subscription (on the peer's service, shared or not); see `Service.subscription`. */
-  subscription(name: string, handler: SubscriptionHandler<Ctx>): this {
-    this.service.subscription(name, handler);
     return this;
   }
 
@@ -272,7 +261,7 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     // being resent blindly. Queued ones wait for the next transport.
     this.#outgoing.rejectAll(closedError(info), true);
     this.#dispatcher.abortAll(closedError(info));
-    this.#publisherState?.closeAll();
+    this.served?.closeAll();
     this.#subscriberState?.detached();
     this.emit('detach', info);
   }
@@ -284,7 +273,7 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     this.#queue.clear();
     this.#outgoing.rejectAll(error);
     this.#dispatcher.abortAll(error);
-    this.#publisherState?.closeAll();
+    this.served?.closeAll();
     this.#subscriberState?.closed(error);
     this.emit('close', info);
   }

@@ -1,8 +1,22 @@
-import { MethodTable, isReservedName, type Handler, type HandlerTree, type MethodOptions } from './methods.js';
-import { installSubscriptionMethods } from './subscription/methods.js';
+import { MethodTable, type Handler, type HandlerTree, type MethodOptions } from './methods.js';
+import { installPushReceiver } from './subscription/methods.js';
 import type { SubscriptionHandler } from './subscription/publisher.js';
 import type { Implementation } from './contract.js';
+import type { CallContext } from './context.js';
+import type { RpcError } from './errors.js';
 import type { Middleware } from './middleware.js';
+
+/**
+ * A synchronous check around every incoming call, for limits that must not cost an await on
+ * the hot path (a middleware makes every call asynchronous): the server's rate limit and
+ * shutdown gate are one.
+ */
+export interface CallGuard<Ctx = unknown> {
+  /** Before the call runs: an RpcError refuses it with that error; undefined admits it. */
+  admit(call: CallContext<Ctx>): RpcError | undefined;
+  /** Once an admitted call has finished; `failed` when it threw or rejected. */
+  settled(call: CallContext<Ctx>, failed: boolean): void;
+}
 
 /**
  * The methods and middleware a peer serves. A server shares one Service between all its
@@ -14,22 +28,12 @@ export class Service<Ctx = unknown> {
   /** @internal */
   readonly middleware: Middleware<Ctx>[] = [];
   /** @internal */
+  guard: CallGuard<Ctx> | undefined;
+  /** @internal Subscription handlers by name, filled by `serveSubscription`. */
   readonly subscriptions = new Map<string, SubscriptionHandler<Ctx>>();
 
   constructor() {
-    installSubscriptionMethods(this.methods, this.subscriptions);
-  }
-
-  /**
-   * Serves a subscription: clients `subscribe(name, params)` and the handler returns what they
-   * get (an EventStream such as a server topic, or an AsyncIterable), or throws to refuse.
-   */
-  subscription(name: string, handler: SubscriptionHandler<Ctx>): this {
-    if (typeof handler !== 'function') throw new TypeError(`tether: handler for "${name}" is not a function`);
-    if (name === '' || isReservedName(name)) throw new TypeError(`tether: "${name}" is a reserved name`);
-    if (this.subscriptions.has(name)) throw new TypeError(`tether: subscription "${name}" is already registered`);
-    this.subscriptions.set(name, handler);
-    return this;
+    installPushReceiver(this.methods);
   }
 
   /** Serves `name` with `handler`. */
@@ -43,6 +47,13 @@ export class Service<Ctx = unknown> {
   serve(tree: HandlerTree<Ctx>): this;
   serve(tree: object): this {
     this.methods.addTree(tree as HandlerTree<Ctx>);
+    return this;
+  }
+
+  /** Sets the one guard that admits every incoming call before middleware runs. */
+  setGuard(guard: CallGuard<Ctx>): this {
+    if (this.guard) throw new TypeError('tether: a guard is already set');
+    this.guard = guard;
     return this;
   }
 

@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import {
   Peer,
   Service,
+  serveSubscription,
   type CloseInfo,
   type EventStream,
   type Handler,
@@ -66,7 +67,7 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
     this.broker.onStatus((status) => this.emit('broker', status));
     this.topics = new TopicHub(this.broker);
     this.gate = new CallGate<Ctx>(this.settings.rateLimit);
-    this.service.use(this.gate.middleware);
+    this.service.setGuard(this.gate);
     this.upgrades = new Upgrades<Ctx>({
       settings: this.settings,
       ownsHttpServer,
@@ -128,7 +129,7 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
     return this;
   }
 
-  /** Adds a middleware around every incoming call, inside the server's own (rate limit, shutdown). */
+  /** Adds a middleware around every incoming call, after the server's own guard (rate limit, shutdown). */
   use(middleware: Middleware<Ctx>): this {
     this.service.use(middleware);
     return this;
@@ -140,7 +141,7 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
    * it throws an RpcError to refuse.
    */
   subscription(name: string, handler: SubscriptionHandler<Ctx>): this {
-    this.service.subscription(name, handler);
+    serveSubscription(this.service, name, handler);
     return this;
   }
 

@@ -5,6 +5,7 @@ import {
   Peer,
   RpcError,
   Service,
+  serveSubscription,
   type EventStream,
   type StreamSink,
   type Transport,
@@ -30,7 +31,7 @@ function memoryHost(): ChatHost<unknown> & { service: Service<unknown> } {
   return {
     service,
     register: (name, handler) => service.register(name, handler),
-    subscription: (name, handler) => service.subscription(name, handler),
+    subscription: (name, handler) => serveSubscription(service, name, handler),
     topic(name): EventStream {
       let sink: StreamSink | undefined;
       return {

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createMemoryTransportPair } from '../memory-transport.js';
 import { Peer, createPeer } from '../peer.js';
+import { serveSubscription } from './serving.js';
 import { ErrorCode, RpcError } from '../errors.js';
 import type { EventStream, StreamSink } from './stream.js';
 import type { Transport } from '../transport.js';
@@ -39,11 +40,11 @@ class Topic {
 function pair(topic = new Topic()) {
   const [a, b] = createMemoryTransportPair();
   const server = createPeer(a);
-  server.subscription('feed', () => topic.stream());
-  server.subscription('count', async function* (to: number) {
+  serveSubscription(server, 'feed', () => topic.stream());
+  serveSubscription(server, 'count', async function* (to: number) {
     for (let i = 1; i <= to; i++) yield i;
   });
-  server.subscription('guarded', () => {
+  serveSubscription(server, 'guarded', () => {
     throw new RpcError(ErrorCode.Unauthorized, 'not for you');
   });
   const client = createPeer(b, { persistent: true });
@@ -70,7 +71,7 @@ describe('subscriptions', () => {
 
   it('sends the subscribe response before the first push', async () => {
     const [a, b] = createMemoryTransportPair();
-    createPeer(a).subscription('now', async function* () {
+    serveSubscription(createPeer(a), 'now', async function* () {
       yield 'first';
     });
     const seen: string[] = [];
@@ -120,7 +121,7 @@ describe('subscriptions', () => {
   it('resumes after a reconnect with no loss and no duplicate', async () => {
     const topic = new Topic();
     const [a1, b1] = createMemoryTransportPair();
-    const serverOf = (t: Transport) => createPeer(t).subscription('feed', () => topic.stream());
+    const serverOf = (t: Transport) => serveSubscription(createPeer(t), 'feed', () => topic.stream());
     serverOf(a1);
     const client = new Peer({ persistent: true }).attach(b1);
     const received: number[] = [];
@@ -208,7 +209,7 @@ describe('a subscription the other side cannot serve for now', () => {
     const [a, b] = createMemoryTransportPair();
     const topic = new Topic();
     let refusals = 1;
-    createPeer(a).subscription('feed', () => {
+    serveSubscription(createPeer(a), 'feed', () => {
       if (refusals-- > 0) throw new RpcError(ErrorCode.Unavailable, 'broker down');
       return topic.stream();
     });
@@ -247,7 +248,8 @@ describe('a stream that takes time to go live', () => {
     const [a, b] = createMemoryTransportPair();
     let goLive!: () => void;
     const { live, stream } = slowStream(new Promise((resolve) => (goLive = resolve)));
-    createPeer(a).subscription('feed', stream).register('ping', () => 'pong');
+    const server = createPeer(a).register('ping', () => 'pong');
+    serveSubscription(server, 'feed', stream);
     const seen: Array<{ id?: number; result?: unknown; params?: { result: unknown } }> = [];
     b.onMessage((text) => seen.push(JSON.parse(text)));
     b.send('{"jsonrpc":"2.0","id":1,"method":"rpc.subscribe","params":["feed"]}');
@@ -268,7 +270,7 @@ describe('a stream that takes time to go live', () => {
     const [a, b] = createMemoryTransportPair();
     const topic = new Topic();
     let refusals = 1;
-    createPeer(a).subscription('feed', () => {
+    serveSubscription(createPeer(a), 'feed', () => {
       if (refusals-- <= 0) return topic.stream();
       return {
         open: () => Promise.reject(new RpcError(ErrorCode.Unavailable, 'broker down')),

@@ -1,4 +1,4 @@
-import { ErrorCode, RpcError, type Middleware, type Peer } from '@tether/core';
+import { ErrorCode, RpcError, type CallContext, type CallGuard, type Peer } from '@tether/core';
 import { TokenBucket } from './token-bucket.js';
 
 /** A per-connection call rate, enforced as a token bucket. */
@@ -10,11 +10,12 @@ export interface RateLimit {
 }
 
 /**
- * The server's own middleware, outermost around every incoming call and notification: it
+ * The server's guard, admitting every incoming call and notification before any middleware,
+ * synchronously (a middleware would make every call asynchronous): it
  * refuses calls while the server drains and calls over a connection's rate, and counts calls,
  * failures and those still running, so that shutdown can wait for the last of them.
  */
-export class CallGate<Ctx> {
+export class CallGate<Ctx> implements CallGuard<Ctx> {
   calls = 0;
   errors = 0;
   private running = 0;
@@ -28,24 +29,22 @@ export class CallGate<Ctx> {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  readonly middleware: Middleware<Ctx> = async (call, next) => {
+  admit(call: CallContext<Ctx>): RpcError | undefined {
     this.calls++;
     const refusal = this.refusal(call.peer);
     if (refusal) {
       this.errors++;
-      throw refusal;
+      return refusal;
     }
     this.running++;
-    try {
-      return await next();
-    } catch (error) {
-      this.errors++;
-      throw error;
-    } finally {
-      this.running--;
-      if (this.running === 0) this.idle?.();
-    }
-  };
+    return undefined;
+  }
+
+  settled(_call: CallContext<Ctx>, failed: boolean): void {
+    if (failed) this.errors++;
+    this.running--;
+    if (this.running === 0) this.idle?.();
+  }
 
   /** Refuses every call from now on; resolves once those already running have finished. */
   drain(): Promise<void> {

@@ -1,4 +1,4 @@
-import { createMemoryTransportPair, createPeer, ErrorCode, Peer, Service, type Transport } from '@tether/core';
+import { createMemoryTransportPair, createPeer, ErrorCode, Peer, serveSubscription, Service, type Transport } from '@tether/core';
 import { describe, expect, it } from 'vitest';
 import { MemoryBroker } from '../broker/memory-broker.js';
 import { TopicHub } from './topic-hub.js';
@@ -6,7 +6,8 @@ import { TopicHub } from './topic-hub.js';
 function setup(historySize = 1000) {
   const broker = new MemoryBroker({ historySize });
   const hub = new TopicHub(broker);
-  const service = new Service().subscription('topic', (name: string) => hub.stream(name));
+  const service = new Service();
+  serveSubscription(service, 'topic', (name: string) => hub.stream(name));
   /** A new connection to the same server-side service, as after a reconnect. */
   const transports: Transport[] = [];
   const connect = (client = new Peer({ persistent: true })) => {

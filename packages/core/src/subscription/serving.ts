@@ -1,0 +1,87 @@
+import type { CallContext, IncomingCall } from '../context.js';
+import { ErrorCode, RpcError } from '../errors.js';
+import { isReservedName } from '../methods.js';
+import type { Peer } from '../peer.js';
+import type { Service } from '../service.js';import { SUBSCRIBE_METHOD, UNSUBSCRIBE_METHOD } from '../protocol.js';
+import { isParams, type Params } from '../wire.js';
+import { Publisher, type SubscriptionHandler } from './publisher.js';
+
+interface SubscribeRequest {
+  name: string;
+  params: Params | undefined;
+  after: number | undefined;
+}
+
+const invalid = (why: string) => new RpcError(ErrorCode.InvalidParams, `Invalid params: ${why}`);
+
+/** Accepts `{ name, params?, after? }` or, for hand-written clients, `[name, params?, after?]`. */
+function parseSubscribe(raw: unknown): SubscribeRequest {
+  const fields = Array.isArray(raw)
+    ? { name: raw[0], params: raw[1], after: raw[2] }
+    : ((raw ?? {}) as Record<string, unknown>);
+  const { name, params, after } = fields;
+  if (typeof name !== 'string') throw invalid('"name" must be a string');
+  if (params !== undefined && params !== null && !isParams(params)) throw invalid('"params" must be an array or object');
+  if (after !== undefined && after !== null && !(Number.isSafeInteger(after) && (after as number) >= 0)) {
+    throw invalid('"after" must be a non-negative integer');
+  }
+  return {
+    name,
+    params: (params ?? undefined) as Params | undefined,
+    after: (after ?? undefined) as number | undefined,
+  };
+}
+
+/** The subscriptions a peer serves, made on first subscribe. */
+function publisherOf(peer: Peer<any>): Publisher<any> {
+  return (peer.served ??= new Publisher(peer)) as Publisher<any>;
+}
+
+/**
+ * Serves a subscription on a service (or on a peer's own): subscribers call
+ * `subscribe(name, params)` and the handler returns what they get (an EventStream such as a
+ * server topic, or an AsyncIterable), or throws an RpcError to refuse. A free function rather
+ * than a Service method so that a browser bundle, which only subscribes, leaves it out.
+ */
+export function serveSubscription<Ctx>(
+  target: Service<Ctx> | Peer<Ctx>,
+  name: string,
+  handler: SubscriptionHandler<Ctx>,
+): void {
+  const service = 'attach' in target ? target.service : target;
+  if (typeof handler !== 'function') throw new TypeError(`tether: handler for "${name}" is not a function`);
+  if (name === '' || isReservedName(name)) throw new TypeError(`tether: "${name}" is a reserved name`);
+  const handlers = service.subscriptions;
+  if (handlers.has(name)) throw new TypeError(`tether: subscription "${name}" is already registered`);
+  if (handlers.size === 0) installServing(service, handlers);
+  handlers.set(name, handler);
+}
+
+function installServing(service: Service<any>, handlers: ReadonlyMap<string, SubscriptionHandler<any>>): void {
+  const table = service.methods;
+  table.add(
+    SUBSCRIBE_METHOD,
+    async function (this: CallContext<unknown>) {
+      const request = parseSubscribe(this.params);
+      const handler = handlers.get(request.name);
+      if (!handler) throw new RpcError(ErrorCode.MethodNotFound, 'Subscription not found', { name: request.name });
+      const { id, start } = await publisherOf(this.peer).open(handler, request.name, request.params, request.after, this);
+      // The id must reach the subscriber before the first push does.
+      (this as IncomingCall<unknown>).afterReply = start;
+      return id;
+    },
+    {},
+    true,
+  );
+  table.add(
+    UNSUBSCRIBE_METHOD,
+    function (this: CallContext<unknown>) {
+      const p = this.params;
+      const id = Array.isArray(p) ? p[0] : (p as { subscription?: unknown } | undefined)?.subscription;
+      if (typeof id !== 'string') throw invalid('expected [subscriptionId]');
+      return publisherOf(this.peer).close(id);
+    },
+    {},
+    true,
+  );
+}
