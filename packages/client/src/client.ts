@@ -1,5 +1,5 @@
-import { Emitter } from '@tether/core';
 import {
+  Emitter,
   ErrorCode,
   Peer,
   RpcError,
