@@ -204,28 +204,46 @@ describe('unsubscribing while the subscribe request is in flight', () => {
   });
 });
 
+/**
+ * Serves 'feed' refusing its first subscribe with whatever `refuse` produces, then checks the
+ * subscriber neither ends nor gives up: it asks again after the 500 ms backoff and gets events.
+ */
+async function expectRetriedAfterUnavailable(refuse: () => unknown): Promise<void> {
+  const [a, b] = createMemoryTransportPair();
+  const topic = new Topic();
+  let refusals = 1;
+  serveSubscription(createPeer(a), 'feed', () => (refusals-- > 0 ? refuse() : topic.stream()));
+  vi.useFakeTimers();
+  try {
+    const client = createPeer(b, { persistent: true });
+    const sub = client.subscribe('feed');
+    await vi.waitFor(() => expect(refusals).toBe(0));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sub.ended).toBe(false);
+    await vi.advanceTimersByTimeAsync(500);
+    await sub.ready;
+    topic.publish('back');
+    expect(await take(sub, 1)).toEqual(['back']);
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
 describe('a subscription the other side cannot serve for now', () => {
   it('is asked for again after an Unavailable refusal, not ended', async () => {
-    const [a, b] = createMemoryTransportPair();
-    const topic = new Topic();
-    let refusals = 1;
-    serveSubscription(createPeer(a), 'feed', () => {
-      if (refusals-- > 0) throw new RpcError(ErrorCode.Unavailable, 'broker down');
-      return topic.stream();
+    await expectRetriedAfterUnavailable(() => {
+      throw new RpcError(ErrorCode.Unavailable, 'broker down');
     });
-    vi.useFakeTimers();
-    try {
-      const client = createPeer(b, { persistent: true });
-      const sub = client.subscribe('feed');
-      await vi.waitFor(() => expect(refusals).toBe(0));
-      expect(sub.ended).toBe(false);
-      await vi.advanceTimersByTimeAsync(500);
-      await sub.ready;
-      topic.publish('back');
-      expect(await take(sub, 1)).toEqual(['back']);
-    } finally {
-      vi.useRealTimers();
-    }
+  });
+
+  it('is refused, and asked for again, when open fails with Unavailable', async () => {
+    await expectRetriedAfterUnavailable(
+      () =>
+        ({
+          open: () => Promise.reject(new RpcError(ErrorCode.Unavailable, 'broker down')),
+          close: () => undefined,
+        }) satisfies EventStream,
+    );
   });
 });
 
@@ -264,32 +282,5 @@ describe('a stream that takes time to go live', () => {
     for (const sink of live) sink.next('live', 2);
     await until(() => seen.length >= 4);
     expect(seen[3]?.params?.result).toBe('live');
-  });
-
-  it('is refused, and asked for again, when open fails with Unavailable', async () => {
-    const [a, b] = createMemoryTransportPair();
-    const topic = new Topic();
-    let refusals = 1;
-    serveSubscription(createPeer(a), 'feed', () => {
-      if (refusals-- <= 0) return topic.stream();
-      return {
-        open: () => Promise.reject(new RpcError(ErrorCode.Unavailable, 'broker down')),
-        close: () => undefined,
-      } satisfies EventStream;
-    });
-    vi.useFakeTimers();
-    try {
-      const client = createPeer(b, { persistent: true });
-      const sub = client.subscribe('feed');
-      await vi.waitFor(() => expect(refusals).toBe(0));
-      await vi.advanceTimersByTimeAsync(0);
-      expect(sub.ended).toBe(false);
-      await vi.advanceTimersByTimeAsync(500);
-      await sub.ready;
-      topic.publish('back');
-      expect(await take(sub, 1)).toEqual(['back']);
-    } finally {
-      vi.useRealTimers();
-    }
   });
 });
