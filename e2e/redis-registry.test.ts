@@ -3,6 +3,7 @@ import { redisRegistry, ServiceRouter, type RedisRegistry } from '@tether/redis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServer } from '../packages/redis/src/testing/redis-server.js';
 import { killRedisNodes, spawnRedisNode } from './fixtures/redis-nodes.js';
+import { eventually } from '../packages/redis/src/testing/eventually.js';
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -17,16 +18,6 @@ afterEach(async () => {
   await Promise.all(closing.splice(0).map((c) => c.close()));
   await killRedisNodes();
 });
-
-/** Polls `check` every 20 ms until it holds; fails after `within` ms. Resolves with the wait. */
-async function eventually(check: () => Promise<boolean>, within: number): Promise<number> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > within) throw new Error(`condition not met within ${within} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return Date.now() - started;
-}
 
 describe('calls routed through the Redis registry to Tether server processes', () => {
   it('spreads calls over live servers; a server killed mid-call fails the call and drops out within the TTL', async () => {

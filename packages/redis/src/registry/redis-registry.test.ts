@@ -6,6 +6,7 @@ import { spawnProvider } from '../testing/spawn-provider.js';
 import type { Provider } from './provider.js';
 import { redisRegistry, type RedisRegistry, type RedisRegistryOptions } from './redis-registry.js';
 import { ServiceRouter } from './router.js';
+import { eventually } from '../testing/eventually.js';
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -26,16 +27,6 @@ const makeRegistry = (options: Partial<RedisRegistryOptions> = {}, prefix = `reg
   open.push(registry);
   return registry;
 };
-
-/** Polls `check` every 20 ms until it holds; fails after `within` ms. */
-async function eventually(check: () => Promise<boolean>, within: number): Promise<number> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > within) throw new Error(`condition not met within ${within} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return Date.now() - started;
-}
 
 const ids = (providers: Provider[]) => providers.map((p) => p.nodeId).sort();
 
