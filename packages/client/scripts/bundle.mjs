@@ -1,6 +1,7 @@
 // Builds the browser bundles from source with the `browser` condition, so `#socket` resolves
 // to the global WebSocket and `ws` never enters them; the core is bundled in.
 import { build } from 'esbuild';
+import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -28,3 +29,6 @@ if (leaked.length > 0) {
   console.error(`browser bundle includes Node-only modules: ${leaked.join(', ')}`);
   process.exit(1);
 }
+
+// `@tether/client/browser` has the same exports as the package's main entry, so its types are those.
+await writeFile(`${root}dist/browser/tether.esm.d.ts`, "export * from '../index.js';\n");

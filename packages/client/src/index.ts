@@ -1,3 +1,6 @@
+// The published types name AsyncDisposable and Symbol.asyncDispose; this line brings their
+// declarations to a consumer whose lib lacks them (a plain ES2022 + DOM project).
+/// <reference lib="esnext.disposable" preserve="true" />
 export { Client, connect } from './client.js';
 export type { ClientEvents } from './client.js';
 export type { ClientStatus, ClosedEvent, ConnectingEvent, ReconnectingEvent } from './connection.js';

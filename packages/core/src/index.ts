@@ -1,3 +1,6 @@
+// The published types name AsyncDisposable and Symbol.asyncDispose; this line brings their
+// declarations to a consumer whose lib lacks them (a plain ES2022 + DOM project).
+/// <reference lib="esnext.disposable" preserve="true" />
 export { ErrorCode, RpcError, toWireError } from './errors.js';
 export type { ErrorCodeValue, ErrorObject } from './errors.js';
 export type { Message, Params, RequestId, RequestMessage, ResponseMessage } from './wire.js';

@@ -1,3 +1,6 @@
+// The published types name AsyncDisposable and Symbol.asyncDispose; this line brings their
+// declarations to a consumer whose lib lacks them (a plain ES2022 + DOM project).
+/// <reference lib="esnext.disposable" preserve="true" />
 export { RedisBroker, redisBroker } from './broker/redis-broker.js';
 export type { RedisBrokerOptions } from './broker/redis-broker.js';
 export { RedisRegistry, redisRegistry } from './registry/redis-registry.js';

@@ -1,3 +1,6 @@
+// The published types name AsyncDisposable and Symbol.asyncDispose; this line brings their
+// declarations to a consumer whose lib lacks them (a plain ES2022 + DOM project).
+/// <reference lib="esnext.disposable" preserve="true" />
 export { createServer } from './server.js';
 export type { TetherServer } from './server.js';
 export type { CloseOptions, ServerEvents, ServerStats } from './server-events.js';
