@@ -150,6 +150,7 @@ export class Client<Ctx = unknown> extends Emitter<ClientEvents> implements Asyn
     return this.#connection.close();
   }
 
+  /** Closes the client, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

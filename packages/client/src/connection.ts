@@ -11,6 +11,7 @@ export type ClientStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 /** A socket is opening: attempt 0 is the first connect, attempt n the n-th retry since the last open. */
 export interface ConnectingEvent {
+  /** Failed attempts since the last open: 0 for the first socket, and after each open. */
   attempt: number;
 }
 

@@ -7,6 +7,7 @@ export interface CallContext<Ctx = unknown> {
   readonly data: Ctx;
   /** The peer the call came in on, to call back the other side. */
   readonly peer: Peer<Ctx>;
+  /** The method called, as named on the wire. */
   readonly method: string;
   /** Params as received (or as the method's schema transformed them). */
   readonly params: Params | undefined;

@@ -11,14 +11,17 @@ export class Emitter<Events extends { [K in keyof Events]: unknown[] }> {
   // entry object per listener, as a server holds one emitter per connection. Made on first use.
   #listeners: Map<keyof Events, Array<Listener<any> | boolean>> | undefined;
 
+  /** Calls `listener` on each `event`. */
   on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): this {
     return this.#add(event, listener, false);
   }
 
+  /** Calls `listener` on the next `event` only. */
   once<K extends keyof Events>(event: K, listener: Listener<Events[K]>): this {
     return this.#add(event, listener, true);
   }
 
+  /** Removes a listener added with `on` or `once`. */
   off<K extends keyof Events>(event: K, listener: Listener<Events[K]>): this {
     const list = this.#listeners?.get(event);
     if (!list) return this;
@@ -28,6 +31,7 @@ export class Emitter<Events extends { [K in keyof Events]: unknown[] }> {
     return this;
   }
 
+  /** How many listeners `event` has. */
   listenerCount<K extends keyof Events>(event: K): number {
     return (this.#listeners?.get(event)?.length ?? 0) / 2;
   }

@@ -3,10 +3,15 @@
  * from the implementation-defined range (-32000 to -32099) and LSP's cancellation code.
  */
 export const ErrorCode = {
+  /** The message was not valid JSON. */
   ParseError: -32700,
+  /** The JSON was not a valid request object (or batch). */
   InvalidRequest: -32600,
+  /** No method by that name is served. */
   MethodNotFound: -32601,
+  /** The params did not fit the method (its schema, when it has one, says why in `data`). */
   InvalidParams: -32602,
+  /** The handler failed with something other than an RpcError; no details reach the caller. */
   InternalError: -32603,
   /** The connection closed before a response arrived; the call may or may not have run. */
   ConnectionClosed: -32000,
@@ -39,14 +44,19 @@ const defaultMessages: Record<number, string> = {
 
 /** The wire shape of a JSON-RPC error object. */
 export interface ErrorObject {
+  /** The error code: one of `ErrorCode`, or the application's own. */
   code: number;
+  /** A short description for a person. */
   message: string;
+  /** Further details, as the side that failed chose to give them. */
   data?: unknown;
 }
 
 /** An error with a JSON-RPC code: what a handler throws to choose its error, and what a failed call rejects with. */
 export class RpcError extends Error {
+  /** The JSON-RPC error code (see `ErrorCode`). */
   readonly code: number;
+  /** The error's `data` member, sent to the peer as given. */
   readonly data: unknown;
 
   constructor(code: number, message?: string, data?: unknown, options?: { cause?: unknown }) {

@@ -3,7 +3,7 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 export { ErrorCode, RpcError, toWireError } from './errors.js';
 export type { ErrorCodeValue, ErrorObject } from './errors.js';
-export type { Message, Params, RequestId, RequestMessage, ResponseMessage } from './wire.js';
+export type { ErrorMessage, Message, Params, RequestId, RequestMessage, ResponseMessage, ResultMessage } from './wire.js';
 export type { CloseInfo, SendOptions, Transport } from './transport.js';
 export { createMemoryTransportPair } from './memory-transport.js';
 export type { CallContext } from './context.js';
@@ -17,7 +17,7 @@ export { Peer, createPeer } from './peer.js';
 export { CANCEL_METHOD, SUBSCRIBE_METHOD, SUBSCRIPTION_NOTIFICATION, UNSUBSCRIBE_METHOD } from './protocol.js';
 export { Service } from './service.js';
 export type { CallGuard } from './service.js';
-export type { BatchEntry, PeerEvents, PeerOptions } from './peer.js';
+export type { BatchEntry, PeerEvents, PeerOptions, PeerStats } from './peer.js';
 export { Subscription } from './subscription/subscription.js';
 export type { SubscribeOptions } from './subscription/subscription.js';
 export type { SubscriptionHandler } from './subscription/publisher.js';

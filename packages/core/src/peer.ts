@@ -52,10 +52,26 @@ export interface PeerEvents {
 
 /** One entry of an outgoing batch. */
 export interface BatchEntry {
+  /** The method to call. */
   method: string;
+  /** Its params. */
   params?: Params;
   /** Sent as a notification: no response is awaited. */
   notification?: boolean;
+}
+
+/** A peer's counts of work in progress. */
+export interface PeerStats {
+  /** Our calls sent and awaiting a response. */
+  pending: number;
+  /** The other side's calls running here. */
+  running: number;
+  /** Messages queued while no transport is attached. */
+  queued: number;
+  /** Subscriptions this peer serves. */
+  serving: number;
+  /** Subscriptions this peer holds on the other side. */
+  subscribed: number;
 }
 
 /**
@@ -63,6 +79,7 @@ export interface BatchEntry {
  * over any Transport. The server makes one per connection; the client keeps one across reconnects.
  */
 export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
+  /** The connection's data (for a server: what authentication returned), seen by handlers as `this.data`. */
   readonly data: Ctx;
   /** What this peer serves; shared when the options passed one in. */
   readonly service: Service<Ctx>;
@@ -104,12 +121,13 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     return this.#transport !== undefined;
   }
 
+  /** Whether the peer has closed for good. */
   get closed(): boolean {
     return this.#closedInfo !== undefined;
   }
 
   /** Counts for leak checks and metrics: our calls awaiting a response, their calls running here, queued messages. */
-  get stats(): { pending: number; running: number; queued: number; serving: number; subscribed: number } {
+  get stats(): PeerStats {
     return {
       pending: this.#outgoing.size,
       running: this.#dispatcher.inFlightCount,

@@ -5,13 +5,25 @@ import { ErrorCode, RpcError } from './errors.js';
  * so zod, valibot or arktype validate params without the core depending on any of them.
  */
 export interface StandardSchemaV1<Input = unknown, Output = Input> {
+  /** The Standard Schema interface, under the key the specification reserves. */
   readonly '~standard': {
+    /** The version of the specification: 1. */
     readonly version: 1;
+    /** The library that made the schema (`zod`, `valibot`, ...). */
     readonly vendor: string;
+    /** Checks a value: its output, or the issues found. */
     readonly validate: (
       value: unknown,
     ) => StandardResult<Output> | Promise<StandardResult<Output>>;
-    readonly types?: { readonly input: Input; readonly output: Output } | undefined;
+    /** The input and output types, for inference only (never set at run time). */
+    readonly types?:
+      | {
+          /** The type accepted. */
+          readonly input: Input;
+          /** The type produced. */
+          readonly output: Output;
+        }
+      | undefined;
   };
 }
 

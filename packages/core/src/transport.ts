@@ -1,11 +1,14 @@
 /** Why a transport closed: a WebSocket close code where there is one, and a reason. */
 export interface CloseInfo {
+  /** The WebSocket close code (1000 normal, 1001 going away, 1006 dropped, ...). */
   code: number;
+  /** The close reason, often empty. */
   reason: string;
 }
 
 /** How a message is sent: `droppable` marks pushes a congested transport may shed instead of queueing. */
 export interface SendOptions {
+  /** The message may be dropped rather than queued when the transport is congested. Default false. */
   droppable?: boolean;
 }
 
@@ -16,8 +19,12 @@ export interface SendOptions {
  * message is delivered.
  */
 export interface Transport {
+  /** Sends one message (a JSON text) to the other side. */
   send(message: string, options?: SendOptions): void;
+  /** Adds a listener for each message received. */
   onMessage(listener: (message: string) => void): void;
+  /** Adds a listener for the close, which fires once. */
   onClose(listener: (info: CloseInfo) => void): void;
+  /** Closes the connection, with a WebSocket close code and reason where the transport has them. */
   close(code?: number, reason?: string): void;
 }

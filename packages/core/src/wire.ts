@@ -8,16 +8,38 @@ export type Params = readonly unknown[] | Record<string, unknown>;
 
 /** A request (with `id`) or a notification (without). */
 export interface RequestMessage {
+  /** Always `'2.0'`. */
   jsonrpc: '2.0';
+  /** The method called. */
   method: string;
+  /** Its params, by position or by name. */
   params?: Params;
+  /** Present in a request, which is answered under the same id; absent in a notification. */
   id?: RequestId;
 }
 
 /** A response: exactly one of `result` or `error`. */
-export type ResponseMessage =
-  | { jsonrpc: '2.0'; id: RequestId; result: unknown }
-  | { jsonrpc: '2.0'; id: RequestId; error: ErrorObject };
+export type ResponseMessage = ResultMessage | ErrorMessage;
+
+/** A success response. */
+export interface ResultMessage {
+  /** Always `'2.0'`. */
+  jsonrpc: '2.0';
+  /** The id of the request answered. */
+  id: RequestId;
+  /** What the method returned. */
+  result: unknown;
+}
+
+/** An error response. */
+export interface ErrorMessage {
+  /** Always `'2.0'`. */
+  jsonrpc: '2.0';
+  /** The id of the request answered; null when it could not be read. */
+  id: RequestId;
+  /** What went wrong. */
+  error: ErrorObject;
+}
 
 /** Anything one side may send the other. */
 export type Message = RequestMessage | ResponseMessage;

@@ -20,6 +20,7 @@ export interface ListenOptions {
    * only when asked to be ('0.0.0.0' or '::'), as it usually sits behind a proxy in production.
    */
   host?: string;
+  /** Not with `port`: pass one or the other. */
   server?: never;
 }
 
@@ -27,7 +28,9 @@ export interface ListenOptions {
 export interface AttachOptions {
   /** The HTTP(S) server whose upgrades on `path` become connections; other paths are left untouched. */
   server: HttpServer;
+  /** Not with `server`: the HTTP server already listens where it does. */
   port?: never;
+  /** Not with `server`. */
   host?: never;
 }
 

@@ -1,8 +1,12 @@
 /** The parts of a WebSocket event the client reads: `data` of a message, `code` and `reason` of a close. */
 export interface SocketEvent {
+  /** `open`, `message`, `close` or `error`. */
   readonly type: string;
+  /** A message's data. */
   readonly data?: unknown;
+  /** A close's code. */
   readonly code?: number;
+  /** A close's reason. */
   readonly reason?: string;
 }
 
@@ -11,8 +15,11 @@ export interface SocketEvent {
  * `ws` both fit it, as does any runtime's that follows the standard.
  */
 export interface WebSocketLike {
+  /** Sends a text message. */
   send(data: string): void;
+  /** Starts the closing handshake. */
   close(code?: number, reason?: string): void;
+  /** Listens for the socket's events. */
   addEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: SocketEvent) => void): void;
   /** The HTTP status of a refused upgrade, for sockets that can see it (the Node default can). */
   readonly upgradeStatus?: number | undefined;

@@ -21,7 +21,9 @@ export interface StreamSink<T = unknown> {
  * releases whatever the stream holds; it is called exactly once.
  */
 export interface EventStream<T = unknown> {
+  /** Starts delivery to `sink`, after event id `after` when resuming. */
   open(sink: StreamSink<T>, after: number | undefined): void | Promise<void>;
+  /** Stops delivery and releases what `open` took. */
   close(): void | Promise<void>;
 }
 

@@ -44,6 +44,7 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
   lastEventId: number | undefined;
   /** Resolves once the other side has accepted the first subscribe; rejects if it refused. */
   readonly ready: Promise<void>;
+  /** Milliseconds each subscribe request may take (the `timeout` option). */
   readonly timeout: number;
   #state: State = 'idle';
   #wireId: string | undefined;
@@ -59,7 +60,9 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
   readonly #owner: SubscriptionOwner;
 
   constructor(
+    /** The subscription's name, as served by the other side. */
     readonly name: string,
+    /** The params sent with each subscribe. */
     readonly params: Params | undefined,
     options: SubscribeOptions<T>,
     owner: SubscriptionOwner,
@@ -78,6 +81,7 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
     else signal?.addEventListener('abort', () => void this.unsubscribe(), { once: true });
   }
 
+  /** Whether the subscription has ended: unsubscribed, refused, or ended by the other side. */
   get ended(): boolean {
     return this.#state === 'ended';
   }
@@ -95,10 +99,12 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
     await this.#released;
   }
 
+  /** Unsubscribes, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.unsubscribe();
   }
 
+  /** Yields each event in order; ends when the subscription does, or throws its error. */
   [Symbol.asyncIterator](): AsyncIterator<T> {
     return {
       next: () => this.#next(),

@@ -167,6 +167,7 @@ export class RedisBroker implements Broker, AsyncDisposable {
     this.command.disconnect();
   }
 
+  /** Closes the broker, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

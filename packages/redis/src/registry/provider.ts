@@ -12,10 +12,15 @@ export interface ProviderInfo {
 
 /** A live provider of a service, as the registry lists it. */
 export interface Provider {
+  /** The service it provides. */
   readonly service: string;
+  /** Its identity in the registry. */
   readonly nodeId: string;
+  /** Where callers reach it. */
   readonly url: string;
+  /** The methods it serves; empty means any. */
   readonly methods: readonly string[];
+  /** Its load as last reported. */
   readonly load: number;
 }
 

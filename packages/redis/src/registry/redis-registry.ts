@@ -119,6 +119,7 @@ export class RedisRegistry implements AsyncDisposable {
     this.redis.disconnect();
   }
 
+  /** Closes the registry, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

@@ -35,10 +35,12 @@ export class Registration implements AsyncDisposable {
     this.timer.unref();
   }
 
+  /** The service registered for. */
   get service(): string {
     return this.provider.service;
   }
 
+  /** The provider's node id. */
   get nodeId(): string {
     return this.provider.nodeId;
   }
@@ -77,6 +79,7 @@ export class Registration implements AsyncDisposable {
       .catch(() => undefined);
   }
 
+  /** Unregisters, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.unregister();
   }

@@ -4,7 +4,9 @@ import type { RedisRegistry } from './redis-registry.js';
 
 /** What the router needs of a connection to a provider: a Tether `Client` or a `Peer` fits. */
 export interface ProviderConnection {
+  /** Calls a method of the provider. */
   call<T = unknown>(method: string, params?: Params, options?: CallOptions): Promise<T>;
+  /** Closes the connection, once the provider has left the registry or the router closes. */
   close(): unknown;
 }
 
@@ -57,6 +59,7 @@ export class ServiceRouter implements AsyncDisposable {
     await Promise.all(held.map(async (h) => h.connection.close()));
   }
 
+  /** Closes the router, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

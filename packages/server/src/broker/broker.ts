@@ -1,12 +1,16 @@
 /** One event on a topic. Ids start at 1 and rise by exactly 1 per publish on that topic, so a hole is visible. */
 export interface TopicEvent<T = unknown> {
+  /** The topic it was published on. */
   readonly topic: string;
+  /** Its position in the topic: consecutive from 1, so a hole means loss. */
   readonly id: number;
+  /** What was published. */
   readonly data: T;
 }
 
 /** What `history` found after an id: the events, and whether they are all of them. */
 export interface HistorySlice {
+  /** The events after the id asked for, oldest first. */
   readonly events: TopicEvent[];
   /** False when some events after the id asked for were already trimmed from the history. */
   readonly complete: boolean;
@@ -40,5 +44,6 @@ export interface Broker {
   readonly status: BrokerStatus;
   /** Called with each change of status. */
   onStatus(listener: (status: BrokerStatus) => void): void;
+  /** Releases the broker's resources; no listener is called afterwards. */
   close(): Promise<void>;
 }

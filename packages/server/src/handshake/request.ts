@@ -2,16 +2,19 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 
 /** What `authenticate` sees of an upgrade request: enough to decide, parsed once. */
 export interface HandshakeRequest {
+  /** The request's headers, names in lower case. */
   readonly headers: IncomingHttpHeaders;
   /** The request target as sent, path and query: `/rpc?token=abc`. */
   readonly url: string;
   /** The path part of `url`, without the query. */
   readonly path: string;
+  /** The query part of `url`, parsed. */
   readonly query: URLSearchParams;
   /** Cookies from the `Cookie` header; the first of a repeated name wins. */
   readonly cookies: Readonly<Record<string, string>>;
   /** The `Origin` header, which browsers always send and other clients usually do not. */
   readonly origin: string | undefined;
+  /** The peer's IP address as the socket sees it (a proxy's, behind one). */
   readonly remoteAddress: string | undefined;
   /** The raw request, for what the fields above leave out (TLS details, say). */
   readonly raw: IncomingMessage;

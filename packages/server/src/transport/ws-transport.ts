@@ -57,6 +57,7 @@ export class WsTransport implements Transport {
   private failure: CloseInfo | undefined;
 
   constructor(
+    /** The `ws` socket carried. */
     readonly ws: WebSocket,
     options: WsTransportOptions = {},
   ) {
