@@ -19,15 +19,21 @@ try {
   if (broker) console.log(`Room topics are shared through Redis at ${redisUrl}.`);
   console.log(`Tether chat is running. Open ${chat.url} (in two windows to chat with yourself).`);
   console.log('Press Ctrl-C to stop.');
+  // One Ctrl-C arrives more than once: from the terminal, and again from each pnpm above us,
+  // which forwards it. Later ones are ignored (the close is bounded by its 2 s deadline), as
+  // the default action of a second SIGINT would kill us mid-close and make pnpm report a failure.
+  let stopping = false;
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     console.log('\nStopping…');
     void chat
       .close()
       .then(() => broker?.close())
       .then(() => process.exit(0));
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 } catch (error) {
   const code = (error as { code?: unknown }).code;
   if (code === 'EADDRINUSE') console.error(`Port ${port} is in use. Pick another: PORT=5174 pnpm demo`);
