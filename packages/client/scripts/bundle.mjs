@@ -3,20 +3,12 @@
 import { build } from 'esbuild';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { bundleOptions } from './bundle-options.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Options shared by both bundles; `source` resolves workspace packages to their src/. */
-const common = {
-  entryPoints: [`${root}src/index.ts`],
-  bundle: true,
-  minify: true,
-  platform: 'browser',
-  conditions: ['source'],
-  target: 'es2022',
-  legalComments: 'none',
-  logLevel: 'warning',
-};
+/** What both bundles share: the options of bundle-options.mjs, with warnings shown. */
+const common = { ...bundleOptions, logLevel: 'warning' };
 
 const results = await Promise.all([
   build({ ...common, format: 'esm', outfile: `${root}dist/browser/tether.esm.js`, metafile: true }),

@@ -1,25 +1,13 @@
 import { build } from 'esbuild';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { bundleOptions } from '../scripts/bundle-options.mjs';
 
 const BUDGET = 8 * 1024;
 
-/** The browser bundle as scripts/bundle.mjs makes it, built in memory. */
+/** The ESM browser bundle as scripts/bundle.mjs makes it, built in memory. */
 async function browserBundle() {
-  const result = await build({
-    entryPoints: [fileURLToPath(new URL('./index.ts', import.meta.url))],
-    bundle: true,
-    minify: true,
-    platform: 'browser',
-    conditions: ['source'],
-    target: 'es2022',
-    format: 'esm',
-    legalComments: 'none',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  });
+  const result = await build({ ...bundleOptions, format: 'esm', write: false, metafile: true, logLevel: 'silent' });
   const [output] = result.outputFiles;
   if (!output) throw new Error('esbuild wrote no output');
   return { code: output.contents, inputs: Object.keys(result.metafile.inputs) };
