@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
+import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './support/chromium.js';
@@ -32,11 +33,30 @@ let consumer: string;
 let packed: Packed[];
 let server: ChildProcess | undefined;
 let serverUrl: string;
+/** The checks that need only the tarballs or the installed project, started at once to overlap the Node compile. */
+let lintFailures: Promise<string[]>;
+let browserCheck: Promise<unknown>;
+
+/** publint (strict) and arethetypeswrong on every tarball; the output of each that failed. */
+async function lint(): Promise<string[]> {
+  const checks = packed.flatMap(({ tarball }) => [
+    exec(bin('publint'), ['run', tarball, '--strict'], packDir),
+    // ESM only, on purpose: the CommonJS resolutions are not offered.
+    exec(bin('attw'), [tarball, '--profile', 'esm-only', '--no-emoji'], packDir),
+  ]);
+  const results = await Promise.allSettled(checks);
+  return results.flatMap((result) => (result.status === 'rejected' ? [String(result.reason)] : []));
+}
 
 beforeAll(async () => {
   packDir = await mkdtemp(join(tmpdir(), 'tether-pack-'));
   packed = await packAll(packDir);
+  lintFailures = lint();
   consumer = await installConsumer(packed);
+  browserCheck = exec(bin('tsc'), ['-p', 'tsconfig.browser.json'], consumer).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -82,15 +102,7 @@ describe('the packed tarballs', () => {
   });
 
   it('pass publint (strict) and arethetypeswrong', async () => {
-    const checks = packed.flatMap(({ tarball }) => [
-      exec(bin('publint'), ['run', tarball, '--strict'], packDir),
-      // ESM only, on purpose: the CommonJS resolutions are not offered.
-      exec(bin('attw'), [tarball, '--profile', 'esm-only', '--no-emoji'], packDir),
-    ]);
-    const failures = (await Promise.allSettled(checks)).flatMap((result) =>
-      result.status === 'rejected' ? [String(result.reason)] : [],
-    );
-    expect(failures).toEqual([]);
+    expect(await lintFailures).toEqual([]);
   });
 });
 
@@ -102,7 +114,8 @@ describe('installed by npm in a project of its own', () => {
   });
 
   it('type-checks as a browser project (lib ES2022 + DOM, bundler resolution, no Node types)', async () => {
-    await exec(bin('tsc'), ['-p', 'tsconfig.browser.json'], consumer);
+    const error = await browserCheck;
+    if (error) throw error;
   });
 
   it('loads every export in Node, even with --conditions=source set', async () => {
@@ -120,14 +133,29 @@ describe('installed by npm in a project of its own', () => {
   describe('in Chromium', () => {
     let browser: Browser;
     let http: Server;
+    let bundledInputs: string[];
 
     beforeAll(async () => {
       // The bundles as the installed package's exports map finds them.
       const esm = createRequire(join(consumer, 'package.json')).resolve('@tether/client/browser');
+      // And the consumer's browser code as a bundler makes it from the installed packages.
+      const app = await build({
+        entryPoints: [join(consumer, 'browser', 'app.ts')],
+        absWorkingDir: consumer,
+        bundle: true,
+        platform: 'browser',
+        format: 'iife',
+        globalName: 'App',
+        write: false,
+        metafile: true,
+        logLevel: 'silent',
+      });
+      bundledInputs = Object.keys(app.metafile.inputs);
       const files: Record<string, string> = {
+        '/app.js': app.outputFiles[0]!.text,
         '/': [
           '<!doctype html><meta charset="utf-8"><title>consumer</title>',
-          '<script src="/tether.iife.js"></script>',
+          '<script src="/tether.iife.js"></script><script src="/app.js"></script>',
           '<script type="module">import * as tether from "/tether.esm.js"; window.TetherModule = tether;</script>',
         ].join(''),
         '/tether.esm.js': await readFile(esm, 'utf8'),
@@ -169,6 +197,15 @@ describe('installed by npm in a project of its own', () => {
         return answers;
       }, serverUrl);
       expect(results).toEqual([5, 'hello script', 'hello module']);
+    });
+
+    it('bundles for the browser from the installed packages without ws, and that bundle calls the server', async () => {
+      expect(bundledInputs).toContain('node_modules/@tether/client/dist/socket/browser.js');
+      expect(bundledInputs.filter((path) => /node_modules\/ws\/|socket\/node\.js$/.test(path))).toEqual([]);
+      const page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${(http.address() as AddressInfo).port}/`);
+      const sum = await page.evaluate((url) => (window as unknown as { App: { add(url: string): Promise<number> } }).App.add(url), serverUrl);
+      expect(sum).toBe(3);
     });
   });
 });
