@@ -1,16 +1,14 @@
-import { execFile } from 'node:child_process';
+import { build } from 'esbuild';
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as TetherModule from '@tether/client';
 import type { Peer } from '@tether/core';
 import { createServer, type TetherServer } from '@tether/server';
+import { bundleOptions } from '../packages/client/scripts/bundle-options.mjs';
 
 declare global {
   interface Window {
@@ -20,8 +18,6 @@ declare global {
     dropCode: Promise<number>;
   }
 }
-
-const clientDir = fileURLToPath(new URL('../packages/client/', import.meta.url));
 
 let browser: Browser;
 let page: Page;
@@ -46,9 +42,10 @@ async function serveBundle(bundle: string): Promise<Server> {
 }
 
 beforeAll(async () => {
-  // The bundle under test is the one the package build ships, made fresh.
-  await promisify(execFile)(process.execPath, ['scripts/bundle.mjs'], { cwd: clientDir });
-  const bundle = await readFile(`${clientDir}dist/browser/tether.iife.js`, 'utf8');
+  // The IIFE the package build ships, made fresh in memory: writing dist/ here would race
+  // with e2e/install.test.ts, which packs it.
+  const iife = await build({ ...bundleOptions, format: 'iife', globalName: 'Tether', write: false, logLevel: 'silent' });
+  const bundle = iife.outputFiles[0]!.text;
   http = await serveBundle(bundle);
   server = await createServer({ port: 0, host: '127.0.0.1' });
   server.serve({ math: { add: (a: number, b: number) => a + b } });

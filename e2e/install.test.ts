@@ -25,6 +25,7 @@ import {
 // Installs the packages as a stranger would: packed as publishing makes them, installed by npm
 // into a project outside the workspace, and used there only through their published entry points.
 // Packing and installing happen once; every test below reads the same tarballs and project.
+// It packs the built dist/ as it is: run `pnpm build` first (`pnpm test` does).
 
 const packagesDir = fileURLToPath(new URL('../packages/', import.meta.url));
 
