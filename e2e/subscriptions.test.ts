@@ -77,8 +77,8 @@ describe('subscriptions over WebSocket', () => {
     await s.publish('news:lobby', { text: 'hello' });
     await s.publish('news:lobby', { text: 'again' });
     expect(await raw.take(2)).toEqual([
-      { jsonrpc: '2.0', method: 'rpc.subscription', params: { subscription: ack!.result, result: { text: 'hello' }, eventId: 1 } },
-      { jsonrpc: '2.0', method: 'rpc.subscription', params: { subscription: ack!.result, result: { text: 'again' }, eventId: 2 } },
+      { jsonrpc: '2.0', method: 'rpc.subscription', params: { subscription: ack!.result, result: { text: 'hello' }, eventId: 1, epoch: expect.any(String) } },
+      { jsonrpc: '2.0', method: 'rpc.subscription', params: { subscription: ack!.result, result: { text: 'again' }, eventId: 2, epoch: expect.any(String) } },
     ]);
     raw.send(`{"jsonrpc":"2.0","id":2,"method":"rpc.unsubscribe","params":["${ack!.result}"]}`);
     expect(await raw.take(1)).toEqual([{ jsonrpc: '2.0', id: 2, result: true }]);
@@ -87,6 +87,28 @@ describe('subscriptions over WebSocket', () => {
     expect(await raw.take(1)).toEqual([
       { jsonrpc: '2.0', id: 3, error: { code: ErrorCode.Unauthorized, message: 'Not a member of this room' } },
     ]);
+  });
+
+  it('a client that knows nothing of epochs resumes with a bare after, as before', async () => {
+    const s = await server();
+    for (let i = 1; i <= 3; i++) await s.publish('news:lobby', i);
+    const raw = await rawClient(s.url);
+    raw.send('{"jsonrpc":"2.0","id":1,"method":"rpc.subscribe","params":{"name":"news","params":["lobby"],"after":1}}');
+    const [ack, second, third] = (await raw.take(3)) as Array<{ result: string; params: { result: number; eventId: number; epoch: string } }>;
+    expect(ack).toEqual({ jsonrpc: '2.0', id: 1, result: expect.any(String) });
+    // The epoch comes along as an extra member it can ignore; the replay is what it always was.
+    expect([second!.params, third!.params]).toEqual([
+      { subscription: ack!.result, result: 2, eventId: 2, epoch: expect.any(String) },
+      { subscription: ack!.result, result: 3, eventId: 3, epoch: third!.params.epoch },
+    ]);
+    // Resuming with the epoch it was given is a plain continuation; with one the server never had, a restart.
+    const epoch = third!.params.epoch;
+    raw.send(`{"jsonrpc":"2.0","id":2,"method":"rpc.subscribe","params":["news",["lobby"],2,"${epoch}"]}`);
+    const [ack2, replay] = (await raw.take(2)) as Array<{ result: string; params: unknown }>;
+    expect(replay!.params).toEqual({ subscription: ack2!.result, result: 3, eventId: 3, epoch });
+    raw.send('{"jsonrpc":"2.0","id":3,"method":"rpc.subscribe","params":["news",["lobby"],2,"gone"]}');
+    const [ack3, gap] = (await raw.take(2)) as Array<{ result: string; params: unknown }>;
+    expect(gap!.params).toEqual({ subscription: ack3!.result, gap: { after: 2, next: 1, restarted: true, epoch } });
   });
 
   it('many subscribers on one topic all receive every event, in order', async () => {
@@ -137,6 +159,50 @@ describe('subscriptions over WebSocket', () => {
     for (const n of got.seen) counts.set(n, (counts.get(n) ?? 0) + 1);
     expect({ lost: range(1, 900).filter((n) => !counts.has(n)).length, duplicated: [...counts.values()].filter((k) => k > 1).length }).toEqual({ lost: 0, duplicated: 0 });
     expect(got.seen).toEqual(range(1, 900));
+  });
+
+  it('tells a subscriber resuming across a restart of a memory-broker server that the topic restarted', async () => {
+    const first = await server();
+    const port = first.port;
+    const c = client(first.url);
+    const seen: number[] = [];
+    const gaps: unknown[] = [];
+    let arrived = () => undefined as void;
+    const sub = c.subscribe<number>('news', ['lobby'], {
+      onEvent: (n) => {
+        seen.push(n);
+        arrived();
+      },
+      onGap: (g) => gaps.push(g),
+    });
+    await sub.ready;
+    const received = (n: number) =>
+      new Promise<void>((resolve) => {
+        arrived = () => (seen.includes(n) ? resolve() : undefined);
+        arrived();
+      });
+    for (let i = 1; i <= 1999; i++) void first.publish('news:lobby', i);
+    await received(1999);
+    const reconnecting = new Promise((resolve) => c.once('reconnecting', resolve));
+    await first.close({ deadline: 0 }); // its own MemoryBroker, and the topic's history, go with it
+    await reconnecting;
+    const reopened = new Promise<void>((resolve) => c.once('open', () => resolve()));
+    const second = await server({ port });
+    // Published before the client is back: the new incarnation of the topic reaches id 2500.
+    for (let i = 1; i <= 2500; i++) void second.publish('news:lobby', 10_000 + i);
+    await reopened;
+    await second.publish('news:lobby', 99_999); // id 2501, after whatever the resume replays
+    await received(99_999);
+    const resumed = seen.slice(1999);
+    // Not a continuation at 2000: the subscriber is told its position belongs to a topic that is
+    // gone, then gets the new incarnation's history (its newest 1000 events) and the live feed.
+    expect({ gaps, resumed: resumed.length, firstAfterResume: resumed[0] }).toEqual({
+      gaps: [{ after: 1999, next: 1502, restarted: true, epoch: expect.any(String) }],
+      resumed: 1000,
+      firstAfterResume: 10_000 + 1502,
+    });
+    expect(sub.epoch).toEqual((gaps[0] as { epoch: string }).epoch);
+    expect(sub.lastEventId).toBe(2501);
   });
 
   it('reports a gap larger than the history instead of a silent hole', async () => {

@@ -22,4 +22,5 @@ export type {
   Remote,
   SubscribeOptions,
   Subscription,
+  SubscriptionGap,
 } from '@tether/core';

@@ -19,7 +19,7 @@ export { Service } from './service.js';
 export type { CallGuard } from './service.js';
 export type { BatchEntry, PeerEvents, PeerOptions, PeerStats } from './peer.js';
 export { Subscription } from './subscription/subscription.js';
-export type { SubscribeOptions } from './subscription/subscription.js';
+export type { SubscribeOptions, SubscriptionGap } from './subscription/subscription.js';
 export type { SubscriptionHandler } from './subscription/publisher.js';
 export { serveSubscription } from './subscription/serving.js';
 export type { EventStream, StreamSink } from './subscription/stream.js';

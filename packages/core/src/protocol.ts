@@ -7,7 +7,7 @@
 /** Notification `{ id }` asking the other side to abort a running call (the LSP convention). */
 export const CANCEL_METHOD = '$/cancelRequest';
 
-/** Request `{ name, params?, after? }` opening a subscription; answers its id (a string). */
+/** Request `{ name, params?, after?, epoch? }` opening a subscription; answers its id (a string). */
 export const SUBSCRIBE_METHOD = 'rpc.subscribe';
 
 /** Request `[id]` closing a subscription; answers whether it was open. */
@@ -15,7 +15,7 @@ export const UNSUBSCRIBE_METHOD = 'rpc.unsubscribe';
 
 /**
  * Notification carrying a push, in the shape Ethereum nodes use for `eth_subscribe`:
- * `{ subscription, result, eventId? }`, or `{ subscription, gap: { after, next } }`,
+ * `{ subscription, result, eventId?, epoch? }`, or `{ subscription, gap: { after, next, restarted?, epoch? } }`,
  * `{ subscription, error }`, `{ subscription, done: true }`.
  */
 export const SUBSCRIPTION_NOTIFICATION = 'rpc.subscription';

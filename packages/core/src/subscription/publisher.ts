@@ -51,6 +51,7 @@ export class Publisher<Ctx> {
     name: string,
     params: Params | undefined,
     after: number | undefined,
+    epoch: string | undefined,
     call: CallContext<Ctx>,
   ): Promise<{ id: string; start: () => void }> {
     const controller = new AbortController();
@@ -74,7 +75,7 @@ export class Publisher<Ctx> {
     const entry: Active = { stream, controller, held: [] };
     this.#active.set(id, entry);
     try {
-      await stream.open(this.#sink(id), after);
+      await stream.open(this.#sink(id), after, epoch);
     } catch (error) {
       if (this.#active.get(id) === entry) this.#end(id, undefined);
       throw error;
@@ -98,17 +99,21 @@ export class Publisher<Ctx> {
   #sink(id: string): StreamSink {
     const prefix = `{"jsonrpc":"2.0","method":"${SUBSCRIPTION_NOTIFICATION}","params":{"subscription":${JSON.stringify(id)}`;
     return {
-      next: (data, eventId, json) => {
+      next: (data, eventId, json, epoch) => {
         const entry = this.#active.get(id);
         if (!entry) return;
         const result = json ?? JSON.stringify(data) ?? 'null';
-        const text =
-          eventId === undefined ? `${prefix},"result":${result}}}` : `${prefix},"result":${result},"eventId":${eventId}}}`;
+        const position =
+          eventId === undefined ? '' : epoch === undefined ? `,"eventId":${eventId}` : `,"eventId":${eventId},"epoch":${JSON.stringify(epoch)}`;
+        const text = `${prefix},"result":${result}${position}}}`;
         this.#push(entry, () => this.#peer.sendRaw(text, SEND_OPTIONS));
       },
-      gap: (after, next) => {
+      gap: (after, next, restart) => {
         const entry = this.#active.get(id);
-        if (entry) this.#push(entry, () => this.#peer.sendRaw(`${prefix},"gap":{"after":${after},"next":${next}}}}`));
+        if (!entry) return;
+        const epoch = restart?.epoch === undefined ? '' : `,"epoch":${JSON.stringify(restart.epoch)}`;
+        const text = `${prefix},"gap":{"after":${after},"next":${next}${restart ? `,"restarted":true${epoch}` : ''}}}}`;
+        this.#push(entry, () => this.#peer.sendRaw(text));
       },
       error: (error) => this.#end(id, { error }),
       done: () => this.#end(id, { done: true }),

@@ -10,25 +10,36 @@ interface SubscribeRequest {
   name: string;
   params: Params | undefined;
   after: number | undefined;
+  epoch: string | undefined;
 }
+
+/** Longest epoch accepted in a resume: every broker's epochs are far shorter. */
+const MAX_EPOCH_LENGTH = 64;
 
 const invalid = (why: string) => new RpcError(ErrorCode.InvalidParams, `Invalid params: ${why}`);
 
-/** Accepts `{ name, params?, after? }` or, for hand-written clients, `[name, params?, after?]`. */
+/** Accepts `{ name, params?, after?, epoch? }` or, for hand-written clients, `[name, params?, after?, epoch?]`. */
 function parseSubscribe(raw: unknown): SubscribeRequest {
   const fields = Array.isArray(raw)
-    ? { name: raw[0], params: raw[1], after: raw[2] }
+    ? { name: raw[0], params: raw[1], after: raw[2], epoch: raw[3] }
     : ((raw ?? {}) as Record<string, unknown>);
-  const { name, params, after } = fields;
+  const { name, params, after, epoch } = fields;
   if (typeof name !== 'string') throw invalid('"name" must be a string');
   if (params !== undefined && params !== null && !isParams(params)) throw invalid('"params" must be an array or object');
   if (after !== undefined && after !== null && !(Number.isSafeInteger(after) && (after as number) >= 0)) {
     throw invalid('"after" must be a non-negative integer');
   }
+  if (epoch !== undefined && epoch !== null) {
+    if (typeof epoch !== 'string' || epoch.length > MAX_EPOCH_LENGTH) {
+      throw invalid(`"epoch" must be a string of at most ${MAX_EPOCH_LENGTH} characters`);
+    }
+    if (after === undefined || after === null) throw invalid('"epoch" needs the "after" it qualifies');
+  }
   return {
     name,
     params: (params ?? undefined) as Params | undefined,
     after: (after ?? undefined) as number | undefined,
+    epoch: (epoch ?? undefined) as string | undefined,
   };
 }
 
@@ -65,7 +76,14 @@ function installServing(service: Service<any>, handlers: ReadonlyMap<string, Sub
       const request = parseSubscribe(this.params);
       const handler = handlers.get(request.name);
       if (!handler) throw new RpcError(ErrorCode.MethodNotFound, 'Subscription not found', { name: request.name });
-      const { id, start } = await publisherOf(this.peer).open(handler, request.name, request.params, request.after, this);
+      const { id, start } = await publisherOf(this.peer).open(
+        handler,
+        request.name,
+        request.params,
+        request.after,
+        request.epoch,
+        this,
+      );
       // The id must reach the subscriber before the first push does.
       (this as IncomingCall<unknown>).afterReply = start;
       return id;

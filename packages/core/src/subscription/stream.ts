@@ -3,10 +3,17 @@
  * after `error` or `done` nothing more is sent.
  */
 export interface StreamSink<T = unknown> {
-  /** One event. `json` is `data` already encoded, so one encoding serves every subscriber. */
-  next(data: T, eventId?: number, json?: string): void;
-  /** Events after `after` and before `next` cannot be delivered; `next <= after` means the topic restarted. */
-  gap(after: number, next: number): void;
+  /**
+   * One event. `json` is `data` already encoded, so one encoding serves every subscriber.
+   * `eventId` with `epoch` is its position, what a resume starts after.
+   */
+  next(data: T, eventId?: number, json?: string, epoch?: string): void;
+  /**
+   * Events after `after` and before `next` cannot be delivered. With `restart`, the topic's
+   * history was lost and started over under `restart.epoch` (undefined while nothing has been
+   * published in it yet): `after` is a position in the lost epoch, `next` one in the new.
+   */
+  gap(after: number, next: number, restart?: { epoch: string | undefined }): void;
   /** Ends the subscription with an error the subscriber sees. */
   error(error: unknown): void;
   /** Ends the subscription normally. */
@@ -15,14 +22,15 @@ export interface StreamSink<T = unknown> {
 
 /**
  * What a subscription handler returns (or an AsyncIterable, which is adapted to this).
- * `open` starts delivery — `after` is the last event id the subscriber saw, for resume — and
+ * `open` starts delivery — `after` is the last event id the subscriber saw, for resume, and
+ * `epoch` the epoch it was in (undefined from subscribers that predate epochs) — and
  * the subscribe is answered once it has resolved, so it resolves when events published from
  * then on will reach the sink; a rejection refuses the subscribe with its error. `close`
  * releases whatever the stream holds; it is called exactly once.
  */
 export interface EventStream<T = unknown> {
-  /** Starts delivery to `sink`, after event id `after` when resuming. */
-  open(sink: StreamSink<T>, after: number | undefined): void | Promise<void>;
+  /** Starts delivery to `sink`, after event id `after` (of epoch `epoch`) when resuming. */
+  open(sink: StreamSink<T>, after: number | undefined, epoch?: string): void | Promise<void>;
   /** Stops delivery and releases what `open` took. */
   close(): void | Promise<void>;
 }

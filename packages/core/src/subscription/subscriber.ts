@@ -2,7 +2,7 @@ import { ErrorCode, RpcError, type ErrorObject } from '../errors.js';
 import type { Peer } from '../peer.js';
 import { SUBSCRIBE_METHOD, UNSUBSCRIBE_METHOD } from '../protocol.js';
 import type { Params } from '../wire.js';
-import { Subscription, type SubscribeOptions } from './subscription.js';
+import { Subscription, type SubscribeOptions, type SubscriptionGap } from './subscription.js';
 
 /** First wait before asking again for a subscription the other side could not serve for now. */
 const RETRY_BASE_MS = 500;
@@ -14,7 +14,8 @@ export interface PushMessage {
   subscription?: unknown;
   result?: unknown;
   eventId?: unknown;
-  gap?: { after: number; next: number };
+  epoch?: unknown;
+  gap?: SubscriptionGap;
   error?: ErrorObject;
   done?: boolean;
 }
@@ -74,9 +75,12 @@ export class Subscriber {
       sub.fail(new RpcError(ErrorCode.ConnectionClosed, 'tether: no transport attached'));
       return;
     }
-    const body: { name: string; params?: Params; after?: number } = { name: sub.name };
+    const body: { name: string; params?: Params; after?: number; epoch?: string } = { name: sub.name };
     if (sub.params !== undefined) body.params = sub.params;
-    if (sub.lastEventId !== undefined) body.after = sub.lastEventId;
+    if (sub.lastEventId !== undefined) {
+      body.after = sub.lastEventId;
+      if (sub.epoch !== undefined) body.epoch = sub.epoch;
+    }
     sub.requested();
     this.#peer
       .callWith(SUBSCRIBE_METHOD, body, { timeout: sub.timeout }, (wireId) => {

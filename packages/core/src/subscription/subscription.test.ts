@@ -284,3 +284,76 @@ describe('a stream that takes time to go live', () => {
     expect(seen[3]?.params?.result).toBe('live');
   });
 });
+
+describe('positions with an epoch', () => {
+  /** Serves 'feed' from `open`, recording each rpc.subscribe's params. */
+  function serving(open: (sink: StreamSink, after: number | undefined, epoch: string | undefined) => void) {
+    const [a, b] = createMemoryTransportPair();
+    const server = createPeer(a);
+    const requests: unknown[] = [];
+    server.use((call, next) => {
+      if (call.method === 'rpc.subscribe') requests.push(call.params);
+      return next();
+    });
+    serveSubscription(server, 'feed', () => ({ open, close: () => undefined }) satisfies EventStream);
+    return { client: createPeer(b, { persistent: true }), requests };
+  }
+
+  it('keeps the epoch with the last event id and resumes with both', async () => {
+    const { client, requests } = serving((sink, after, epoch) => {
+      if (after === undefined) sink.next('x', 4, undefined, 'A');
+      else sink.next(`after ${after} in ${epoch}`, after + 1, undefined, epoch);
+    });
+    const first = client.subscribe('feed');
+    expect(await take(first, 1)).toEqual(['x']);
+    expect({ id: first.lastEventId, epoch: first.epoch }).toEqual({ id: 4, epoch: 'A' });
+    const resumed = client.subscribe('feed', undefined, { after: first.lastEventId!, epoch: first.epoch! });
+    expect(await take(resumed, 1)).toEqual(['after 4 in A']);
+    expect(requests).toEqual([{ name: 'feed' }, { name: 'feed', after: 4, epoch: 'A' }]);
+  });
+
+  it('reports a restart, then counts in the new epoch', async () => {
+    const { client } = serving((sink) => {
+      sink.gap(7, 1, { epoch: 'B' });
+      sink.next('fresh', 1, undefined, 'B');
+    });
+    const gaps: unknown[] = [];
+    const got: unknown[] = [];
+    const sub = client.subscribe('feed', undefined, { after: 7, epoch: 'A', onGap: (g) => gaps.push(g), onEvent: (d) => got.push(d) });
+    await until(() => got.length === 1);
+    expect(gaps).toEqual([{ after: 7, next: 1, restarted: true, epoch: 'B' }]);
+    expect({ id: sub.lastEventId, epoch: sub.epoch }).toEqual({ id: 1, epoch: 'B' });
+    const strict = client.subscribe('feed', undefined, { after: 7, epoch: 'A' });
+    await expect(take(strict, 1)).rejects.toMatchObject({
+      code: ErrorCode.HistoryGap,
+      message: expect.stringContaining('restarted'),
+      data: { after: 7, next: 1, restarted: true, epoch: 'B' },
+    });
+  });
+
+  it('asks again from its position when an event of another epoch arrives unannounced', async () => {
+    let opens = 0;
+    const { client, requests } = serving((sink, after, epoch) => {
+      if (opens++ === 0) {
+        sink.next('a', 1, undefined, 'A');
+        sink.next('b', 2, undefined, 'B'); // no restart notice
+      } else sink.gap(after!, 2, { epoch: epoch === 'A' ? 'B' : 'C' });
+    });
+    const gaps: unknown[] = [];
+    client.subscribe('feed', undefined, { onGap: (g) => gaps.push(g) });
+    await until(() => gaps.length === 1);
+    expect(requests).toEqual([{ name: 'feed' }, { name: 'feed', after: 1, epoch: 'A' }]);
+    expect(gaps).toEqual([{ after: 1, next: 2, restarted: true, epoch: 'B' }]);
+  });
+
+  it('refuses an epoch that is not a string or comes without after', async () => {
+    const { client } = serving(() => undefined);
+    for (const params of [
+      { name: 'feed', after: 1, epoch: 5 },
+      { name: 'feed', after: 1, epoch: 'x'.repeat(65) },
+      { name: 'feed', epoch: 'A' },
+    ]) {
+      await expect(client.call('rpc.subscribe', params)).rejects.toMatchObject({ code: ErrorCode.InvalidParams });
+    }
+  });
+});

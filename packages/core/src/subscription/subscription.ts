@@ -2,6 +2,18 @@ import { ErrorCode, RpcError } from '../errors.js';
 import type { Params } from '../wire.js';
 import type { PushMessage } from './subscriber.js';
 
+/**
+ * Events a subscription could not get: those after `after` and before `next`. With `restarted`,
+ * the topic's history was lost and started over under `epoch` (absent while nothing has been
+ * published in it yet): `after` counted in the lost history, `next` counts in the new one.
+ */
+export interface SubscriptionGap {
+  readonly after: number;
+  readonly next: number;
+  readonly restarted?: boolean;
+  readonly epoch?: string;
+}
+
 /** Options for `peer.subscribe`. */
 export interface SubscribeOptions<T> {
   /** Aborting ends the subscription, as `unsubscribe()` does. */
@@ -9,12 +21,19 @@ export interface SubscribeOptions<T> {
   /** Receives each event, for the callback style; the async iterator then yields nothing. */
   onEvent?: (data: T, eventId: number | undefined) => void;
   /**
-   * Told of events that could not be delivered (`next <= after` means the topic restarted).
-   * Without it a gap ends the subscription with a HistoryGap error: never a silent hole.
+   * Told of events that could not be delivered, and whether the topic restarted (servers from
+   * before epochs said so with `next <= after`). Without it a gap ends the subscription with a
+   * HistoryGap error: never a silent hole.
    */
-  onGap?: (gap: { after: number; next: number }) => void;
-  /** Resume after this event id, e.g. one kept from an earlier session. */
+  onGap?: (gap: SubscriptionGap) => void;
+  /** Resume after this event id, e.g. `lastEventId` kept from an earlier session. Default: from now on. */
   after?: number;
+  /**
+   * The epoch `after` belongs to (`epoch` kept with `lastEventId`): a topic that lost its
+   * history since is then reported as a restart, never taken for a continuation. Without it the
+   * server takes `after` as a position in the topic's current epoch. Default: none.
+   */
+  epoch?: string;
   /**
    * Events held for a slow iterator. Past it delivery pauses, and resumes from the topic's
    * history once the iterator has caught up, so nothing is lost while history covers the pause.
@@ -40,13 +59,13 @@ type State = 'idle' | 'requesting' | 'active' | 'paused' | 'ended';
  * while the server's history covers the outage.
  */
 export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
-  /** The id of the last event received, the point a resume starts after. */
-  lastEventId: number | undefined;
   /** Resolves once the other side has accepted the first subscribe; rejects if it refused. */
   readonly ready: Promise<void>;
   /** Milliseconds each subscribe request may take (the `timeout` option). */
   readonly timeout: number;
   #state: State = 'idle';
+  #lastEventId: number | undefined;
+  #epoch: string | undefined;
   #wireId: string | undefined;
   #buffer: T[] = [];
   #head = 0;
@@ -69,7 +88,8 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
   ) {
     this.#options = options;
     this.#owner = owner;
-    this.lastEventId = options.after;
+    this.#lastEventId = options.after;
+    if (options.after !== undefined) this.#epoch = options.epoch;
     this.#bufferSize = options.bufferSize ?? 1000;
     this.timeout = options.timeout ?? 30_000;
     this.ready = new Promise<void>((resolve, reject) => {
@@ -79,6 +99,16 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
     const signal = options.signal;
     if (signal?.aborted) this.#finish(undefined);
     else signal?.addEventListener('abort', () => void this.unsubscribe(), { once: true });
+  }
+
+  /** The id of the last event received, the point a resume starts after. */
+  get lastEventId(): number | undefined {
+    return this.#lastEventId;
+  }
+
+  /** The epoch of `lastEventId`: keep both to resume in a later session (`after`, `epoch`). */
+  get epoch(): string | undefined {
+    return this.#epoch;
   }
 
   /** Whether the subscription has ended: unsubscribed, refused, or ended by the other side. */
@@ -144,12 +174,18 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
     if (message.done) return this.#finish(undefined);
     if (message.gap) return this.#onGap(message.gap);
     const eventId = typeof message.eventId === 'number' ? message.eventId : undefined;
-    const last = this.lastEventId;
+    const epoch = typeof message.epoch === 'string' ? message.epoch : undefined;
+    const last = this.#lastEventId;
     if (eventId !== undefined && last !== undefined) {
+      // Another epoch with no restart notice: ask again from our position, so the other side says what was lost.
+      if (epoch !== undefined && this.#epoch !== undefined && epoch !== this.#epoch) return this.#resubscribe();
       if (eventId <= last) return; // already delivered: a replay overlapping the live feed
       if (eventId > last + 1) return this.#resubscribe(); // a hole: refill it from history
     }
-    if (eventId !== undefined) this.lastEventId = eventId;
+    if (eventId !== undefined) {
+      this.#lastEventId = eventId;
+      if (epoch !== undefined) this.#epoch = epoch;
+    }
     this.#deliver(message.result as T, eventId);
   }
 
@@ -160,13 +196,20 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
     this.#finish(error);
   }
 
-  #onGap(gap: { after: number; next: number }): void {
-    if (!this.#options.onGap) {
-      return this.fail(
-        new RpcError(ErrorCode.HistoryGap, `tether: events after ${gap.after} before ${gap.next} were lost`, gap),
-      );
+  #onGap(raw: SubscriptionGap): void {
+    const gap: { after: number; next: number; restarted?: boolean; epoch?: string } = { after: raw.after, next: raw.next };
+    if (raw.restarted === true) {
+      gap.restarted = true;
+      if (typeof raw.epoch === 'string') gap.epoch = raw.epoch;
     }
-    this.lastEventId = Math.max(0, gap.next - 1);
+    if (!this.#options.onGap) {
+      const what = gap.restarted
+        ? `the topic restarted: events after ${gap.after} of its lost history, and before ${gap.next} of the new, were lost`
+        : `events after ${gap.after} before ${gap.next} were lost`;
+      return this.fail(new RpcError(ErrorCode.HistoryGap, `tether: ${what} (subscription "${this.name}")`, gap));
+    }
+    this.#lastEventId = Math.max(0, gap.next - 1);
+    if (gap.restarted) this.#epoch = gap.epoch;
     this.#options.onGap(gap);
   }
 
@@ -187,7 +230,7 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
 
   /** Too far behind: stop the feed and pick it up from history once the iterator catches up. */
   #pause(): void {
-    if (this.lastEventId === undefined) {
+    if (this.#lastEventId === undefined) {
       this.fail(new RpcError(ErrorCode.Overloaded, `tether: subscriber fell ${this.#bufferSize} events behind`));
       return;
     }

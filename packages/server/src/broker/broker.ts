@@ -1,9 +1,16 @@
-/** One event on a topic. Ids start at 1 and rise by exactly 1 per publish on that topic, so a hole is visible. */
+/**
+ * One event on a topic. Ids rise by exactly 1 per publish on that topic, so a hole is visible;
+ * `{ id, epoch }` is the event's position. The epoch names one incarnation of the topic's
+ * history and changes whenever that history is lost (a broker that restarted empty), so a
+ * position from before the loss can never pass for one after it, whatever the ids.
+ */
 export interface TopicEvent<T = unknown> {
   /** The topic it was published on. */
   readonly topic: string;
   /** Its position in the topic: consecutive from 1, so a hole means loss. */
   readonly id: number;
+  /** The incarnation of the topic's history it belongs to. */
+  readonly epoch: string;
   /** What was published. */
   readonly data: T;
 }
@@ -16,6 +23,8 @@ export interface HistorySlice {
   readonly complete: boolean;
   /** The topic's newest id (0 when nothing was ever published). */
   readonly lastId: number;
+  /** The topic's current epoch; undefined while it has none yet (nothing published since it was lost, or ever). */
+  readonly epoch: string | undefined;
 }
 
 /** `ok`, or `degraded` while a shared backend is unreachable (publish may fail; local calls go on). */
@@ -38,7 +47,7 @@ export interface Broker {
    * covers everything before it (events seen twice are told apart by id).
    */
   subscribe(topic: string, listener: (event: TopicEvent) => void): Promise<Unsubscribe>;
-  /** Events on `topic` with an id above `afterId`, from the bounded history. */
+  /** Events of the current epoch on `topic` with an id above `afterId`, from the bounded history. */
   history(topic: string, afterId: number): Promise<HistorySlice>;
   /** Current health, for brokers that depend on something outside the process. */
   readonly status: BrokerStatus;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Broker, BrokerStatus, HistorySlice, TopicEvent, Unsubscribe } from './broker.js';
 
 /** Options for the in-memory broker. */
@@ -13,9 +14,15 @@ interface Topic {
   readonly listeners: Set<(event: TopicEvent) => void>;
 }
 
-/** The embedded default broker: topics in this process's memory, history bounded per topic. */
+/**
+ * The embedded default broker: topics in this process's memory, history bounded per topic.
+ * Its history lives exactly as long as the instance, so one epoch, drawn at construction, serves
+ * every topic: a new broker (a restarted server) has new epochs, and a topic dropped while
+ * nothing was ever published on it had no history to lose.
+ */
 export class MemoryBroker implements Broker {
   readonly status: BrokerStatus = 'ok';
+  private readonly epoch = randomUUID().replaceAll('-', '').slice(0, 16);
   private readonly topics = new Map<string, Topic>();
   private readonly historySize: number;
 
@@ -25,7 +32,7 @@ export class MemoryBroker implements Broker {
 
   async publish(topic: string, data: unknown): Promise<number> {
     const t = this.topic(topic);
-    const event: TopicEvent = { topic, id: ++t.lastId, data };
+    const event: TopicEvent = { topic, id: ++t.lastId, epoch: this.epoch, data };
     if (this.historySize > 0) {
       t.history.push(event);
       if (t.history.length > this.historySize) t.history.shift();
@@ -52,10 +59,10 @@ export class MemoryBroker implements Broker {
 
   async history(topic: string, afterId: number): Promise<HistorySlice> {
     const t = this.topics.get(topic);
-    if (!t) return { events: [], complete: true, lastId: 0 };
+    if (!t) return { events: [], complete: true, lastId: 0, epoch: this.epoch };
     const first = t.history[0]?.id ?? t.lastId + 1;
     const events = t.history.filter((e) => e.id > afterId);
-    return { events, complete: afterId >= first - 1 || afterId >= t.lastId, lastId: t.lastId };
+    return { events, complete: afterId >= first - 1 || afterId >= t.lastId, lastId: t.lastId, epoch: this.epoch };
   }
 
   onStatus(): void {

@@ -4,12 +4,15 @@ import type { Broker, TopicEvent } from '../broker/broker.js';
 /**
  * The behaviour every Broker owes a server, run against each implementation (in-memory,
  * Redis). `make` builds a fresh broker; `makePeer` a second one sharing its backend
- * (the same instance for in-memory).
+ * (the same instance for in-memory); `lose` has the backend of `broker` lose every topic, as a
+ * restart from empty does, and resolves with a broker on it now (a new one for in-memory,
+ * whose backend is itself).
  */
 export function describeBroker(
   name: string,
   make: (options: { historySize: number }) => Promise<Broker>,
   makePeer?: (first: Broker, options: { historySize: number }) => Promise<Broker>,
+  lose?: (broker: Broker, options: { historySize: number }) => Promise<Broker>,
 ): void {
   describe(`${name} broker conformance`, () => {
     const open: Broker[] = [];
@@ -81,7 +84,7 @@ export function describeBroker(
       expect(old.complete).toBe(false);
       expect(old.events.length).toBeLessThanOrEqual(10);
       expect(old.events.at(-1)?.id).toBe(25);
-      expect(await broker.history('never', 0)).toEqual({ events: [], complete: true, lastId: 0 });
+      expect(await broker.history('never', 0)).toMatchObject({ events: [], complete: true, lastId: 0 });
     });
 
     it('keeps delivering to the other listeners when one throws or leaves', async () => {
@@ -131,6 +134,40 @@ export function describeBroker(
       expect([...ids].sort((a, b) => a - b)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
       expect(live.map((e) => e.id)).toEqual([...live.map((e) => e.id)].sort((a, b) => a - b));
     });
+
+    it('gives every event, live and in history, the epoch of its topic', async () => {
+      const broker = await create();
+      const live = collect(broker, 'e', 3);
+      await live.ready;
+      for (let i = 0; i < 3; i++) await broker.publish('e', i);
+      await live.finished;
+      const past = await broker.history('e', 0);
+      const epoch = past.epoch;
+      expect(epoch).toEqual(expect.any(String));
+      expect(epoch).not.toBe('');
+      expect(live.seen.map((e) => e.epoch)).toEqual([epoch, epoch, epoch]);
+      expect(past.events.map((e) => e.epoch)).toEqual([epoch, epoch, epoch]);
+      expect((await broker.history('e', 2)).epoch).toBe(epoch);
+    });
+
+    if (lose) {
+      it("starts a new epoch when the topic's history is lost, whatever the ids", async () => {
+        const broker = await create();
+        for (let i = 0; i < 5; i++) await broker.publish('lost', `old${i}`);
+        const before = await broker.history('lost', 0);
+        const after = await lose(broker, { historySize: 100 });
+        if (after !== broker) open.push(after);
+        const empty = await after.history('lost', 0);
+        expect(empty.events).toEqual([]);
+        expect(empty.epoch).not.toBe(before.epoch);
+        for (let i = 0; i < 3; i++) await after.publish('lost', `new${i}`);
+        const now = await after.history('lost', 0);
+        expect(now.epoch).toEqual(expect.any(String));
+        expect(now.epoch).not.toBe(before.epoch);
+        expect(now.events.map((e) => e.data)).toEqual(['new0', 'new1', 'new2']);
+        expect(now.events.every((e) => e.epoch === now.epoch)).toBe(true);
+      });
+    }
 
     it('reports ok status while healthy', async () => {
       const broker = await create();

@@ -103,7 +103,7 @@ describe('topic hub', () => {
     const c = counter();
     await connect().subscribe('topic', ['t'], { after: 99, onGap: (g) => gaps.push(g), onEvent: c.onEvent }).ready;
     await c.reach(1);
-    expect(gaps).toEqual([{ after: 99, next: 1 }]);
+    expect(gaps).toEqual([{ after: 99, next: 1, restarted: true, epoch: expect.any(String) }]);
   });
 
   it('a slow consumer does not hold back a fast one, and loses nothing', async () => {

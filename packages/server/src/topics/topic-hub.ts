@@ -1,10 +1,12 @@
 import type { EventStream, StreamSink } from '@tether/core';
 import type { Broker, TopicEvent, Unsubscribe } from '../broker/broker.js';
 
-/** One subscriber of a topic on this server, and the last event id it was sent. */
+/** One subscriber of a topic on this server, and the position of the last event it was sent. */
 interface Receiver {
   readonly sink: StreamSink;
   lastSent: number | undefined;
+  /** The epoch `lastSent` counts in; undefined until known. */
+  epoch: string | undefined;
   /** Live events held while history is being replayed; null once live delivery is direct. */
   held: TopicEvent[] | null;
 }
@@ -18,7 +20,8 @@ interface LocalTopic {
 /**
  * A server's view of its broker's topics. It holds one broker subscription per topic however
  * many connections subscribe, encodes each event's data once for all of them, replays history
- * for a resuming subscriber, and turns any hole in the ids into an explicit gap.
+ * for a resuming subscriber, and turns any hole in the ids, and any change of epoch, into an
+ * explicit gap.
  */
 export class TopicHub {
   private readonly topics = new Map<string, LocalTopic>();
@@ -39,11 +42,11 @@ export class TopicHub {
     let receiver: Receiver | undefined;
     let closed = false;
     return {
-      open: async (sink, after) => {
-        receiver = { sink, lastSent: after, held: after === undefined ? null : [] };
+      open: async (sink, after, epoch) => {
+        receiver = { sink, lastSent: after, epoch, held: after === undefined ? null : [] };
         await this.attach(topic, receiver);
         if (closed || after === undefined) return;
-        await this.replay(topic, receiver, after);
+        await this.replay(topic, receiver, after, epoch);
       },
       close: () => {
         closed = true;
@@ -77,20 +80,26 @@ export class TopicHub {
     void local.subscribed.then((unsubscribe) => unsubscribe()).catch(() => undefined);
   }
 
-  private async replay(topic: string, receiver: Receiver, after: number): Promise<void> {
+  /**
+   * Sends what came after the subscriber's position. A position in another epoch than the
+   * topic's is from a history that was lost, whatever its id: the subscriber is told the topic
+   * restarted, then gets the new epoch from the oldest event kept. Without an epoch (a
+   * subscriber from before epochs) the id is taken as one in the current epoch, and only an id
+   * past the newest can show the restart.
+   */
+  private async replay(topic: string, receiver: Receiver, after: number, epoch: string | undefined): Promise<void> {
     let slice = await this.broker.history(topic, after);
-    if (after > slice.lastId) {
-      // The topic restarted below the subscriber's position (a broker that lost its state):
-      // say so, then give it the topic from its new beginning.
-      receiver.sink.gap(after, 1);
-      receiver.lastSent = 0;
+    if (epoch === undefined ? after > slice.lastId : epoch !== slice.epoch || after > slice.lastId) {
       slice = await this.broker.history(topic, 0);
-    }
-    if (!slice.complete) {
       const next = slice.events[0]?.id ?? slice.lastId + 1;
-      receiver.sink.gap(receiver.lastSent ?? after, next);
+      receiver.sink.gap(after, next, { epoch: slice.epoch });
+      receiver.lastSent = next - 1;
+    } else if (!slice.complete) {
+      const next = slice.events[0]?.id ?? slice.lastId + 1;
+      receiver.sink.gap(after, next);
       receiver.lastSent = next - 1;
     }
+    receiver.epoch = slice.epoch;
     for (const event of slice.events) this.deliver(receiver, event, undefined);
     const held = receiver.held ?? [];
     receiver.held = null;
@@ -111,11 +120,15 @@ export class TopicHub {
 
   private deliver(receiver: Receiver, event: TopicEvent, json: string | undefined): void {
     const last = receiver.lastSent;
-    if (last !== undefined) {
+    if (last !== undefined && receiver.epoch !== undefined && event.epoch !== receiver.epoch) {
+      // The broker lost the topic's history under a live subscriber (Redis restarted empty).
+      receiver.sink.gap(last, event.id, { epoch: event.epoch });
+    } else if (last !== undefined) {
       if (event.id <= last) return; // already sent: history and the live feed overlap
       if (event.id > last + 1) receiver.sink.gap(last, event.id); // the broker lost events
     }
     receiver.lastSent = event.id;
-    receiver.sink.next(event.data, event.id, json);
+    receiver.epoch = event.epoch;
+    receiver.sink.next(event.data, event.id, json, event.epoch);
   }
 }
