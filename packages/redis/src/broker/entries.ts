@@ -6,6 +6,9 @@ export type RawEntry = [id: string, fields: string[]];
 /** The field holding an event's JSON; empty for `undefined` data, which JSON cannot carry. */
 export const DATA_FIELD = 'd';
 
+/** The field holding the epoch the event was published in. */
+export const EPOCH_FIELD = 'e';
+
 /** The stream id of event `id`: explicit ids keep the stream's order the topic's id order. */
 export function streamId(id: number): string {
   return `${id}-0`;
@@ -23,18 +26,22 @@ export function encodeData(data: unknown): string {
 
 /**
  * The event a stream entry holds, or undefined for an entry this package did not write (its
- * data is not JSON): skipping it leaves a hole in the ids, which subscribers see as a gap.
+ * data is not JSON): skipping it leaves a hole in the ids, which subscribers see as a gap. An
+ * entry written before epochs existed has the empty epoch, which no topic has.
  */
 export function toEvent(topic: string, [entryId, fields]: RawEntry): TopicEvent | undefined {
+  let text: string | undefined;
+  let epoch = '';
   for (let i = 0; i + 1 < fields.length; i += 2) {
-    if (fields[i] !== DATA_FIELD) continue;
-    const text = fields[i + 1]!;
-    if (text === '') return { topic, id: eventId(entryId), data: undefined };
-    try {
-      return { topic, id: eventId(entryId), data: JSON.parse(text) };
-    } catch {
-      return undefined;
-    }
+    if (fields[i] === DATA_FIELD) text = fields[i + 1]!;
+    else if (fields[i] === EPOCH_FIELD) epoch = fields[i + 1]!;
   }
-  return undefined;
+  if (text === undefined) return undefined;
+  const id = eventId(entryId);
+  if (text === '') return { topic, id, epoch, data: undefined };
+  try {
+    return { topic, id, epoch, data: JSON.parse(text) };
+  } catch {
+    return undefined;
+  }
 }

@@ -1,7 +1,8 @@
-/** The Redis keys of one topic: its id counter and its stream of events. */
+/** The Redis keys of one topic: its id counter, its stream of events, and the epoch they count in. */
 export interface TopicKeys {
   readonly counter: string;
   readonly stream: string;
+  readonly epoch: string;
 }
 
 /** Key names under a prefix, so that several applications (or test runs) can share one Redis. */
@@ -9,7 +10,8 @@ export class BrokerKeys {
   constructor(private readonly prefix: string) {}
 
   topic(topic: string): TopicKeys {
-    return { counter: `${this.prefix}topic:${topic}:seq`, stream: `${this.prefix}topic:${topic}:events` };
+    const base = `${this.prefix}topic:${topic}`;
+    return { counter: `${base}:seq`, stream: `${base}:events`, epoch: `${base}:epoch` };
   }
 
   /** A broker's private stream, written to wake its own blocked reader when its topic set changes. */

@@ -1,5 +1,6 @@
 import type { Broker, BrokerStatus, TopicEvent } from '@tether/server';
 import { ErrorCode, RpcError } from '@tether/core';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { describeBroker } from '../../../server/src/testing/broker-conformance.js';
 import { startRedisServer, type RedisServer } from '../testing/redis-server.js';
@@ -28,7 +29,22 @@ describeBroker(
   'redis',
   ({ historySize }) => connect(`conformance${++runs}:`, historySize),
   (first, { historySize }) => connect(prefixes.get(first)!, historySize),
+  // FLUSHALL: Redis loses everything while the broker stays connected, as under a failover to an empty replica.
+  async (broker) => {
+    await flushAll();
+    return broker;
+  },
 );
+
+async function flushAll(): Promise<void> {
+  const connection = new Redis(redis.url, { lazyConnect: true });
+  try {
+    await connection.connect();
+    await connection.flushall();
+  } finally {
+    connection.disconnect();
+  }
+}
 
 describe('redis broker', () => {
   const open: RedisBroker[] = [];

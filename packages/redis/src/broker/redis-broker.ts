@@ -60,6 +60,8 @@ export class RedisBroker implements Broker, AsyncDisposable {
   private readonly seen = new Map<string, number>();
   private readonly historySize: number;
   private readonly connectTimeout: number;
+  /** The epoch offered to the publish script, which takes it for a topic that has none. */
+  private candidateEpoch = newEpoch();
   private closed = false;
 
   constructor(options: RedisBrokerOptions) {
@@ -102,7 +104,15 @@ export class RedisBroker implements Broker, AsyncDisposable {
     let id: number;
     try {
       const floor = this.seen.get(topic) ?? 0;
-      id = Number(await publishScript.run(this.command, [keys.counter, keys.stream], [json, this.historySize, floor]));
+      const candidate = this.candidateEpoch;
+      const [n, epoch] = (await publishScript.run(
+        this.command,
+        [keys.counter, keys.stream, keys.epoch],
+        [json, this.historySize, floor, candidate],
+      )) as [number, string];
+      // Taken for a new epoch: the next one this broker offers must differ, or a second loss would go unseen.
+      if (epoch === candidate) this.candidateEpoch = newEpoch();
+      id = Number(n);
     } catch (error) {
       throw fromRedisError('publish', error);
     }
@@ -132,14 +142,15 @@ export class RedisBroker implements Broker, AsyncDisposable {
   async history(topic: string, afterId: number): Promise<HistorySlice> {
     await this.usable('history');
     const after = Number.isFinite(afterId) ? Math.max(0, Math.floor(afterId)) : afterId > 0 ? Number.MAX_SAFE_INTEGER : 0;
-    const { counter, stream } = this.keys.topic(topic);
+    const keys = this.keys.topic(topic);
     let replies: Array<[Error | null, unknown]> | null;
     try {
       replies = await this.command
         .multi()
-        .get(counter)
-        .xrange(stream, '-', '+', 'COUNT', 1)
-        .xrange(stream, streamId(after + 1), '+')
+        .get(keys.counter)
+        .get(keys.epoch)
+        .xrange(keys.stream, '-', '+', 'COUNT', 1)
+        .xrange(keys.stream, streamId(after + 1), '+')
         .exec();
     } catch (error) {
       throw fromRedisError('history', error);
@@ -147,14 +158,16 @@ export class RedisBroker implements Broker, AsyncDisposable {
     const failed = replies?.find(([error]) => error)?.[0];
     if (!replies || failed) throw fromRedisError('history', failed ?? new Error('transaction aborted'));
     const lastId = Number(replies[0]?.[1] ?? 0);
-    const oldest = (replies[1]?.[1] as RawEntry[])[0];
+    const epoch = (replies[1]?.[1] as string | null) ?? undefined;
+    const oldest = (replies[2]?.[1] as RawEntry[])[0];
     const first = oldest ? eventId(oldest[0]) : lastId + 1;
     const events: TopicEvent[] = [];
-    for (const entry of replies[2]?.[1] as RawEntry[]) {
+    for (const entry of replies[3]?.[1] as RawEntry[]) {
       const event = toEvent(topic, entry);
-      if (event) events.push(event);
+      // Entries of an earlier epoch (a partly lost topic) belong to a history that is gone.
+      if (event && event.epoch === epoch) events.push(event);
     }
-    return { events, complete: after >= lastId || after >= first - 1, lastId };
+    return { events, complete: after >= lastId || after >= first - 1, lastId, epoch };
   }
 
   async close(): Promise<void> {
@@ -257,6 +270,11 @@ export class RedisBroker implements Broker, AsyncDisposable {
 /** Makes a Redis broker: `createServer({ broker: redisBroker({ url }) })`. */
 export function redisBroker(options: RedisBrokerOptions): RedisBroker {
   return new RedisBroker(options);
+}
+
+/** A fresh epoch: 64 random bits, so that two incarnations of a topic never share one. */
+function newEpoch(): string {
+  return randomUUID().replaceAll('-', '').slice(0, 16);
 }
 
 function positiveInteger(name: string, value: number): number {

@@ -19,9 +19,10 @@ afterAll(async () => {
 let runs = 0;
 /** One topic's keys, fresh for each test, and the two scripts run on them with a broker's `seen`. */
 function topic() {
-  const keys = [`scripts${++runs}:seq`, `scripts${runs}:events`];
+  const keys = [`scripts${++runs}:seq`, `scripts${runs}:events`, `scripts${runs}:epoch`];
   return {
-    publish: async (seen: number) => Number(await publishScript.run(connection, keys, ['"x"', 1000, seen])),
+    publish: async (seen: number) =>
+      Number(((await publishScript.run(connection, keys, ['"x"', 1000, seen, 'e1'])) as [number, string])[0]),
     raise: async (seen: number) => Number(await raiseScript.run(connection, keys, [seen])),
   };
 }

@@ -1,5 +1,5 @@
 import { LuaScript } from '../lua-script.js';
-import { DATA_FIELD } from './entries.js';
+import { DATA_FIELD, EPOCH_FIELD } from './entries.js';
 
 /*
  * Both scripts take `seen`: the highest id the calling broker has seen on the topic. A counter
@@ -33,13 +33,24 @@ end
  * Publishes one event atomically: the next id from the per-topic counter, then XADD under the
  * explicit stream id `<id>-0`, trimmed to exactly MAXLEN entries. Every broker process runs it
  * on the same Redis, so ids are consecutive across processes and stream order is id order.
- * KEYS: counter, stream. ARGV: data, maxlen, seen. Returns the id.
+ *
+ * Each entry carries the topic's epoch. A raised counter only shows the loss as well as `seen`
+ * allows: publishes whose replies died with Redis are not in it, so a reader that was behind
+ * would see a one-id hole where thousands of events went. The epoch key goes with the rest of
+ * a lost Redis, and the first publish after draws a new one (the caller's candidate, as Lua has
+ * no good randomness), so every position from before the loss is known to be from before.
+ * KEYS: counter, stream, epoch. ARGV: data, maxlen, seen, candidate epoch. Returns the id.
  */
 export const publishScript = new LuaScript(`${RAISE_PAST_SEEN}
 local n = raised(tonumber(ARGV[3])) + 1
+local epoch = redis.call('GET', KEYS[3])
+if not epoch then
+  epoch = ARGV[4]
+  redis.call('SET', KEYS[3], epoch)
+end
 redis.call('SET', KEYS[1], n)
-redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], n .. '-0', '${DATA_FIELD}', ARGV[1])
-return n`);
+redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], n .. '-0', '${DATA_FIELD}', ARGV[1], '${EPOCH_FIELD}', epoch)
+return {n, epoch}`);
 
 /**
  * Raises a topic's counter after a reconnect (see above), before this broker's reader resumes
