@@ -114,6 +114,24 @@ describe('a Redis that lost its data', () => {
     expect(live.sub.epoch).toBe(live.gaps[0]!.epoch);
   });
 
+  it('replays the new epoch to a live subscriber whose broker reads past its first ids', async () => {
+    const prefix = `late${++runs}:`;
+    const s = await server(await broker(prefix));
+    const c = client(s.url);
+    const live = subscribe(c);
+    await live.sub.ready;
+    for (let i = 1; i <= 50; i++) await s.publish('feed', i);
+    await live.until(50);
+    await flushAll();
+    // A process that had seen nothing of the topic numbers it from 1 again, below where this
+    // server's reader resumes: it reads only 51 onward.
+    const other = await broker(prefix);
+    for (let i = 1; i <= 60; i++) await other.publish('feed', `new${i}`);
+    await live.until(60); // the last one published: every other has come before it
+    expect(live.gaps).toEqual([{ after: 50, next: 1, restarted: true, epoch: expect.any(String) }]);
+    expect(live.ids).toEqual([...Array.from({ length: 50 }, (_, i) => i + 1), ...Array.from({ length: 60 }, (_, i) => i + 1)]);
+  });
+
   it('tells a subscriber when Redis restarts empty', async () => {
     const b = await broker(`restart${++runs}:`);
     const s = await server(b);

@@ -113,15 +113,35 @@ export class TopicHub {
         receiver.held.push(event);
         continue;
       }
+      if (receiver.lastSent !== undefined && receiver.epoch !== undefined && event.epoch !== receiver.epoch) {
+        this.restarted(receiver, event);
+        continue;
+      }
       json ??= JSON.stringify(event.data) ?? 'null';
       this.deliver(receiver, event, json);
     }
   }
 
+  /**
+   * The topic changed epoch under a live receiver: the broker lost its history (Redis came back
+   * empty, or was flushed). The receiver is replayed the new epoch from its oldest event, as a
+   * resume from its position would be, so that its gap covers only what is gone: a broker whose
+   * reader was past the new epoch's first ids delivers only the events above them.
+   */
+  private restarted(receiver: Receiver, event: TopicEvent): void {
+    const after = receiver.lastSent ?? 0;
+    receiver.held = [event];
+    this.replay(event.topic, receiver, after, receiver.epoch).catch(() => {
+      // No history to be had now (the broker went away again): report the restart from the events at hand.
+      const held = receiver.held ?? [];
+      receiver.held = null;
+      for (const e of held) this.deliver(receiver, e, undefined);
+    });
+  }
+
   private deliver(receiver: Receiver, event: TopicEvent, json: string | undefined): void {
     const last = receiver.lastSent;
     if (last !== undefined && receiver.epoch !== undefined && event.epoch !== receiver.epoch) {
-      // The broker lost the topic's history under a live subscriber (Redis restarted empty).
       receiver.sink.gap(last, event.id, { epoch: event.epoch });
     } else if (last !== undefined) {
       if (event.id <= last) return; // already sent: history and the live feed overlap
