@@ -222,6 +222,34 @@ describe('subscriptions over WebSocket', () => {
     expect(got.seen).toEqual(range(81, 100));
   });
 
+  it('a reader whose pushes were shed is told from which event, even when nothing follows', async () => {
+    const s = await server({ broker: new MemoryBroker({ historySize: 5000 }) });
+    const stalled = await rawClient(s.url);
+    stalled.send('{"jsonrpc":"2.0","id":1,"method":"rpc.subscribe","params":["news",["lobby"]]}');
+    await stalled.take(1);
+    const socket = (stalled.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    socket.pause();
+    const payload = 'x'.repeat(4096);
+    for (let i = 1; i <= 3000; i++) {
+      await s.publish('news:lobby', { i, payload });
+      if (i % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(s.stats.dropped).toBeGreaterThan(0); // 12 MB: more than the kernel's buffers and the 1 MiB bound hold
+    socket.resume();
+    // Everything the server sent for the subscription is ahead of this response on the socket.
+    stalled.send('{"jsonrpc":"2.0","id":2,"method":"rpc.unsubscribe","params":["none"]}');
+    const pushes: Array<{ eventId?: number; error?: { code: number; data?: { after?: number } } }> = [];
+    for (;;) {
+      const [message] = (await stalled.take(1)) as Array<{ id?: number; params: (typeof pushes)[number] }>;
+      if (message!.id === 2) break;
+      pushes.push(message!.params);
+    }
+    const ids = pushes.flatMap((p) => (p.eventId === undefined ? [] : [p.eventId]));
+    expect(ids).toEqual(range(1, ids.length)); // nothing shed before the first loss
+    // The tail was shed and nothing came after it to show a hole: the subscription says so and ends.
+    expect(pushes.at(-1)?.error).toMatchObject({ code: ErrorCode.Overloaded, data: { after: ids.length } });
+  });
+
   it('a reader that stops reading does not hold back the others', async () => {
     const s = await server({ broker: new MemoryBroker({ historySize: 5000 }) });
     const stalled = await rawClient(s.url);

@@ -212,11 +212,10 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     return promise;
   }
 
-  /** @internal Sends pre-encoded text if connected; pushes are not queued across a drop. */
+  /** @internal Sends pre-encoded text if connected; pushes are not queued across a drop. False when not sent. */
   sendRaw(text: string, options?: SendOptions): boolean {
     if (!this.#transport) return false;
-    this.#transport.send(text, options);
-    return true;
+    return this.#transport.send(text, options) !== false;
   }
 
   /** Sends a notification; returns false where it could be neither sent nor queued. */

@@ -19,8 +19,8 @@ export interface SendOptions {
  * message is delivered.
  */
 export interface Transport {
-  /** Sends one message (a JSON text) to the other side. */
-  send(message: string, options?: SendOptions): void;
+  /** Sends one message (a JSON text); returns false when it shed a `droppable` message instead (nothing else may be shed). */
+  send(message: string, options?: SendOptions): boolean | void;
   /** Adds a listener for each message received. */
   onMessage(listener: (message: string) => void): void;
   /** Adds a listener for the close, which fires once. */

@@ -17,9 +17,28 @@ interface Active {
   readonly controller: AbortController;
   /** Pushes made before the subscribe response was written, sent right after it; null once it has been. */
   held: Array<() => void> | null;
+  /** The position of the last event handed to the transport: where a subscriber whose pushes were shed resumes. */
+  lastSent: { after: number; epoch?: string } | undefined;
+  /** Set once a push was shed: nothing more goes out for the subscription (a held `done` would hide the loss). */
+  shed: boolean;
 }
 
 const SEND_OPTIONS = { droppable: true } as const;
+
+/**
+ * Ends a subscription whose push the transport shed (a reader too slow for its buffer bound).
+ * A hole in the ids would show the loss only once a later push got through, and none may: the
+ * subscriber is told where it stands instead (`data` is `{ after, epoch? }`), and resumes from history.
+ */
+function shedError(position: { after: number; epoch?: string } | undefined): RpcError {
+  return position === undefined
+    ? new RpcError(ErrorCode.Overloaded, 'Subscriber too slow: events were dropped')
+    : new RpcError(
+        ErrorCode.Overloaded,
+        `Subscriber too slow: events after ${position.after} were dropped; resubscribe after it`,
+        position,
+      );
+}
 
 /**
  * One peer's served subscriptions. It owns each stream from the subscribe response until
@@ -72,7 +91,7 @@ export class Publisher<Ctx> {
     const stream = toEventStream(await produced);
     if (!stream) throw new RpcError(ErrorCode.InternalError, 'Internal error');
     const id = String(this.#nextId++);
-    const entry: Active = { stream, controller, held: [] };
+    const entry: Active = { stream, controller, held: [], lastSent: undefined, shed: false };
     this.#active.set(id, entry);
     try {
       await stream.open(this.#sink(id), after, epoch);
@@ -106,14 +125,24 @@ export class Publisher<Ctx> {
         const position =
           eventId === undefined ? '' : epoch === undefined ? `,"eventId":${eventId}` : `,"eventId":${eventId},"epoch":${JSON.stringify(epoch)}`;
         const text = `${prefix},"result":${result}${position}}}`;
-        this.#push(entry, () => this.#peer.sendRaw(text, SEND_OPTIONS));
+        this.#push(entry, () => {
+          if (entry.shed) return;
+          const sent = this.#peer.sendRaw(text, SEND_OPTIONS);
+          if (eventId === undefined) {
+            if (!sent) this.#shed(id, entry, entry.lastSent);
+            return;
+          }
+          const position = epoch === undefined ? { after: eventId } : { after: eventId, epoch };
+          if (sent) entry.lastSent = position;
+          else this.#shed(id, entry, entry.lastSent ?? { ...position, after: eventId - 1 });
+        });
       },
       gap: (after, next, restart) => {
         const entry = this.#active.get(id);
         if (!entry) return;
         const epoch = restart?.epoch === undefined ? '' : `,"epoch":${JSON.stringify(restart.epoch)}`;
         const text = `${prefix},"gap":{"after":${after},"next":${next}${restart ? `,"restarted":true${epoch}` : ''}}}}`;
-        this.#push(entry, () => this.#peer.sendRaw(text));
+        this.#push(entry, () => entry.shed || this.#peer.sendRaw(text));
       },
       error: (error) => this.#end(id, { error }),
       done: () => this.#end(id, { done: true }),
@@ -131,9 +160,16 @@ export class Publisher<Ctx> {
       .catch(() => undefined);
     if (how) {
       const tail = 'done' in how ? { done: true } : { error: toWireError(how.error) };
-      this.#push(entry, () => this.#peer.notify(SUBSCRIPTION_NOTIFICATION, { subscription: id, ...tail }));
+      this.#push(entry, () => entry.shed || this.#peer.notify(SUBSCRIPTION_NOTIFICATION, { subscription: id, ...tail }));
     }
     return true;
+  }
+
+  /** A push was shed: ends the subscription (if its end was not already on its way) and says from where it lost events. */
+  #shed(id: string, entry: Active, position: { after: number; epoch?: string } | undefined): void {
+    entry.shed = true;
+    if (this.#active.get(id) === entry) this.#end(id, undefined);
+    this.#peer.notify(SUBSCRIPTION_NOTIFICATION, { subscription: id, error: toWireError(shedError(position)) });
   }
 
   /** Sends a push now, or holds it while the subscribe response is not written yet. */

@@ -357,3 +357,57 @@ describe('positions with an epoch', () => {
     }
   });
 });
+
+describe('a subscriber whose pushes the transport shed', () => {
+  /** A pair whose server end sheds droppable messages while `shedding` is on, as a congested WebSocket does. */
+  function sheddingPair(topic: Topic) {
+    const [a, b] = createMemoryTransportPair();
+    const control = { shedding: false, shed: 0 };
+    const lossy: Transport = {
+      send: (message, options) => {
+        if (control.shedding && options?.droppable) {
+          control.shed++;
+          return false;
+        }
+        a.send(message);
+      },
+      onMessage: (listener) => a.onMessage(listener),
+      onClose: (listener) => a.onClose(listener),
+      close: (code, reason) => a.close(code, reason),
+    };
+    serveSubscription(createPeer(lossy), 'feed', () => topic.stream());
+    return { client: createPeer(b, { persistent: true }), control };
+  }
+
+  it('is told where it stands and refills from history, though nothing followed the loss', async () => {
+    const topic = new Topic();
+    const { client, control } = sheddingPair(topic);
+    const got: number[] = [];
+    await client.subscribe<number>('feed', undefined, { onEvent: (n) => got.push(n) }).ready;
+    for (let i = 1; i <= 3; i++) topic.publish(i);
+    control.shedding = true;
+    for (let i = 4; i <= 6; i++) topic.publish(i); // the tail: no later push shows the hole
+    control.shedding = false;
+    await until(() => got.length === 6);
+    expect(got).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(control.shed).toBe(1); // the subscription ended at the first shed push
+  });
+
+  it('without event ids, ends with an Overloaded error instead of skipping', async () => {
+    const [a, b] = createMemoryTransportPair();
+    let shed = false;
+    const lossy: Transport = {
+      send: (message, options) => (options?.droppable && shed ? false : a.send(message)),
+      onMessage: (listener) => a.onMessage(listener),
+      onClose: (listener) => a.onClose(listener),
+      close: (code, reason) => a.close(code, reason),
+    };
+    let sink: StreamSink | undefined;
+    serveSubscription(createPeer(lossy), 'plain', () => ({ open: (s) => void (sink = s), close: () => undefined }));
+    const sub = createPeer(b).subscribe('plain');
+    await sub.ready;
+    shed = true;
+    sink!.next('lost');
+    await expect(take(sub, 1)).rejects.toMatchObject({ code: ErrorCode.Overloaded });
+  });
+});

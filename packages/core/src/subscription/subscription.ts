@@ -170,7 +170,7 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
   /** @internal */
   receive(message: PushMessage): void {
     if (this.#state !== 'active') return;
-    if (message.error) return this.fail(RpcError.fromWire(message.error));
+    if (message.error) return this.#ended(RpcError.fromWire(message.error));
     if (message.done) return this.#finish(undefined);
     if (message.gap) return this.#onGap(message.gap);
     const eventId = typeof message.eventId === 'number' ? message.eventId : undefined;
@@ -194,6 +194,20 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
     if (this.#state === 'ended') return;
     this.#endError = error;
     this.#finish(error);
+  }
+
+  /**
+   * The other side ended the subscription. Overloaded with a position means it shed pushes to
+   * us (we read too slowly) and says where we stand: pick the stream up from history there.
+   */
+  #ended(error: RpcError): void {
+    const at = error.data as { after?: unknown; epoch?: unknown } | undefined;
+    if (error.code !== ErrorCode.Overloaded || typeof at?.after !== 'number') return this.fail(error);
+    if (this.#lastEventId === undefined) {
+      this.#lastEventId = at.after;
+      this.#epoch = typeof at.epoch === 'string' ? at.epoch : undefined;
+    }
+    this.#resubscribe();
   }
 
   #onGap(raw: SubscriptionGap): void {

@@ -93,8 +93,8 @@ export class WsTransport implements Transport {
     return this.socket?.bytesWritten ?? 0;
   }
 
-  send(message: string, options?: SendOptions): void {
-    this.write(message, options?.droppable === true);
+  send(message: string, options?: SendOptions): boolean {
+    return this.write(message, options?.droppable === true);
   }
 
   /** Sends text already encoded, so that one buffer can go to many sockets; false when not sent. */
