@@ -122,9 +122,10 @@ export class Publisher<Ctx> {
         const entry = this.#active.get(id);
         if (!entry) return;
         const result = json ?? JSON.stringify(data) ?? 'null';
-        const position =
-          eventId === undefined ? '' : epoch === undefined ? `,"eventId":${eventId}` : `,"eventId":${eventId},"epoch":${JSON.stringify(epoch)}`;
-        const text = `${prefix},"result":${result}${position}}}`;
+        let text = `${prefix},"result":${result}`;
+        if (eventId !== undefined) text += `,"eventId":${eventId}`;
+        if (eventId !== undefined && epoch !== undefined) text += `,"epoch":${JSON.stringify(epoch)}`;
+        text += '}}';
         this.#push(entry, () => {
           if (entry.shed) return;
           const sent = this.#peer.sendRaw(text, SEND_OPTIONS);
@@ -132,9 +133,9 @@ export class Publisher<Ctx> {
             if (!sent) this.#shed(id, entry, entry.lastSent);
             return;
           }
-          const position = epoch === undefined ? { after: eventId } : { after: eventId, epoch };
-          if (sent) entry.lastSent = position;
-          else this.#shed(id, entry, entry.lastSent ?? { ...position, after: eventId - 1 });
+          const at = epoch === undefined ? { after: eventId } : { after: eventId, epoch };
+          if (sent) entry.lastSent = at;
+          else this.#shed(id, entry, entry.lastSent ?? { ...at, after: eventId - 1 });
         });
       },
       gap: (after, next, restart) => {
@@ -160,12 +161,13 @@ export class Publisher<Ctx> {
       .catch(() => undefined);
     if (how) {
       const tail = 'done' in how ? { done: true } : { error: toWireError(how.error) };
-      this.#push(entry, () => entry.shed || this.#peer.notify(SUBSCRIPTION_NOTIFICATION, { subscription: id, ...tail }));
+      const notify = () => this.#peer.notify(SUBSCRIPTION_NOTIFICATION, { subscription: id, ...tail });
+      this.#push(entry, () => entry.shed || notify());
     }
     return true;
   }
 
-  /** A push was shed: ends the subscription (if its end was not already on its way) and says from where it lost events. */
+  /** A push was shed: ends the subscription (unless its end is on its way already) and says where events were lost. */
   #shed(id: string, entry: Active, position: { after: number; epoch?: string } | undefined): void {
     entry.shed = true;
     if (this.#active.get(id) === entry) this.#end(id, undefined);

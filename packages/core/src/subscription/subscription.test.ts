@@ -403,7 +403,7 @@ describe('a subscriber whose pushes the transport shed', () => {
       close: (code, reason) => a.close(code, reason),
     };
     let sink: StreamSink | undefined;
-    serveSubscription(createPeer(lossy), 'plain', () => ({ open: (s) => void (sink = s), close: () => undefined }));
+    serveSubscription(createPeer(lossy), 'plain', () => ({ open: (s: StreamSink) => void (sink = s), close: () => undefined }));
     const sub = createPeer(b).subscribe('plain');
     await sub.ready;
     shed = true;

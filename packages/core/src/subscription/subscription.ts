@@ -211,14 +211,14 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
   }
 
   #onGap(raw: SubscriptionGap): void {
-    const gap: { after: number; next: number; restarted?: boolean; epoch?: string } = { after: raw.after, next: raw.next };
+    const gap: { -readonly [K in keyof SubscriptionGap]: SubscriptionGap[K] } = { after: raw.after, next: raw.next };
     if (raw.restarted === true) {
       gap.restarted = true;
       if (typeof raw.epoch === 'string') gap.epoch = raw.epoch;
     }
     if (!this.#options.onGap) {
       const what = gap.restarted
-        ? `the topic restarted: events after ${gap.after} of its lost history, and before ${gap.next} of the new, were lost`
+        ? `the topic restarted: events after ${gap.after} of its lost history and before ${gap.next} of the new were lost`
         : `events after ${gap.after} before ${gap.next} were lost`;
       return this.fail(new RpcError(ErrorCode.HistoryGap, `tether: ${what} (subscription "${this.name}")`, gap));
     }
