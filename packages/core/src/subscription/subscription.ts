@@ -8,9 +8,13 @@ import type { PushMessage } from './subscriber.js';
  * published in it yet): `after` counted in the lost history, `next` counts in the new one.
  */
 export interface SubscriptionGap {
+  /** The last event id received before the hole (of the old epoch when `restarted`). */
   readonly after: number;
+  /** The id of the first event delivered after the hole. */
   readonly next: number;
+  /** True when the topic lost its history (a new epoch): `after` and `next` belong to different epochs. */
   readonly restarted?: boolean;
+  /** The topic's epoch from `next` on, when it changed. */
   readonly epoch?: string;
 }
 
