@@ -122,18 +122,64 @@ describe('incoming batches', () => {
     await side.expectSilence();
   });
 
-  it('answers a batch longer than maxBatch with one -32600 saying so, and runs none of it', async () => {
+  it('answers each request of a batch longer than maxBatch with -32600 under its own id, and runs none of it', async () => {
     await using side = rawSide({ maxBatch: 3 });
     let ran = 0;
     side.peer.register('count', () => ++ran);
-    const batch = Array.from({ length: 4 }, (_, i) => request('count', [], i));
-    expect(await side.exchange(batch)).toEqual({
-      jsonrpc: '2.0',
-      id: null,
-      error: { code: -32600, message: 'Batch too large: 4 > 3' },
-    });
+    const tooLarge = { code: -32600, message: 'Batch too large: 6 > 3' };
+    const batch = [
+      request('count', [], 0),
+      { jsonrpc: '2.0', method: 'count' },
+      request('count', [], 'b'),
+      42,
+      { foo: 'boo' },
+      request('count', [], { not: 'an id' }),
+    ];
+    expect(await side.exchange(batch)).toEqual([
+      { jsonrpc: '2.0', id: 0, error: tooLarge },
+      { jsonrpc: '2.0', id: 'b', error: tooLarge },
+      { jsonrpc: '2.0', id: null, error: tooLarge },
+      { jsonrpc: '2.0', id: null, error: tooLarge },
+      { jsonrpc: '2.0', id: null, error: tooLarge },
+    ]);
     expect(ran).toBe(0);
-    expect(await side.exchange(batch.slice(0, 3))).toHaveLength(3);
+    expect(await side.exchange(batch.slice(0, 3))).toHaveLength(2);
+  });
+
+  it('sends nothing for a batch of notifications longer than maxBatch', async () => {
+    await using side = rawSide({ maxBatch: 1 });
+    let ran = 0;
+    side.peer.register('count', () => ++ran);
+    side.send([{ jsonrpc: '2.0', method: 'count' }, { jsonrpc: '2.0', method: 'count' }]);
+    await side.expectSilence();
+    expect(ran).toBe(0);
+  });
+
+  it('still settles our own calls answered in a batch longer than maxBatch', async () => {
+    await using side = rawSide({ maxBatch: 1 });
+    const results = side.peer.batch([{ method: 'a' }, { method: 'b' }]);
+    await side.next();
+    side.send([
+      { jsonrpc: '2.0', id: 1, result: 'A' },
+      { jsonrpc: '2.0', id: 2, result: 'B' },
+    ]);
+    expect(await results).toEqual([
+      { status: 'fulfilled', value: 'A' },
+      { status: 'fulfilled', value: 'B' },
+    ]);
+    await side.expectSilence();
+  });
+
+  it('rejects every call of an over-long batch at once, not at its timeout', async () => {
+    await using pair = connectedPair({ server: { maxBatch: 2 }, client: { timeout: 0 } });
+    pair.service.register('n', () => 1);
+    const results = await pair.client.batch([{ method: 'n' }, { method: 'n', notification: true }, { method: 'n' }, { method: 'n' }]);
+    expect(results).toEqual(
+      Array.from({ length: 3 }, () => ({
+        status: 'rejected',
+        reason: expect.objectContaining({ code: ErrorCode.InvalidRequest, message: 'Batch too large: 4 > 2' }),
+      })),
+    );
   });
 
   it('defaults maxBatch to 100', async () => {
@@ -141,7 +187,9 @@ describe('incoming batches', () => {
     side.peer.register('n', () => 1);
     const batch = (n: number) => Array.from({ length: n }, (_, i) => request('n', [], i));
     expect(await side.exchange(batch(100))).toHaveLength(100);
-    expect(await side.exchange(batch(101))).toMatchObject({ id: null, error: { code: -32600 } });
+    const refused = (await side.exchange(batch(101))) as unknown[];
+    expect(refused).toHaveLength(101);
+    expect(refused[100]).toMatchObject({ id: 100, error: { code: -32600, message: 'Batch too large: 101 > 100' } });
   });
 });
 

@@ -89,7 +89,7 @@ export class Dispatcher<Ctx> {
       return;
     }
     if (items.length > this.#maxBatch) {
-      send(invalidRequest(null, `Batch too large: ${items.length} > ${this.#maxBatch}`));
+      this.#refuseBatch(items, send);
       return;
     }
     const replies = items.map((item) => this.#handle(item));
@@ -109,6 +109,31 @@ export class Dispatcher<Ctx> {
     };
     if (replies.every((r) => !(r instanceof Promise))) done(replies as Answer[]);
     else void Promise.all(replies).then(done);
+  }
+
+  /**
+   * Answers an over-long batch without running any of it: each request gets its own error, so
+   * every caller settles at once. Responses in it still settle our calls: they cost no work
+   * here, and the other side may answer a long batch of ours in one array.
+   */
+  #refuseBatch(items: unknown[], send: (text: string) => void): void {
+    const refusal = { code: ErrorCode.InvalidRequest, message: `Batch too large: ${items.length} > ${this.#maxBatch}` };
+    const texts: string[] = [];
+    for (const item of items) {
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+        texts.push(encodeError(null, refusal));
+        continue;
+      }
+      const m = item as Record<string, unknown>;
+      // A notification gets no answer; an entry that is neither it nor a request gets the id null.
+      if (!('id' in m) && m.jsonrpc === '2.0' && typeof m.method === 'string') continue;
+      if (!('method' in m) && ('result' in m || 'error' in m)) {
+        if (!this.#outgoing.settleFromWire(m.id, m)) this.#peer.reportStray(m);
+        continue;
+      }
+      texts.push(encodeError('id' in m && isId(m.id) ? m.id : null, refusal));
+    }
+    if (texts.length > 0) send(`[${texts.join(',')}]`);
   }
 
   #handle(message: unknown): Reply {

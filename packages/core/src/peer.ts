@@ -22,7 +22,7 @@ export interface PeerOptions<Ctx> {
   timeout?: number;
   /** Methods and middleware to serve, shared with other peers; default: a service of this peer's own. */
   service?: Service<Ctx>;
-  /** Longest batch served; longer ones answer one -32600 error. Default 100. */
+  /** Longest batch served; a longer one runs none of its entries, and each request in it is answered -32600. Default 100. */
   maxBatch?: number;
   /** Incoming calls running at once; more answer -32002 until some finish. Default 1000. */
   maxInFlight?: number;

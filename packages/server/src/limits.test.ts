@@ -24,17 +24,14 @@ describe('limits', () => {
     expect(info.code).toBe(CloseCode.MessageTooBig);
   });
 
-  it('answers a batch longer than maxBatch with one -32600 error', async () => {
+  it('answers each request of a batch longer than maxBatch with -32600 under its own id', async () => {
     const server = await start({ port: 0, maxBatch: 3 });
     server.register('one', () => 1);
     const client = await openRaw(server.url);
     const call = (id: number) => ({ jsonrpc: '2.0', id, method: 'one' });
-    client.send([call(1), call(2), call(3), call(4)]);
-    await expect(client.next()).resolves.toEqual({
-      jsonrpc: '2.0',
-      id: null,
-      error: { code: ErrorCode.InvalidRequest, message: 'Batch too large: 4 > 3' },
-    });
+    client.send([call(1), call(2), { jsonrpc: '2.0', method: 'one' }, call(3)]);
+    const error = { code: ErrorCode.InvalidRequest, message: 'Batch too large: 4 > 3' };
+    await expect(client.next()).resolves.toEqual([1, 2, 3].map((id) => ({ jsonrpc: '2.0', id, error })));
     client.send([call(5), call(6), call(7)]);
     await expect(client.next()).resolves.toHaveLength(3);
     client.ws.close();

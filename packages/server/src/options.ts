@@ -65,7 +65,7 @@ export interface CommonOptions<Ctx> {
   heartbeatInterval?: number;
   /** Largest incoming message in bytes; a larger one closes the connection with 1009. Default 1 MiB. */
   maxPayload?: number;
-  /** Longest incoming batch; a longer one is answered with one -32600 error. Default 100. */
+  /** Longest incoming batch; a longer one runs none of its entries, and each request in it is answered -32600. Default 100. */
   maxBatch?: number;
   /** Incoming calls running at once per connection; more are answered -32002. Default 1000. */
   maxInFlight?: number;
