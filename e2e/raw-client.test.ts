@@ -100,7 +100,7 @@ describe('a plain JSON-RPC 2.0 client', () => {
   it('receives the error objects the specification defines', async () => {
     await expect(client.exchange('{"jsonrpc":"2.0","method":"nope","id":1}')).resolves.toEqual({
       jsonrpc: '2.0',
-      error: { code: -32601, message: 'Method not found' },
+      error: { code: -32601, message: 'Method not found: nope', data: { method: 'nope' } },
       id: 1,
     });
     await expect(client.exchange('{"jsonrpc":"2.0","method":"subtract","params":[1,')).resolves.toEqual({
@@ -146,7 +146,7 @@ describe('a plain JSON-RPC 2.0 client', () => {
         { jsonrpc: '2.0', result: -1, id: '1' },
         { jsonrpc: '2.0', result: 19, id: '2' },
         { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request' }, id: null },
-        { jsonrpc: '2.0', error: { code: -32601, message: 'Method not found' }, id: '5' },
+        { jsonrpc: '2.0', error: { code: -32601, message: 'Method not found: foo.get', data: { method: 'foo.get' } }, id: '5' },
       ]),
     );
     expect(reply.filter((r) => r.id === null)).toHaveLength(2);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from './errors.js';
+import { ErrorCode, RpcError } from './errors.js';
 import type { HandlerTree } from './methods.js';
 import { Peer } from './peer.js';
 import { connectedPair } from './testing/pair.js';
-import { rawSide } from './testing/raw.js';
+import { idle, rawSide } from './testing/raw.js';
 
 const request = (method: string, params?: unknown, id: unknown = 1) =>
   params === undefined ? { jsonrpc: '2.0', method, id } : { jsonrpc: '2.0', method, params, id };
@@ -100,7 +100,7 @@ describe('incoming batches', () => {
     expect(reply).toEqual([
       { jsonrpc: '2.0', id: 'a', result: 1 },
       { jsonrpc: '2.0', id: 'b', result: 3 },
-      { jsonrpc: '2.0', id: 'c', error: { code: -32601, message: 'Method not found' } },
+      { jsonrpc: '2.0', id: 'c', error: { code: -32601, message: 'Method not found: missing', data: { method: 'missing' } } },
     ]);
     await side.expectSilence();
   });
@@ -260,7 +260,85 @@ describe('handler context', () => {
   });
 });
 
+describe('nested calls', () => {
+  const nestedFailure = (method: string, code: number) => ({
+    code: ErrorCode.InternalError,
+    message: `Internal error: nested call ${method} failed (${code})`,
+    data: { nested: { method, code } },
+  });
+
+  it('does not pass on a nested call’s -32601 as if the caller’s own method were missing', async () => {
+    await using pair = connectedPair();
+    pair.service.register('greet', async function () {
+      return `hello ${await this.peer.call<string>('client.name')}`;
+    });
+    await expect(pair.client.call('greet')).rejects.toMatchObject(nestedFailure('client.name', -32601));
+    expect(pair.takeHandlerErrors()).toEqual([
+      { method: 'greet', error: expect.objectContaining({ code: -32601, message: 'Method not found: client.name' }) },
+    ]);
+  });
+
+  it('wraps any error of a nested call, the other way round too (a client handler calling the server)', async () => {
+    await using pair = connectedPair();
+    pair.service.register('refuse', () => {
+      throw new RpcError(-32010, 'No', { secret: 'kept on the server' });
+    });
+    pair.client.register('ask', async function () {
+      return this.peer.call('refuse');
+    });
+    await expect(pair.server.call('ask')).rejects.toMatchObject(nestedFailure('refuse', -32010));
+    expect(pair.takeHandlerErrors()).toEqual([{ method: 'ask', error: expect.objectContaining({ code: -32010 }) }]);
+  });
+
+  it('wraps a nested call’s local failure (its timeout) as well', async () => {
+    await using pair = connectedPair({ allowStrays: true });
+    pair.client.register('slow', function () {
+      return new Promise((_, reject) => this.signal.addEventListener('abort', () => reject(this.signal.reason)));
+    });
+    pair.service.register('outer', async function () {
+      return this.peer.call('slow', [], { timeout: 1 });
+    });
+    await expect(pair.client.call('outer')).rejects.toMatchObject(nestedFailure('slow', ErrorCode.Timeout));
+    await idle(pair.client);
+    expect(pair.takeHandlerErrors()).toEqual([{ method: 'outer', error: expect.objectContaining({ code: ErrorCode.Timeout }) }]);
+  });
+
+  it('passes on a nested error the handler rethrows as an RpcError of its own', async () => {
+    await using pair = connectedPair();
+    pair.service.register('greet', async function () {
+      try {
+        return await this.peer.call('client.name');
+      } catch (error) {
+        const { code, message, data } = error as RpcError;
+        throw new RpcError(code, message, data);
+      }
+    });
+    await expect(pair.client.call('greet')).rejects.toMatchObject({
+      code: -32601,
+      message: 'Method not found: client.name',
+    });
+  });
+});
+
 describe('method lookup', () => {
+  it('names the method it did not find, in the message and in data.method', async () => {
+    await using side = rawSide();
+    expect(await side.exchange(request('foo.bar'))).toEqual({
+      jsonrpc: '2.0',
+      id: 1,
+      error: { code: -32601, message: 'Method not found: foo.bar', data: { method: 'foo.bar' } },
+    });
+  });
+
+  it('echoes at most 128 characters of a long method name', async () => {
+    await using side = rawSide();
+    const name = 'x'.repeat(10_000);
+    const cut = `${'x'.repeat(128)}…`;
+    expect(await side.exchange(request(name))).toMatchObject({
+      error: { code: -32601, message: `Method not found: ${cut}`, data: { method: cut } },
+    });
+  });
+
   const inherited = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'];
 
   it('never resolves inherited properties, at the root or inside a served namespace', async () => {
@@ -287,7 +365,7 @@ describe('method lookup', () => {
       expect(await side.exchange(request(name, [1, 2], i))).toEqual({
         jsonrpc: '2.0',
         id: i,
-        error: { code: -32601, message: 'Method not found' },
+        error: { code: -32601, message: `Method not found: ${name}`, data: { method: name } },
       });
     }
     expect(await side.exchange(request('tools.own'))).toMatchObject({ result: 'own' });

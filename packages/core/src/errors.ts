@@ -80,10 +80,40 @@ export class RpcError extends Error {
 }
 
 /**
+ * The method each error failed, for the errors our own calls rejected with. A handler that lets
+ * one through did not itself fail with that code: its caller must not read a nested call's
+ * -32601 as "your method is missing", nor its timeout as its own.
+ */
+const failedCalls = new WeakMap<RpcError, string>();
+
+/** @internal Marks `error` as what our call to `method` rejected with; a shared error is copied per method. */
+export function callFailure(error: RpcError, method: string): RpcError {
+  const marked = failedCalls.get(error);
+  const own = marked === undefined || marked === method ? error : new RpcError(error.code, error.message, error.data, { cause: error.cause });
+  failedCalls.set(own, method);
+  return own;
+}
+
+/** @internal The method whose call rejected with `error`, if it came from one of our calls. */
+export function failedCall(error: unknown): string | undefined {
+  return error instanceof RpcError ? failedCalls.get(error) : undefined;
+}
+
+/**
  * What the peer sees of a thrown value: an RpcError as it is, anything else as a bare
- * -32603 so that no message, stack or internal detail leaks over the wire.
+ * -32603 so that no message, stack or internal detail leaks over the wire. An error a nested
+ * call rejected with (one of ours, answered or not) becomes -32603 naming that call and its
+ * code; to pass such an error on as is, throw a new RpcError with its code.
  */
 export function toWireError(thrown: unknown): ErrorObject {
-  if (thrown instanceof RpcError) return thrown.toJSON();
+  if (thrown instanceof RpcError) {
+    const nested = failedCalls.get(thrown);
+    if (nested === undefined) return thrown.toJSON();
+    return {
+      code: ErrorCode.InternalError,
+      message: `Internal error: nested call ${nested} failed (${thrown.code})`,
+      data: { nested: { method: nested, code: thrown.code } },
+    };
+  }
   return { code: ErrorCode.InternalError, message: 'Internal error' };
 }

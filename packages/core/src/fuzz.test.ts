@@ -125,7 +125,7 @@ async function feed(text: string): Promise<void> {
 
   let expected: unknown[];
   let got: unknown[];
-  if (!parses || (Array.isArray(parsed) && (parsed.length === 0 || parsed.length > MAX_BATCH))) {
+  if (!parses || (Array.isArray(parsed) && parsed.length === 0)) {
     // One error object for the whole message.
     expected = [null];
     got = replies.map(checkResponse);
@@ -139,6 +139,11 @@ async function feed(text: string): Promise<void> {
       expect(Array.isArray(replies[0])).toBe(true);
     }
     got = replies.flatMap((r) => (r as unknown[]).map(checkResponse));
+    if (parsed.length > MAX_BATCH) {
+      // Too long to run: each entry that earns an answer is refused under its own id.
+      const codes = replies.flatMap((r) => (r as Array<{ error?: { code: number } }>).map((e) => e.error?.code));
+      expect(codes.every((code) => code === -32600)).toBe(true);
+    }
   } else {
     expected = expectedIds(parsed);
     expect(replies.every((r) => !Array.isArray(r))).toBe(true);

@@ -1,6 +1,6 @@
 import { IncomingCall } from './context.js';
 import { CANCEL_METHOD } from './protocol.js';
-import { ErrorCode, RpcError, toWireError } from './errors.js';
+import { ErrorCode, failedCall, RpcError, toWireError } from './errors.js';
 import { runMiddleware } from './middleware.js';
 import type { OutgoingCalls } from './outgoing.js';
 import type { Peer } from './peer.js';
@@ -17,6 +17,14 @@ type Reply = Answer | Promise<Answer>;
 
 const invalidRequest = (id: RequestId, message = 'Invalid Request') =>
   encodeError(id, { code: ErrorCode.InvalidRequest, message });
+
+/** How much of a method name an error echoes: the name is the caller's, and may be as long as a frame. */
+const ECHOED_NAME = 128;
+
+const methodNotFound = (id: RequestId, method: string) => {
+  const name = method.length > ECHOED_NAME ? `${method.slice(0, ECHOED_NAME)}…` : method;
+  return encodeError(id, { code: ErrorCode.MethodNotFound, message: `Method not found: ${name}`, data: { method: name } });
+};
 
 const isThenable = (v: unknown): v is PromiseLike<unknown> =>
   typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
@@ -125,13 +133,16 @@ export class Dispatcher<Ctx> {
         continue;
       }
       const m = item as Record<string, unknown>;
-      // A notification gets no answer; an entry that is neither it nor a request gets the id null.
-      if (!('id' in m) && m.jsonrpc === '2.0' && typeof m.method === 'string') continue;
-      if (!('method' in m) && ('result' in m || 'error' in m)) {
+      const hasId = 'id' in m;
+      if (!('method' in m) && hasId && ('result' in m || 'error' in m)) {
         if (!this.#outgoing.settleFromWire(m.id, m)) this.#peer.reportStray(m);
         continue;
       }
-      texts.push(encodeError('id' in m && isId(m.id) ? m.id : null, refusal));
+      // The same ids as a batch within the limit earns: none for a valid notification, null where unreadable.
+      const idOk = !hasId || isId(m.id);
+      const valid = m.jsonrpc === '2.0' && typeof m.method === 'string' && idOk && (m.params === undefined || isParams(m.params));
+      if (valid && !hasId) continue;
+      texts.push(encodeError(hasId && idOk ? (m.id as RequestId) : null, refusal));
     }
     if (texts.length > 0) send(`[${texts.join(',')}]`);
   }
@@ -164,9 +175,7 @@ export class Dispatcher<Ctx> {
     const { methods, middleware, guard } = this.#peer.service;
     const entry = methods.get(method);
     if (!entry) {
-      return isRequest
-        ? encodeError(id, { code: ErrorCode.MethodNotFound, message: 'Method not found' })
-        : undefined;
+      return isRequest ? methodNotFound(id, method) : undefined;
     }
     if (this.#inFlight >= this.#maxInFlight) {
       return isRequest
@@ -241,7 +250,8 @@ export class Dispatcher<Ctx> {
   }
 
   #fail(call: IncomingCall<Ctx>, error: unknown): string | undefined {
-    if (!(error instanceof RpcError)) this.#peer.reportHandlerError(error, call.method);
+    // The caller sees -32603 for both, so the server's owner must hear of them.
+    if (!(error instanceof RpcError) || failedCall(error) !== undefined) this.#peer.reportHandlerError(error, call.method);
     if (call.id === undefined) return undefined;
     try {
       return encodeError(call.id, toWireError(error));

@@ -1,4 +1,4 @@
-import { ErrorCode, RpcError, type ErrorObject } from './errors.js';
+import { callFailure, ErrorCode, RpcError, type ErrorObject } from './errors.js';
 import { CANCEL_METHOD } from './protocol.js';
 
 /** Per-call options. */
@@ -111,9 +111,12 @@ export class OutgoingCalls {
     if ('error' in message) {
       const error = message.error as ErrorObject | null;
       entry.reject(
-        typeof error === 'object' && error !== null && typeof error.code === 'number'
-          ? new RpcError(error.code, String(error.message), error.data)
-          : new RpcError(ErrorCode.InternalError, 'tether: malformed error response'),
+        callFailure(
+          typeof error === 'object' && error !== null && typeof error.code === 'number'
+            ? new RpcError(error.code, String(error.message), error.data)
+            : new RpcError(ErrorCode.InternalError, 'tether: malformed error response'),
+          entry.method,
+        ),
       );
     } else {
       entry.onResult?.(message.result);
@@ -123,7 +126,8 @@ export class OutgoingCalls {
   }
 
   settleError(id: number, error: RpcError): void {
-    this.#take(id)?.reject(error);
+    const entry = this.#take(id);
+    entry?.reject(callFailure(error, entry.method));
   }
 
   /** Rejects every call, or only those already sent (the rest may wait for a new transport). */

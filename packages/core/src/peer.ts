@@ -1,6 +1,6 @@
 import { Emitter } from './emitter.js';
 import type { Implementation, Remote } from './contract.js';
-import { ErrorCode, RpcError } from './errors.js';
+import { callFailure, ErrorCode, RpcError } from './errors.js';
 import { Dispatcher } from './incoming.js';
 import type { Handler, HandlerTree, MethodOptions } from './methods.js';
 import type { Middleware } from './middleware.js';
@@ -44,7 +44,7 @@ export interface PeerEvents {
   detach: [info: CloseInfo];
   /** The peer is closed for good: every call has settled. */
   close: [info: CloseInfo];
-  /** A handler threw something other than an RpcError: the other side saw only -32603. */
+  /** A handler threw something other than an RpcError, or let a nested call's error through: the other side saw only -32603. */
   handlerError: [error: unknown, method: string];
   /** A response arrived for no call of ours. */
   strayResponse: [message: unknown];
@@ -206,7 +206,7 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     options: CallOptions | undefined,
     onResult: ((value: unknown) => void) | undefined,
   ): Promise<T> {
-    if (this.#closedInfo) return Promise.reject(closedError(this.#closedInfo));
+    if (this.#closedInfo) return Promise.reject(callFailure(closedError(this.#closedInfo), method));
     const [id, promise] = this.#outgoing.open<T>(method, options?.timeout ?? this.#timeout, options?.signal, onResult);
     if (this.#outgoing.has(id)) this.#dispatch(encodeRequest(id, method, params), [id]);
     return promise;

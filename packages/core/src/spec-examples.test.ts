@@ -72,7 +72,7 @@ describe('JSON-RPC 2.0 specification, section 7 examples', () => {
     await using side = specPeer();
     expect(await side.exchange('{"jsonrpc": "2.0", "method": "foobar", "id": "1"}')).toEqual({
       jsonrpc: '2.0',
-      error: { code: -32601, message: 'Method not found' },
+      error: { code: -32601, message: 'Method not found: foobar', data: { method: 'foobar' } },
       id: '1',
     });
   });
@@ -146,7 +146,7 @@ describe('JSON-RPC 2.0 specification, section 7 examples', () => {
         { jsonrpc: '2.0', result: 7, id: '1' },
         { jsonrpc: '2.0', result: 19, id: '2' },
         { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request' }, id: null },
-        { jsonrpc: '2.0', error: { code: -32601, message: 'Method not found' }, id: '5' },
+        { jsonrpc: '2.0', error: { code: -32601, message: 'Method not found: foo.get', data: { method: 'foo.get' } }, id: '5' },
         { jsonrpc: '2.0', result: ['hello', 5], id: '9' },
       ]),
     );
