@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ErrorCode, RpcError } from './errors.js';
 import type { HandlerTree } from './methods.js';
 import { Peer } from './peer.js';
@@ -257,6 +257,52 @@ describe('handler context', () => {
     expect(signal.aborted).toBe(true);
     expect(signal.reason).toMatchObject({ code: ErrorCode.ConnectionClosed });
     expect(pair.server.stats.running).toBe(0);
+  });
+});
+
+describe('handler failures', () => {
+  const boom = () => {
+    throw new Error('secret detail');
+  };
+
+  it('logs a non-RpcError once, with the method and the stack, when nobody listens for handlerError', async () => {
+    const logged: unknown[][] = [];
+    await using side = rawSide({ logger: { error: (...args: unknown[]) => void logged.push(args) } });
+    side.peer.register('boom', boom);
+    expect(await side.exchange(request('boom'))).toEqual({
+      jsonrpc: '2.0',
+      id: 1,
+      error: { code: -32603, message: 'Internal error' },
+    });
+    expect(logged).toHaveLength(1);
+    const [message, error] = logged[0] as [string, Error];
+    expect(message).toBe('tether: the handler of boom threw; its caller got -32603 Internal error');
+    expect(error.message).toBe('secret detail');
+    expect(error.stack).toMatch(/dispatch\.test\.ts/);
+  });
+
+  it('logs nothing when a handlerError listener takes it', async () => {
+    const logged: unknown[][] = [];
+    await using side = rawSide({ logger: { error: (...args: unknown[]) => void logged.push(args) } });
+    const taken: string[] = [];
+    side.peer.on('handlerError', (_error, method) => taken.push(method));
+    side.peer.register('boom', boom);
+    await side.exchange(request('boom'));
+    expect(taken).toEqual(['boom']);
+    expect(logged).toEqual([]);
+  });
+
+  it('logs to console.error by default', async () => {
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      await using side = rawSide();
+      side.peer.register('boom', boom);
+      await side.exchange(request('boom'));
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(spy).toHaveBeenCalledWith(expect.stringContaining('boom'), expect.objectContaining({ message: 'secret detail' }));
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 

@@ -86,10 +86,14 @@ export class RpcError extends Error {
  */
 const failedCalls = new WeakMap<RpcError, string>();
 
-/** @internal Marks `error` as what our call to `method` rejected with; a shared error is copied per method. */
-export function callFailure(error: RpcError, method: string): RpcError {
-  const marked = failedCalls.get(error);
-  const own = marked === undefined || marked === method ? error : new RpcError(error.code, error.message, error.data, { cause: error.cause });
+/**
+ * @internal What our call to `method` rejects with: `error` itself when it was made for this
+ * call alone, else a copy, since a shared error (a close's) is also a handler's abort reason.
+ */
+export function callFailure(error: RpcError, method: string, fresh = false): RpcError {
+  const own = fresh
+    ? error
+    : new RpcError(error.code, error.message, error.data, error.cause === undefined ? undefined : { cause: error.cause });
   failedCalls.set(own, method);
   return own;
 }

@@ -17,7 +17,7 @@ export { Peer, createPeer } from './peer.js';
 export { CANCEL_METHOD, SUBSCRIBE_METHOD, SUBSCRIPTION_NOTIFICATION, UNSUBSCRIBE_METHOD } from './protocol.js';
 export { Service } from './service.js';
 export type { CallGuard } from './service.js';
-export type { BatchEntry, PeerEvents, PeerOptions, PeerStats } from './peer.js';
+export type { BatchEntry, Logger, PeerEvents, PeerOptions, PeerStats } from './peer.js';
 export { Subscription } from './subscription/subscription.js';
 export type { SubscribeOptions, SubscriptionGap } from './subscription/subscription.js';
 export type { SubscriptionHandler } from './subscription/publisher.js';

@@ -116,6 +116,7 @@ export class OutgoingCalls {
             ? new RpcError(error.code, String(error.message), error.data)
             : new RpcError(ErrorCode.InternalError, 'tether: malformed error response'),
           entry.method,
+          true,
         ),
       );
     } else {

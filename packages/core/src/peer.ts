@@ -14,6 +14,11 @@ import type { CloseInfo, SendOptions, Transport } from './transport.js';
 import { encodeNotification, encodeRequest, type Params } from './wire.js';
 
 
+/** Where a peer reports a failure nobody listens for; `console` fits. */
+export interface Logger {
+  error(message: string, ...details: unknown[]): void;
+}
+
 /** Options for a peer; every limit has a default safe for an untrusted other side. */
 export interface PeerOptions<Ctx> {
   /** The connection's data, handed to handlers as `this.data`. */
@@ -28,6 +33,11 @@ export interface PeerOptions<Ctx> {
   maxInFlight?: number;
   /** Outgoing messages held while no transport is attached; beyond it calls reject at once. Default 1000. */
   maxQueued?: number;
+  /**
+   * Where a handler's failure is logged (once, with the method and the error, whose stack shows
+   * where) when no `handlerError` listener takes it. Default `console`.
+   */
+  logger?: Logger;
   /**
    * Whether the peer outlives its transport: a persistent peer queues calls while detached and
    * takes a new transport with `attach` (the reconnecting client); otherwise it closes with it.
@@ -89,6 +99,7 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
   #transport: Transport | undefined;
   #closedInfo: CloseInfo | undefined;
   readonly #timeout: number;
+  readonly #logger: Logger;
   /** Whether the peer outlives its transports (see PeerOptions.persistent). */
   readonly persistent: boolean;
   /** @internal The subscriptions this peer serves, set by `serveSubscription`'s methods on first use. */
@@ -99,6 +110,7 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     super();
     this.data = options.data as Ctx;
     this.#timeout = options.timeout ?? 30_000;
+    this.#logger = options.logger ?? console;
     this.persistent = options.persistent ?? false;
     this.service = options.service ?? new Service<Ctx>();
     this.#outgoing = new OutgoingCalls(this);
@@ -113,7 +125,9 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
 
   /** @internal A handler threw something the other side saw only as -32603. */
   reportHandlerError(error: unknown, method: string): void {
-    this.emit('handlerError', error, method);
+    // Silence would hide a crashing handler: its caller sees only -32603, by design.
+    if (this.listenerCount('handlerError') > 0) this.emit('handlerError', error, method);
+    else this.#logger.error(`tether: the handler of ${method} threw; its caller got -32603 Internal error`, error);
   }
 
   /** Whether a transport is attached now. */
@@ -206,7 +220,7 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     options: CallOptions | undefined,
     onResult: ((value: unknown) => void) | undefined,
   ): Promise<T> {
-    if (this.#closedInfo) return Promise.reject(callFailure(closedError(this.#closedInfo), method));
+    if (this.#closedInfo) return Promise.reject(callFailure(closedError(this.#closedInfo), method, true));
     const [id, promise] = this.#outgoing.open<T>(method, options?.timeout ?? this.#timeout, options?.signal, onResult);
     if (this.#outgoing.has(id)) this.#dispatch(encodeRequest(id, method, params), [id]);
     return promise;

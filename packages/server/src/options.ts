@@ -3,6 +3,7 @@ import type { HandshakeRequest } from './handshake/request.js';
 import type { RateLimit } from './connection/call-gate.js';
 import type { BackpressurePolicy } from './transport/ws-transport.js';
 import type { Broker } from './broker/broker.js';
+import type { Logger } from '@tether/core';
 
 /**
  * Decides whether an upgrade request may connect, and returns the connection's context
@@ -80,6 +81,11 @@ export interface CommonOptions<Ctx> {
   backpressure?: BackpressurePolicy;
   /** Default timeout in ms for the server's calls to clients; 0 disables. Default 30000. */
   timeout?: number;
+  /**
+   * Where a failure of the server's own (a handler throwing a non-RpcError, `authenticate` a
+   * non-HttpError) is logged, once with its stack, when no 'error' listener takes it. Default `console`.
+   */
+  logger?: Logger;
 }
 
 /** Options for `createServer`: a port to listen on, or an HTTP server to attach to, plus the common options. */
@@ -99,6 +105,7 @@ export interface Settings<Ctx> {
   readonly maxBufferedBytes: number;
   readonly backpressure: BackpressurePolicy;
   readonly timeout: number;
+  readonly logger: Logger;
 }
 
 const MiB = 1024 * 1024;
@@ -117,5 +124,6 @@ export function resolveSettings<Ctx>(options: CommonOptions<Ctx>): Settings<Ctx>
     maxBufferedBytes: options.maxBufferedBytes ?? MiB,
     backpressure: options.backpressure ?? 'drop',
     timeout: options.timeout ?? 30_000,
+    logger: options.logger ?? console,
   };
 }

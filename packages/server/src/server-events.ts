@@ -12,7 +12,8 @@ export interface ServerEvents<Ctx> {
   /**
    * Something failed on the server's side: a handler threw a non-RpcError, or `authenticate`
    * a non-HttpError. A client's own faults (an oversized or malformed frame) are not errors of
-   * the server's: they show as the close code in 'disconnect'.
+   * the server's: they show as the close code in 'disconnect'. Without a listener, each is
+   * logged to the `logger` option instead.
    */
   error: [error: unknown, peer: Peer<Ctx> | undefined];
   /** A slow reader made a connection drop pushes, or close (see `backpressure`). */

@@ -80,4 +80,23 @@ describe('server', () => {
     expect(server.connections.has(peer)).toBe(true);
     client.close();
   });
+
+  it('logs a handler failure once, with its method and stack, when nobody listens for errors', async () => {
+    const logged: unknown[][] = [];
+    const server = await start({ port: 0, logger: { error: (...args: unknown[]) => void logged.push(args) } });
+    server.register('boom', () => {
+      throw new Error('secret');
+    });
+    const client = await connectPeer(server.url);
+    await expect(client.call('boom')).rejects.toEqual(expect.objectContaining({ code: ErrorCode.InternalError, message: 'Internal error', data: undefined }));
+    expect(logged).toHaveLength(1);
+    const [message, error] = logged[0] as [string, Error];
+    expect(message).toMatch(/\bboom\b/);
+    expect(error.message).toBe('secret');
+    expect(error.stack).toMatch(/server\.test\.ts/);
+    server.on('error', () => undefined);
+    await expect(client.call('boom')).rejects.toMatchObject({ code: ErrorCode.InternalError });
+    expect(logged).toHaveLength(1);
+    client.close();
+  });
 });

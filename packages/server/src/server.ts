@@ -244,7 +244,7 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
       backpressure: settings.backpressure,
       onBackpressure: (event) => this.emit('backpressure', peer, event),
     });
-    peer.on('handlerError', (error) => this.report(error, peer));
+    peer.on('handlerError', (error, method) => this.report(error, peer, method));
     peer.once('close', (info) => this.closed(peer, transport, info));
     this.live.set(peer, transport);
     peer.attach(transport);
@@ -264,9 +264,15 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
     for (const transport of this.live.values()) transport.beat();
   }
 
-  /** Emits 'error' only when someone listens: Node's emitter would throw it, and one failing handler must not take the server down. */
-  private report(error: unknown, peer: Peer<Ctx> | undefined): void {
+  /**
+   * Emits 'error' only when someone listens: Node's emitter would throw it, and one failing
+   * handler must not take the server down. Otherwise logs it, as silence would hide it.
+   */
+  private report(error: unknown, peer: Peer<Ctx> | undefined, method?: string): void {
     if (this.listenerCount('error') > 0) this.emit('error', error, peer);
+    else if (method !== undefined) {
+      this.settings.logger.error(`tether: the handler of ${method} threw; its caller got -32603 Internal error`, error);
+    } else this.settings.logger.error('tether: authenticate threw; the upgrade was answered 500', error);
   }
 }
 
