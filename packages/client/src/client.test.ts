@@ -138,7 +138,7 @@ describe('client state machine', () => {
     expect(events.at(-1)).toBe('closed exhausted');
     await expect(queued).rejects.toMatchObject({
       code: ErrorCode.ConnectionClosed,
-      message: expect.stringContaining('gave up after 2 retries: close 1006'),
+      message: expect.stringContaining(`gave up after 2 retries: cannot connect to ${URL}: the runtime gives no reason`),
     });
     await expect(opened).rejects.toMatchObject({ code: ErrorCode.ConnectionClosed });
     await expect(client.opened()).rejects.toMatchObject({ code: ErrorCode.ConnectionClosed });
@@ -157,7 +157,7 @@ describe('client state machine', () => {
     const closed = new Promise((resolve) => policy.client.once('closed', resolve));
     policy.fake.last().open();
     policy.fake.last().drop(1008, 'banned');
-    await expect(closed).resolves.toMatchObject({ why: 'refused', reason: 'refused: close 1008 banned' });
+    await expect(closed).resolves.toMatchObject({ why: 'refused', reason: `refused: connection to ${URL} closed (1008 banned)` });
     expect(policy.timers.delays()).toEqual([]);
 
     const upgrade = await setup();

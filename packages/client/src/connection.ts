@@ -23,6 +23,10 @@ export interface ReconnectingEvent {
   delay: number;
   /** Why the last socket closed. */
   disconnect: DisconnectInfo;
+  /** Where the client connects. */
+  url: string;
+  /** What happened, in words for a person: the URL, the cause, and what to do where known. */
+  message: string;
 }
 
 /** The client closed for good, and why. */
@@ -47,6 +51,8 @@ export interface ConnectionEvents {
 export interface AttachablePeer {
   attach(transport: Transport): unknown;
   close(code?: number, reason?: string): void;
+  /** Why no socket is open, for queued calls that time out. */
+  offlineReason: string | undefined;
 }
 
 /** What a Connection needs: where to connect, how, and the policy for retries. */
@@ -109,7 +115,9 @@ export class Connection {
 
   /** Makes the first attempt. */
   start(): void {
-    if (this.#state === 'connecting' && !this.#socket) this.#attempt(0);
+    if (this.#state !== 'connecting' || this.#socket) return;
+    this.#peer.offlineReason = `still connecting to ${this.#settings.url}`;
+    this.#attempt(0);
   }
 
   /** Stops for good: cancels a pending retry, closes the socket, rejects every call. Resolves once the socket has closed. */
@@ -136,6 +144,9 @@ export class Connection {
     this.#socket = socket;
     this.#socketClosed = new Promise((resolve) => socket.addEventListener('close', () => resolve()));
     let timedOut = false;
+    let opened = false;
+    /** Why the socket failed to open, where the runtime says. */
+    let failure: string | undefined;
     const cancelTimeout =
       this.#settings.connectTimeout > 0
         ? this.#settings.schedule(() => {
@@ -146,16 +157,19 @@ export class Connection {
 
     socket.addEventListener('open', () => {
       cancelTimeout?.();
+      opened = true;
       if (this.#socket !== socket) return;
+      this.#peer.offlineReason = undefined;
       this.#retries = 0;
       this.#state = 'open';
       this.#transport = new SocketTransport(socket);
       this.#peer.attach(this.#transport);
       this.#events.open();
     });
-    // Always followed by 'close', which carries what there is to know; without a listener
-    // the EventEmitter inside `ws` would throw it.
-    socket.addEventListener('error', () => undefined);
+    // Always followed by 'close'; without a listener the EventEmitter inside `ws` would throw it.
+    socket.addEventListener('error', (event) => {
+      if (!opened) failure = event.error instanceof Error ? event.error.message : event.message;
+    });
     socket.addEventListener('close', (event) => {
       cancelTimeout?.();
       if (this.#socket !== socket) return;
@@ -164,6 +178,7 @@ export class Connection {
         reason: timedOut ? `connect timeout (${this.#settings.connectTimeout} ms)` : (event.reason ?? ''),
       };
       if (socket.upgradeStatus !== undefined) info.status = socket.upgradeStatus;
+      else if (!opened) info.error = timedOut ? info.reason : (failure ?? 'the runtime gives no reason (browsers never do); check the URL and that the server is up');
       this.#socket = undefined;
       const transport = this.#transport;
       this.#transport = undefined;
@@ -175,12 +190,15 @@ export class Connection {
   }
 
   #lost(info: DisconnectInfo): void {
+    const { url } = this.#settings;
+    const message = describeDisconnect(info, url);
+    this.#peer.offlineReason = message;
     if (!this.#settings.retryable(info)) {
-      this.#finish({ why: 'refused', reason: `refused: ${describeDisconnect(info)}`, disconnect: info }, info.code);
+      this.#finish({ why: 'refused', reason: `refused: ${message}`, disconnect: info }, info.code);
       return;
     }
     if (this.#retries >= this.#settings.maxRetries) {
-      const reason = `gave up after ${this.#retries} ${this.#retries === 1 ? 'retry' : 'retries'}: ${describeDisconnect(info)}`;
+      const reason = `gave up after ${this.#retries} ${this.#retries === 1 ? 'retry' : 'retries'}: ${message}`;
       this.#finish({ why: 'exhausted', reason, disconnect: info }, info.code);
       return;
     }
@@ -191,7 +209,7 @@ export class Connection {
       this.#cancelTimer = undefined;
       this.#attempt(attempt);
     }, delay);
-    this.#events.reconnecting({ attempt, delay, disconnect: info });
+    this.#events.reconnecting({ attempt, delay, disconnect: info, url, message });
   }
 
   #finish(event: ClosedEvent, code: number): void {

@@ -9,6 +9,13 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** What OutgoingCalls needs of its peer. */
+interface CallHost {
+  notify(method: string, params: { id: number }): unknown;
+  /** Why the peer has no transport, in words, for a queued call that times out. */
+  readonly offlineReason?: string | undefined;
+}
+
 interface Pending {
   readonly method: string;
   readonly resolve: (value: unknown) => void;
@@ -40,10 +47,10 @@ export class OutgoingCalls {
   /** When the armed timer fires (performance.now() time). */
   #timerAt = 0;
 
-  /** Who tells the other side to stop a call nobody waits for any more (the peer). */
-  readonly #canceller: { notify(method: string, params: { id: number }): unknown };
+  /** Who tells the other side to stop a call nobody waits for any more, and why calls wait unsent (the peer). */
+  readonly #canceller: CallHost;
 
-  constructor(canceller: { notify(method: string, params: { id: number }): unknown }) {
+  constructor(canceller: CallHost) {
     this.#canceller = canceller;
   }
 
@@ -173,7 +180,9 @@ export class OutgoingCalls {
       if (entry.deadline === 0) continue;
       if (entry.deadline <= now) {
         const wasSent = entry.sent;
-        this.settleError(id, new RpcError(ErrorCode.Timeout, `tether: ${entry.method} timed out after ${entry.timeout} ms`));
+        const offline = wasSent ? undefined : this.#canceller.offlineReason;
+        const message = `tether: ${entry.method} timed out after ${entry.timeout} ms`;
+        this.settleError(id, new RpcError(ErrorCode.Timeout, offline ? `${message}; never sent: ${offline}` : message));
         // Nobody waits for the answer any more: let the other side stop working on it.
         if (wasSent) this.#canceller.notify(CANCEL_METHOD, { id });
       } else if (next === 0 || entry.deadline < next) {

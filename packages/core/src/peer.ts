@@ -105,6 +105,8 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
   /** @internal The subscriptions this peer serves, set by `serveSubscription`'s methods on first use. */
   served: { readonly size: number; closeAll(): void } | undefined;
   #subscriberState: Subscriber | undefined;
+  /** @internal Why a persistent peer has no transport, in words: set by its owner (the client), named by queued calls that time out. */
+  offlineReason: string | undefined;
 
   constructor(options: PeerOptions<Ctx> = {}) {
     super();

@@ -28,9 +28,35 @@ describe('isRetryable', () => {
 });
 
 describe('describeDisconnect', () => {
-  it('names the HTTP status where there is one, else the close code and reason', () => {
-    expect(describeDisconnect({ code: 1006, reason: '', status: 401 })).toBe('HTTP 401 at upgrade');
-    expect(describeDisconnect({ code: 1008, reason: 'banned' })).toBe('close 1008 banned');
-    expect(describeDisconnect({ code: 1006, reason: '' })).toBe('close 1006');
+  const url = 'ws://example.test/rpc';
+
+  it('names the URL and the HTTP status, with what it suggests', () => {
+    expect(describeDisconnect({ code: 1006, reason: '', status: 401 }, url)).toBe(
+      'ws://example.test/rpc refused the WebSocket upgrade with HTTP 401; check the credentials',
+    );
+    expect(describeDisconnect({ code: 1006, reason: '', status: 502 }, url)).toBe(
+      'ws://example.test/rpc refused the WebSocket upgrade with HTTP 502; the server is unavailable',
+    );
+    expect(describeDisconnect({ code: 1006, reason: '', status: 302 }, url)).toBe(
+      'ws://example.test/rpc refused the WebSocket upgrade with HTTP 302',
+    );
+    expect(describeDisconnect({ code: 1006, reason: '', status: 200 }, url)).toMatch(/not a WebSocket endpoint/);
+  });
+
+  it('names the cause of a failed connect', () => {
+    expect(describeDisconnect({ code: 1006, reason: '', error: 'getaddrinfo ENOTFOUND example.test' }, url)).toBe(
+      'cannot connect to ws://example.test/rpc: host not found (getaddrinfo ENOTFOUND example.test); check the host name',
+    );
+    expect(describeDisconnect({ code: 1006, reason: '', error: 'Parse Error: HPE_INVALID_CONSTANT' }, url)).toMatch(
+      /the answer was not HTTP .*not a WebSocket endpoint/,
+    );
+    expect(describeDisconnect({ code: 1006, reason: '', error: 'connect timeout (10 ms)' }, url)).toBe(
+      'cannot connect to ws://example.test/rpc: connect timeout (10 ms)',
+    );
+  });
+
+  it('gives the close code and reason of a connection that was open', () => {
+    expect(describeDisconnect({ code: 1008, reason: 'banned' }, url)).toBe('connection to ws://example.test/rpc closed (1008 banned)');
+    expect(describeDisconnect({ code: 1006, reason: '' }, url)).toBe('connection to ws://example.test/rpc closed (1006)');
   });
 });

@@ -7,6 +7,11 @@ export interface DisconnectInfo extends CloseInfo {
    * `ws` on Node does; a browser hides it and reports only close code 1006.
    */
   status?: number;
+  /**
+   * Why the socket failed to open, where it never did: on Node the socket's error
+   * (`connect ECONNREFUSED 127.0.0.1:8080`), or the connect timeout. Absent after an open.
+   */
+  error?: string;
 }
 
 /** A 4xx that retrying the same request cannot fix: all but 408 (timeout) and 429 (too many requests). */
@@ -26,8 +31,36 @@ export function isRetryable(info: DisconnectInfo): boolean {
   return !(info.code >= 4400 && info.code < 4500 && isPermanentClientError(info.code - 4000));
 }
 
-/** The disconnect in words, for close reasons and errors. */
-export function describeDisconnect(info: DisconnectInfo): string {
-  if (info.status !== undefined) return `HTTP ${info.status} at upgrade`;
-  return info.reason ? `close ${info.code} ${info.reason}` : `close ${info.code}`;
+/** What a refusing status suggests doing. */
+const statusHints: Readonly<Record<number, string>> = {
+  401: 'check the credentials',
+  403: 'the server does not admit this client',
+  404: 'check the URL and its path',
+  429: 'too many attempts',
+};
+
+/** What a socket error suggests, by the error code in its message. */
+const errorHints: ReadonlyArray<readonly [RegExp, string, string]> = [
+  [/ECONNREFUSED/, 'connection refused', 'is the server running there?'],
+  [/ENOTFOUND|EAI_AGAIN/, 'host not found', 'check the host name'],
+  [/HPE_/, 'the answer was not HTTP', 'not a WebSocket endpoint; check the URL'],
+];
+
+/** The disconnect in words for a person: what happened at `url`, and what to do where that is known. */
+export function describeDisconnect(info: DisconnectInfo, url: string): string {
+  const { status, error } = info;
+  if (status !== undefined) {
+    if (status < 300) {
+      return `${url} answered HTTP ${status} instead of a WebSocket upgrade: not a WebSocket endpoint; check the URL and its path`;
+    }
+    const hint = statusHints[status] ?? (status >= 500 ? 'the server is unavailable' : undefined);
+    return `${url} refused the WebSocket upgrade with HTTP ${status}${hint ? `; ${hint}` : ''}`;
+  }
+  if (error !== undefined) {
+    const known = errorHints.find(([pattern]) => pattern.test(error));
+    return known
+      ? `cannot connect to ${url}: ${known[1]} (${error}); ${known[2]}`
+      : `cannot connect to ${url}: ${error}`;
+  }
+  return `connection to ${url} closed (${info.code}${info.reason ? ` ${info.reason}` : ''})`;
 }

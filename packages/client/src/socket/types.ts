@@ -1,4 +1,7 @@
-/** The parts of a WebSocket event the client reads: `data` of a message, `code` and `reason` of a close. */
+/**
+ * The parts of a WebSocket event the client reads: `data` of a message, `code` and `reason` of
+ * a close, `error` or `message` of an error where the runtime tells (`ws` does, browsers do not).
+ */
 export interface SocketEvent {
   /** `open`, `message`, `close` or `error`. */
   readonly type: string;
@@ -8,6 +11,8 @@ export interface SocketEvent {
   readonly code?: number;
   /** A close's reason. */
   readonly reason?: string;
+  readonly error?: unknown;
+  readonly message?: string;
 }
 
 /**

@@ -1,0 +1,86 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ErrorCode } from '@tether/core';
+import { connect, type Client } from './client.js';
+import type { ReconnectingEvent } from './connection.js';
+import { startPeerServer } from './testing/peer-server.js';
+
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A client that retries quickly, closed after the test. */
+function client(url: string): Client {
+  const c = connect(url, { reconnect: { baseDelay: 10, maxDelay: 20 } });
+  cleanups.push(() => c.close());
+  return c;
+}
+
+const nextReconnecting = (c: Client) =>
+  new Promise<ReconnectingEvent>((resolve) => c.once('reconnecting', resolve));
+
+async function httpServer(respond: Parameters<typeof createServer>[1]): Promise<{ url: string; server: Server }> {
+  const server = createServer(respond);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+  return { url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/rpc`, server };
+}
+
+async function closedPort(): Promise<string> {
+  const probe = await startPeerServer();
+  await probe.kill();
+  return `ws://127.0.0.1:${probe.port}/`;
+}
+
+describe('why the client cannot connect', () => {
+  it('names the URL and "connection refused" for a port where nothing listens, in the event and a queued call', async () => {
+    const url = await closedPort();
+    const c = client(url);
+    const call = c.call('ping', [], { timeout: 100 });
+    const event = await nextReconnecting(c);
+    expect(event.url).toBe(url);
+    expect(event.disconnect.error).toMatch(/ECONNREFUSED/);
+    expect(event.message).toBe(
+      `cannot connect to ${url}: connection refused (${event.disconnect.error}); is the server running there?`,
+    );
+    await expect(call).rejects.toMatchObject({
+      code: ErrorCode.Timeout,
+      message: expect.stringContaining(`never sent: cannot connect to ${url}: connection refused`),
+    });
+  });
+
+  it('names the HTTP status of a refused upgrade: 503 is retried, 401 ends the client', async () => {
+    const busy = await startPeerServer({ verifyClient: (_info, done) => done(false, 503) });
+    cleanups.push(() => busy.kill());
+    const retrying = client(busy.url);
+    const event = await nextReconnecting(retrying);
+    expect(event.disconnect.status).toBe(503);
+    expect(event.message).toBe(`${busy.url}/ refused the WebSocket upgrade with HTTP 503; the server is unavailable`);
+
+    const locked = await startPeerServer({ verifyClient: (_info, done) => done(false, 401) });
+    cleanups.push(() => locked.kill());
+    const refused = client(locked.url);
+    const queued = refused.call('ping');
+    const closed = await new Promise((resolve) => refused.once('closed', resolve));
+    const reason = `refused: ${locked.url}/ refused the WebSocket upgrade with HTTP 401; check the credentials`;
+    expect(closed).toMatchObject({ why: 'refused', reason });
+    await expect(queued).rejects.toMatchObject({
+      code: ErrorCode.ConnectionClosed,
+      message: expect.stringContaining(reason),
+    });
+  });
+
+  it('says when the URL is no WebSocket endpoint (a plain HTTP server answering 200)', async () => {
+    const { url } = await httpServer((_request, response) => response.end('<html>hello</html>'));
+    const c = client(url);
+    const call = c.call('ping', [], { timeout: 100 });
+    const event = await nextReconnecting(c);
+    expect(event.disconnect.status).toBe(200);
+    expect(event.message).toBe(`${url} answered HTTP 200 instead of a WebSocket upgrade: not a WebSocket endpoint; check the URL and its path`);
+    await expect(call).rejects.toMatchObject({ message: expect.stringContaining('not a WebSocket endpoint') });
+  });
+});
