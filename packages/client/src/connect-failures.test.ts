@@ -45,7 +45,7 @@ describe('why the client cannot connect', () => {
     expect(event.url).toBe(url);
     expect(event.disconnect.error).toMatch(/ECONNREFUSED/);
     expect(event.message).toBe(
-      `cannot connect to ${url}: connection refused (${event.disconnect.error}); is the server running there?`,
+      `cannot connect to ${url}: connection refused; is the server running? (${event.disconnect.error})`,
     );
     await expect(call).rejects.toMatchObject({
       code: ErrorCode.Timeout,
@@ -59,14 +59,14 @@ describe('why the client cannot connect', () => {
     const retrying = client(busy.url);
     const event = await nextReconnecting(retrying);
     expect(event.disconnect.status).toBe(503);
-    expect(event.message).toBe(`${busy.url}/ refused the WebSocket upgrade with HTTP 503; the server is unavailable`);
+    expect(event.message).toBe(`${busy.url}/ refused the upgrade: HTTP 503; the server is unavailable`);
 
     const locked = await startPeerServer({ verifyClient: (_info, done) => done(false, 401) });
     cleanups.push(() => locked.kill());
     const refused = client(locked.url);
     const queued = refused.call('ping');
     const closed = await new Promise((resolve) => refused.once('closed', resolve));
-    const reason = `refused: ${locked.url}/ refused the WebSocket upgrade with HTTP 401; check the credentials`;
+    const reason = `refused: ${locked.url}/ refused the upgrade: HTTP 401; check the credentials`;
     expect(closed).toMatchObject({ why: 'refused', reason });
     await expect(queued).rejects.toMatchObject({
       code: ErrorCode.ConnectionClosed,
@@ -80,7 +80,7 @@ describe('why the client cannot connect', () => {
     const call = c.call('ping', [], { timeout: 100 });
     const event = await nextReconnecting(c);
     expect(event.disconnect.status).toBe(200);
-    expect(event.message).toBe(`${url} answered HTTP 200 instead of a WebSocket upgrade: not a WebSocket endpoint; check the URL and its path`);
+    expect(event.message).toBe(`${url} is not a WebSocket endpoint (HTTP 200); check the URL`);
     await expect(call).rejects.toMatchObject({ message: expect.stringContaining('not a WebSocket endpoint') });
   });
 });

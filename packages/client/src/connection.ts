@@ -115,9 +115,7 @@ export class Connection {
 
   /** Makes the first attempt. */
   start(): void {
-    if (this.#state !== 'connecting' || this.#socket) return;
-    this.#peer.offlineReason = `still connecting to ${this.#settings.url}`;
-    this.#attempt(0);
+    if (this.#state === 'connecting' && !this.#socket) this.#attempt(0);
   }
 
   /** Stops for good: cancels a pending retry, closes the socket, rejects every call. Resolves once the socket has closed. */
@@ -168,7 +166,7 @@ export class Connection {
     });
     // Always followed by 'close'; without a listener the EventEmitter inside `ws` would throw it.
     socket.addEventListener('error', (event) => {
-      if (!opened) failure = event.error instanceof Error ? event.error.message : event.message;
+      if (!opened) failure = (event.error as Error | undefined)?.message ?? event.message;
     });
     socket.addEventListener('close', (event) => {
       cancelTimeout?.();
@@ -178,7 +176,7 @@ export class Connection {
         reason: timedOut ? `connect timeout (${this.#settings.connectTimeout} ms)` : (event.reason ?? ''),
       };
       if (socket.upgradeStatus !== undefined) info.status = socket.upgradeStatus;
-      else if (!opened) info.error = timedOut ? info.reason : (failure ?? 'the runtime gives no reason (browsers never do); check the URL and that the server is up');
+      else if (!opened) info.error = timedOut ? info.reason : (failure ?? 'no reason given (browsers give none)');
       this.#socket = undefined;
       const transport = this.#transport;
       this.#transport = undefined;

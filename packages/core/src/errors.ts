@@ -91,17 +91,14 @@ const failedCalls = new WeakMap<RpcError, string>();
  * call alone, else a copy, since a shared error (a close's) is also a handler's abort reason.
  */
 export function callFailure(error: RpcError, method: string, fresh = false): RpcError {
-  const own = fresh
-    ? error
-    : new RpcError(error.code, error.message, error.data, error.cause === undefined ? undefined : { cause: error.cause });
+  // The error itself as the options: its `cause`, where it has one, carries over.
+  const own = fresh ? error : new RpcError(error.code, error.message, error.data, error);
   failedCalls.set(own, method);
   return own;
 }
 
 /** @internal The method whose call rejected with `error`, if it came from one of our calls. */
-export function failedCall(error: unknown): string | undefined {
-  return error instanceof RpcError ? failedCalls.get(error) : undefined;
-}
+export const failedCall = (error: unknown): string | undefined => failedCalls.get(error as RpcError);
 
 /**
  * What the peer sees of a thrown value: an RpcError as it is, anything else as a bare
@@ -115,7 +112,7 @@ export function toWireError(thrown: unknown): ErrorObject {
     if (nested === undefined) return thrown.toJSON();
     return {
       code: ErrorCode.InternalError,
-      message: `Internal error: nested call ${nested} failed (${thrown.code})`,
+      message: `Internal error: nested call ${nested} failed`,
       data: { nested: { method: nested, code: thrown.code } },
     };
   }

@@ -1,6 +1,6 @@
 import { IncomingCall } from './context.js';
 import { CANCEL_METHOD } from './protocol.js';
-import { ErrorCode, failedCall, RpcError, toWireError } from './errors.js';
+import { ErrorCode, failedCall, RpcError, toWireError, type ErrorObject } from './errors.js';
 import { runMiddleware } from './middleware.js';
 import type { OutgoingCalls } from './outgoing.js';
 import type { Peer } from './peer.js';
@@ -96,11 +96,14 @@ export class Dispatcher<Ctx> {
       send(invalidRequest(null));
       return;
     }
-    if (items.length > this.#maxBatch) {
-      this.#refuseBatch(items, send);
-      return;
-    }
-    const replies = items.map((item) => this.#handle(item));
+    // An over-long batch runs none of its entries, yet each request in it is answered, so that
+    // every caller settles at once. Responses in it still settle our calls: they cost no work
+    // here, and the other side may answer a long batch of ours in one array.
+    const refusal =
+      items.length > this.#maxBatch
+        ? { code: ErrorCode.InvalidRequest, message: `Batch too large: ${items.length} > ${this.#maxBatch}` }
+        : undefined;
+    const replies = items.map((item) => this.#handle(item, refusal));
     const done = (answers: Answer[]) => {
       const texts: string[] = [];
       const hooks: Array<() => void> = [];
@@ -119,35 +122,8 @@ export class Dispatcher<Ctx> {
     else void Promise.all(replies).then(done);
   }
 
-  /**
-   * Answers an over-long batch without running any of it: each request gets its own error, so
-   * every caller settles at once. Responses in it still settle our calls: they cost no work
-   * here, and the other side may answer a long batch of ours in one array.
-   */
-  #refuseBatch(items: unknown[], send: (text: string) => void): void {
-    const refusal = { code: ErrorCode.InvalidRequest, message: `Batch too large: ${items.length} > ${this.#maxBatch}` };
-    const texts: string[] = [];
-    for (const item of items) {
-      if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-        texts.push(encodeError(null, refusal));
-        continue;
-      }
-      const m = item as Record<string, unknown>;
-      const hasId = 'id' in m;
-      if (!('method' in m) && hasId && ('result' in m || 'error' in m)) {
-        if (!this.#outgoing.settleFromWire(m.id, m)) this.#peer.reportStray(m);
-        continue;
-      }
-      // The same ids as a batch within the limit earns: none for a valid notification, null where unreadable.
-      const idOk = !hasId || isId(m.id);
-      const valid = m.jsonrpc === '2.0' && typeof m.method === 'string' && idOk && (m.params === undefined || isParams(m.params));
-      if (valid && !hasId) continue;
-      texts.push(encodeError(hasId && idOk ? (m.id as RequestId) : null, refusal));
-    }
-    if (texts.length > 0) send(`[${texts.join(',')}]`);
-  }
-
-  #handle(message: unknown): Reply {
+  /** Handles one message: runs it, or with a `refusal` answers it with that error instead. */
+  #handle(message: unknown, refusal?: ErrorObject): Reply {
     if (typeof message !== 'object' || message === null || Array.isArray(message)) {
       return invalidRequest(null);
     }
@@ -162,6 +138,7 @@ export class Dispatcher<Ctx> {
       return invalidRequest(id);
     }
     if (m.params !== undefined && !isParams(m.params)) return invalidRequest(id);
+    if (refusal) return hasId ? encodeError(id, refusal) : undefined;
     return this.#invoke(m.method, m.params, hasId ? id : undefined);
   }
 

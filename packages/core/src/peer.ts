@@ -129,7 +129,7 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
   reportHandlerError(error: unknown, method: string): void {
     // Silence would hide a crashing handler: its caller sees only -32603, by design.
     if (this.listenerCount('handlerError') > 0) this.emit('handlerError', error, method);
-    else this.#logger.error(`tether: the handler of ${method} threw; its caller got -32603 Internal error`, error);
+    else this.#logger.error(`tether: handler of ${method} threw (its caller got -32603)`, error);
   }
 
   /** Whether a transport is attached now. */

@@ -271,7 +271,7 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
   private report(error: unknown, peer: Peer<Ctx> | undefined, method?: string): void {
     if (this.listenerCount('error') > 0) this.emit('error', error, peer);
     else if (method !== undefined) {
-      this.settings.logger.error(`tether: the handler of ${method} threw; its caller got -32603 Internal error`, error);
+      this.settings.logger.error(`tether: handler of ${method} threw (its caller got -32603)`, error);
     } else this.settings.logger.error('tether: authenticate threw; the upgrade was answered 500', error);
   }
 }

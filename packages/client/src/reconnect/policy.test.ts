@@ -29,30 +29,23 @@ describe('isRetryable', () => {
 
 describe('describeDisconnect', () => {
   const url = 'ws://example.test/rpc';
+  const at = (status: number) => describeDisconnect({ code: 1006, reason: '', status }, url);
+  const failed = (error: string) => describeDisconnect({ code: 1006, reason: '', error }, url);
 
   it('names the URL and the HTTP status, with what it suggests', () => {
-    expect(describeDisconnect({ code: 1006, reason: '', status: 401 }, url)).toBe(
-      'ws://example.test/rpc refused the WebSocket upgrade with HTTP 401; check the credentials',
-    );
-    expect(describeDisconnect({ code: 1006, reason: '', status: 502 }, url)).toBe(
-      'ws://example.test/rpc refused the WebSocket upgrade with HTTP 502; the server is unavailable',
-    );
-    expect(describeDisconnect({ code: 1006, reason: '', status: 302 }, url)).toBe(
-      'ws://example.test/rpc refused the WebSocket upgrade with HTTP 302',
-    );
-    expect(describeDisconnect({ code: 1006, reason: '', status: 200 }, url)).toMatch(/not a WebSocket endpoint/);
+    expect(at(401)).toBe('ws://example.test/rpc refused the upgrade: HTTP 401; check the credentials');
+    expect(at(404)).toBe('ws://example.test/rpc refused the upgrade: HTTP 404; check the URL');
+    expect(at(502)).toBe('ws://example.test/rpc refused the upgrade: HTTP 502; the server is unavailable');
+    expect(at(302)).toBe('ws://example.test/rpc refused the upgrade: HTTP 302');
+    expect(at(200)).toBe('ws://example.test/rpc is not a WebSocket endpoint (HTTP 200); check the URL');
   });
 
   it('names the cause of a failed connect', () => {
-    expect(describeDisconnect({ code: 1006, reason: '', error: 'getaddrinfo ENOTFOUND example.test' }, url)).toBe(
-      'cannot connect to ws://example.test/rpc: host not found (getaddrinfo ENOTFOUND example.test); check the host name',
+    expect(failed('getaddrinfo ENOTFOUND example.test')).toBe(
+      'cannot connect to ws://example.test/rpc: host not found; check the URL (getaddrinfo ENOTFOUND example.test)',
     );
-    expect(describeDisconnect({ code: 1006, reason: '', error: 'Parse Error: HPE_INVALID_CONSTANT' }, url)).toMatch(
-      /the answer was not HTTP .*not a WebSocket endpoint/,
-    );
-    expect(describeDisconnect({ code: 1006, reason: '', error: 'connect timeout (10 ms)' }, url)).toBe(
-      'cannot connect to ws://example.test/rpc: connect timeout (10 ms)',
-    );
+    expect(failed('Parse Error: HPE_INVALID_CONSTANT')).toMatch(/: not HTTP: not a WebSocket endpoint; check the URL \(/);
+    expect(failed('connect timeout (10 ms)')).toBe('cannot connect to ws://example.test/rpc: connect timeout (10 ms)');
   });
 
   it('gives the close code and reason of a connection that was open', () => {

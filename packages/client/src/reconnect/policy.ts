@@ -31,36 +31,25 @@ export function isRetryable(info: DisconnectInfo): boolean {
   return !(info.code >= 4400 && info.code < 4500 && isPermanentClientError(info.code - 4000));
 }
 
-/** What a refusing status suggests doing. */
-const statusHints: Readonly<Record<number, string>> = {
-  401: 'check the credentials',
-  403: 'the server does not admit this client',
-  404: 'check the URL and its path',
-  429: 'too many attempts',
-};
-
 /** What a socket error suggests, by the error code in its message. */
-const errorHints: ReadonlyArray<readonly [RegExp, string, string]> = [
-  [/ECONNREFUSED/, 'connection refused', 'is the server running there?'],
-  [/ENOTFOUND|EAI_AGAIN/, 'host not found', 'check the host name'],
-  [/HPE_/, 'the answer was not HTTP', 'not a WebSocket endpoint; check the URL'],
+const errorHints: ReadonlyArray<readonly [RegExp, string]> = [
+  [/ECONNREFUSED/, 'connection refused; is the server running?'],
+  [/ENOTFOUND|EAI_AGAIN/, 'host not found; check the URL'],
+  [/HPE_/, 'not HTTP: not a WebSocket endpoint; check the URL'],
 ];
 
 /** The disconnect in words for a person: what happened at `url`, and what to do where that is known. */
 export function describeDisconnect(info: DisconnectInfo, url: string): string {
   const { status, error } = info;
   if (status !== undefined) {
-    if (status < 300) {
-      return `${url} answered HTTP ${status} instead of a WebSocket upgrade: not a WebSocket endpoint; check the URL and its path`;
-    }
-    const hint = statusHints[status] ?? (status >= 500 ? 'the server is unavailable' : undefined);
-    return `${url} refused the WebSocket upgrade with HTTP ${status}${hint ? `; ${hint}` : ''}`;
+    if (status < 300) return `${url} is not a WebSocket endpoint (HTTP ${status}); check the URL`;
+    const hint =
+      status === 401 ? 'check the credentials' : status === 404 ? 'check the URL' : status >= 500 ? 'the server is unavailable' : '';
+    return `${url} refused the upgrade: HTTP ${status}${hint && `; ${hint}`}`;
   }
   if (error !== undefined) {
-    const known = errorHints.find(([pattern]) => pattern.test(error));
-    return known
-      ? `cannot connect to ${url}: ${known[1]} (${error}); ${known[2]}`
-      : `cannot connect to ${url}: ${error}`;
+    const hint = errorHints.find(([pattern]) => pattern.test(error))?.[1];
+    return `cannot connect to ${url}: ${hint ? `${hint} (${error})` : error}`;
   }
-  return `connection to ${url} closed (${info.code}${info.reason ? ` ${info.reason}` : ''})`;
+  return `connection to ${url} closed (${info.code}${info.reason && ` ${info.reason}`})`;
 }
