@@ -287,3 +287,80 @@ describe('server to client', () => {
     await client.close();
   });
 });
+
+describe('heartbeat', () => {
+  const beat = { interval: 1000, timeout: 500 };
+  const pings = (socket: ReturnType<ReturnType<typeof fakeWebSocket>['last']>) =>
+    socket.requests().filter((r) => r.method === '$/ping');
+
+  it('sends $/ping only after a whole interval with nothing received', async () => {
+    const { client, fake, timers } = await setup({ heartbeat: beat });
+    fake.last().open();
+    expect(timers.delays()).toEqual([1000]);
+    fake.last().receive('{"jsonrpc":"2.0","method":"news"}');
+    expect(timers.runNext()).toBe(1000);
+    expect(pings(fake.last())).toEqual([]);
+    expect(timers.runNext()).toBe(1000);
+    expect(pings(fake.last())).toEqual([{ jsonrpc: '2.0', id: 1, method: '$/ping' }]);
+    await client.close();
+  });
+
+  it('keeps the socket when anything arrives within the timeout, and drops it with 4408 when nothing does', async () => {
+    const { client, fake, timers, events } = await setup({ heartbeat: beat });
+    const reconnecting = new Promise((resolve) => client.once('reconnecting', resolve));
+    fake.last().open();
+    timers.runNext();
+    answer(client, fake.last(), null);
+    expect(timers.runNext()).toBe(500);
+    expect(client.status).toBe('open');
+    timers.runNext();
+    expect(pings(fake.last())).toHaveLength(2);
+    expect(timers.runNext()).toBe(500);
+    expect(client.status).toBe('reconnecting');
+    expect(fake.last().closedWith).toEqual({ code: 4408, reason: 'no answer to $/ping within 500 ms' });
+    await expect(reconnecting).resolves.toMatchObject({
+      disconnect: { code: 4408, reason: 'no answer to $/ping within 500 ms' },
+      message: `connection to ${URL} closed (4408 no answer to $/ping within 500 ms)`,
+    });
+    expect(client.stats.pending).toBe(0);
+    timers.runNext();
+    fake.last().open();
+    expect(events.slice(-3)).toEqual(['reconnecting 1 50', 'connecting 1', 'open']);
+    await client.close();
+  });
+
+  it('costs nothing per message: traffic only bumps a counter, no timer is set or reset', async () => {
+    const timers = manualSchedule();
+    let scheduled = 0;
+    const schedule: typeof timers.schedule = (task, delay) => (scheduled++, timers.schedule(task, delay));
+    const { client, fake } = await setup({ heartbeat: beat, schedule });
+    fake.last().open();
+    const before = scheduled;
+    for (let i = 0; i < 1000; i++) fake.last().receive('{"jsonrpc":"2.0","method":"news"}');
+    expect(scheduled).toBe(before);
+    timers.runNext();
+    expect(scheduled).toBe(before + 1);
+    expect(pings(fake.last())).toEqual([]);
+    await client.close();
+  });
+
+  it('stops with its socket and can be turned off', async () => {
+    const on = await setup({ heartbeat: beat });
+    on.fake.last().open();
+    on.fake.last().drop(1006);
+    expect(on.timers.delays()).toEqual([50]);
+    await on.client.close();
+
+    const off = await setup({ heartbeat: false });
+    off.fake.last().open();
+    expect(off.timers.delays()).toEqual([]);
+    await off.client.close();
+  });
+
+  it('defaults to a 15 s interval', async () => {
+    const { client, fake, timers } = await setup();
+    fake.last().open();
+    expect(timers.delays()).toEqual([15_000]);
+    await client.close();
+  });
+});

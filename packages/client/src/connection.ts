@@ -1,4 +1,5 @@
-import type { Transport } from '@tether/core';
+import { PING_METHOD, PING_TIMEOUT_CLOSE, type CallOptions, type Transport } from '@tether/core';
+import { startHeartbeat, type HeartbeatOptions } from './heartbeat.js';
 import type { ClientOptions } from './options.js';
 import { backoffDelay, type BackoffOptions } from './reconnect/backoff.js';
 import { describeDisconnect, isRetryable, type DisconnectInfo } from './reconnect/policy.js';
@@ -51,6 +52,7 @@ export interface ConnectionEvents {
 export interface AttachablePeer {
   attach(transport: Transport): unknown;
   close(code?: number, reason?: string): void;
+  call(method: string, params?: undefined, options?: CallOptions): Promise<unknown>;
   /** Why no socket is open, for queued calls that time out. */
   offlineReason: string | undefined;
 }
@@ -64,6 +66,7 @@ export interface ConnectionSettings {
   backoff: BackoffOptions;
   maxRetries: number;
   retryable: (info: DisconnectInfo) => boolean;
+  heartbeat: Required<HeartbeatOptions> | undefined;
   schedule: Schedule;
 }
 
@@ -71,9 +74,10 @@ export interface ConnectionSettings {
 export function connectionSettings(
   url: string,
   WebSocket: WebSocketConstructor,
-  options: Pick<ClientOptions<unknown>, 'protocols' | 'connectTimeout' | 'reconnect' | 'schedule'>,
+  options: Pick<ClientOptions<unknown>, 'protocols' | 'connectTimeout' | 'reconnect' | 'heartbeat' | 'schedule'>,
 ): ConnectionSettings {
   const { maxRetries = Infinity, retryable = isRetryable, ...backoff } = options.reconnect ?? {};
+  const { interval = 15_000, timeout = 10_000 } = options.heartbeat || {};
   return {
     url,
     protocols: options.protocols,
@@ -82,6 +86,7 @@ export function connectionSettings(
     backoff,
     maxRetries,
     retryable,
+    heartbeat: options.heartbeat === false ? undefined : { interval, timeout },
     schedule: options.schedule ?? scheduleTimeout,
   };
 }
@@ -95,6 +100,8 @@ export class Connection {
   #state: ClientStatus = 'connecting';
   #socket: WebSocketLike | undefined;
   #transport: SocketTransport | undefined;
+  /** Stops the heartbeat of the open socket. */
+  #stopHeartbeat: (() => void) | undefined;
   #retries = 0;
   #cancelTimer: (() => void) | undefined;
   #socketClosed: Promise<void> = Promise.resolve();
@@ -160,8 +167,16 @@ export class Connection {
       this.#peer.offlineReason = undefined;
       this.#retries = 0;
       this.#state = 'open';
-      this.#transport = new SocketTransport(socket);
-      this.#peer.attach(this.#transport);
+      const transport = (this.#transport = new SocketTransport(socket));
+      this.#peer.attach(transport);
+      const beat = this.#settings.heartbeat;
+      if (beat) {
+        this.#stopHeartbeat = startHeartbeat(transport, beat, this.#settings.schedule, {
+          // No timeout of its own: the heartbeat's deadline decides, and a close rejects it.
+          ping: () => void this.#peer.call(PING_METHOD, undefined, { timeout: 0 }).catch(() => undefined),
+          dead: () => this.#dead(socket, beat.timeout),
+        });
+      }
       this.#events.open();
     });
     // Always followed by 'close'; without a listener the EventEmitter inside `ws` would throw it.
@@ -178,13 +193,32 @@ export class Connection {
       if (socket.upgradeStatus !== undefined) info.status = socket.upgradeStatus;
       else if (!opened) info.error = timedOut ? info.reason : (failure ?? 'no reason given (browsers give none)');
       this.#socket = undefined;
-      const transport = this.#transport;
-      this.#transport = undefined;
-      // The peer detaches first, so calls sent on this socket have rejected before anyone hears of the drop.
-      transport?.end(info);
-      this.#lost(info);
+      this.#dropped(info);
     });
     this.#events.connecting({ attempt });
+  }
+
+  /** The heartbeat got no answer: the link is dead though no close came, and none may come for minutes. */
+  #dead(socket: WebSocketLike, timeout: number): void {
+    if (this.#socket !== socket) return;
+    this.#socket = undefined;
+    const info: DisconnectInfo = { code: PING_TIMEOUT_CLOSE, reason: `no answer to $/ping within ${timeout} ms` };
+    // A closing handshake would wait for an answer that cannot come: end it at once where the
+    // runtime can, and do not make close() wait for it either way.
+    if (socket.terminate) socket.terminate();
+    else socket.close(info.code, info.reason);
+    this.#socketClosed = Promise.resolve();
+    this.#dropped(info);
+  }
+
+  #dropped(info: DisconnectInfo): void {
+    this.#stopHeartbeat?.();
+    this.#stopHeartbeat = undefined;
+    const transport = this.#transport;
+    this.#transport = undefined;
+    // The peer detaches first, so calls sent on this socket have rejected before anyone hears of the drop.
+    transport?.end(info);
+    this.#lost(info);
   }
 
   #lost(info: DisconnectInfo): void {
@@ -212,6 +246,8 @@ export class Connection {
 
   #finish(event: ClosedEvent, code: number): void {
     this.#state = 'closed';
+    this.#stopHeartbeat?.();
+    this.#stopHeartbeat = undefined;
     this.#cancelTimer?.();
     this.#cancelTimer = undefined;
     this.#socket = undefined;

@@ -1,4 +1,5 @@
 import type { PeerOptions } from '@tether/core';
+import type { HeartbeatOptions } from './heartbeat.js';
 import type { BackoffOptions } from './reconnect/backoff.js';
 import type { DisconnectInfo } from './reconnect/policy.js';
 import type { Schedule } from './reconnect/schedule.js';
@@ -31,6 +32,14 @@ export interface ClientOptions<Ctx> extends Omit<PeerOptions<Ctx>, 'persistent'>
   connectTimeout?: number;
   /** The reconnect policy. Default: retry forever, 500 ms base delay, 30 s cap. */
   reconnect?: ReconnectOptions;
-  /** Runs the client's timers (reconnect delays, connect timeout). Default: setTimeout. */
+  /**
+   * How a half-open link (no close arrives, nothing is delivered) is noticed: after an `interval`
+   * in which nothing arrived the client sends `$/ping`, and when nothing arrives within `timeout`
+   * more it drops the socket (close code 4408) and reconnects, resuming its subscriptions. A dead
+   * link is noticed within 2 × interval + timeout: 40 s by default. `false` turns it off.
+   * Default `{ interval: 15000, timeout: 10000 }`.
+   */
+  heartbeat?: HeartbeatOptions | false;
+  /** Runs the client's timers (reconnect delays, connect timeout, heartbeat). Default: setTimeout. */
   schedule?: Schedule;
 }

@@ -442,6 +442,14 @@ describe('method lookup', () => {
     expect(() => peer.register('myrpc.x', fn).register('a$/b', fn).register('rpc', fn)).not.toThrow();
   });
 
+  it('answers $/ping with result null on every peer, and nothing for a $/ping notification', async () => {
+    await using side = rawSide();
+    expect(await side.exchange(request('$/ping', undefined, 'p'))).toEqual({ jsonrpc: '2.0', id: 'p', result: null });
+    side.send({ jsonrpc: '2.0', method: '$/ping' });
+    await side.expectSilence();
+    expect(() => side.peer.register('$/ping', () => 'mine')).toThrow(/reserved/);
+  });
+
   it('lets no one call a reserved name as a method', async () => {
     await using side = rawSide();
     expect(await side.exchange(request('$/cancelRequest', { id: 1 }))).toMatchObject({

@@ -1,5 +1,5 @@
 import { IncomingCall } from './context.js';
-import { CANCEL_METHOD } from './protocol.js';
+import { CANCEL_METHOD, PING_METHOD } from './protocol.js';
 import { ErrorCode, failedCall, RpcError, toWireError, type ErrorObject } from './errors.js';
 import { runMiddleware } from './middleware.js';
 import type { OutgoingCalls } from './outgoing.js';
@@ -152,6 +152,8 @@ export class Dispatcher<Ctx> {
     const { methods, middleware, guard } = this.#peer.service;
     const entry = methods.get(method);
     if (!entry) {
+      // Looked for only here: a reserved name is never in the table, and calls pay nothing for it.
+      if (method === PING_METHOD) return isRequest ? encodeResult(id, null) : undefined;
       return isRequest ? methodNotFound(id, method) : undefined;
     }
     if (this.#inFlight >= this.#maxInFlight) {

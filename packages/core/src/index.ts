@@ -14,7 +14,14 @@ export type { StandardSchemaV1 } from './schema.js';
 export type { Implementation, Remote } from './contract.js';
 export { Emitter } from './emitter.js';
 export { Peer, createPeer } from './peer.js';
-export { CANCEL_METHOD, SUBSCRIBE_METHOD, SUBSCRIPTION_NOTIFICATION, UNSUBSCRIBE_METHOD } from './protocol.js';
+export {
+  CANCEL_METHOD,
+  PING_METHOD,
+  PING_TIMEOUT_CLOSE,
+  SUBSCRIBE_METHOD,
+  SUBSCRIPTION_NOTIFICATION,
+  UNSUBSCRIBE_METHOD,
+} from './protocol.js';
 export { Service } from './service.js';
 export type { CallGuard } from './service.js';
 export type { BatchEntry, Logger, PeerEvents, PeerOptions, PeerStats } from './peer.js';

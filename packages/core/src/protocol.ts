@@ -7,6 +7,19 @@
 /** Notification `{ id }` asking the other side to abort a running call (the LSP convention). */
 export const CANCEL_METHOD = '$/cancelRequest';
 
+/**
+ * Request without params that every peer answers at once with result `null`, bypassing
+ * middleware and limits: how a client that cannot see WebSocket pings (a browser) tells a
+ * quiet link from a dead one.
+ */
+export const PING_METHOD = '$/ping';
+
+/**
+ * The close code of a client that got no answer to `$/ping` in time: 4000 + HTTP 408 (timeout),
+ * which the client's reconnect policy retries.
+ */
+export const PING_TIMEOUT_CLOSE = 4408;
+
 /** Request `{ name, params?, after?, epoch? }` opening a subscription; answers its id (a string). */
 export const SUBSCRIBE_METHOD = 'rpc.subscribe';
 

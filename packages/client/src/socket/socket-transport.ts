@@ -9,12 +9,15 @@ export class SocketTransport implements Transport {
   readonly #messageListeners: Array<(message: string) => void> = [];
   readonly #closeListeners: Array<(info: CloseInfo) => void> = [];
   #ended = false;
+  /** Messages the socket delivered, text or not: what a Heartbeat watches. */
+  received = 0;
 
   readonly #socket: WebSocketLike;
 
   constructor(socket: WebSocketLike) {
     this.#socket = socket;
     socket.addEventListener('message', (event) => {
+      this.received++;
       // JSON-RPC travels in text frames; a binary frame carries nothing the peer could parse.
       if (this.#ended || typeof event.data !== 'string') return;
       for (const listener of this.#messageListeners) listener(event.data);

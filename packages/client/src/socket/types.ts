@@ -26,6 +26,8 @@ export interface WebSocketLike {
   close(code?: number, reason?: string): void;
   /** Listens for the socket's events. */
   addEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: SocketEvent) => void): void;
+  /** Drops the connection without a closing handshake, where the runtime can (`ws` can; browsers cannot). */
+  terminate?(): void;
   /** The HTTP status of a refused upgrade, for sockets that can see it (the Node default can). */
   readonly upgradeStatus?: number | undefined;
 }
