@@ -31,7 +31,8 @@ describe('a batch longer than maxBatch', () => {
     cleanups.push(() => ws.close());
     const client = new JSONRPCClient((payload) => ws.send(JSON.stringify(payload)));
     ws.on('message', (data) => client.receive(JSON.parse(String(data)) as JSONRPCResponse | JSONRPCResponse[]));
-    const responses = await client.requestAdvanced([1, 2, 3].map((id) => ({ jsonrpc: '2.0', id, method: 'add', params: [id, id] })));
+    const batch = [1, 2, 3].map((id) => ({ jsonrpc: '2.0' as const, id, method: 'add', params: [id, id] }));
+    const responses = await client.requestAdvanced(batch);
     expect(responses).toEqual([1, 2, 3].map((id) => ({ jsonrpc: '2.0', id, error: tooLarge(3, 2) })));
   });
 

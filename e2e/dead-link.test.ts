@@ -86,7 +86,7 @@ describe('a half-open link', () => {
     await server.publish('news', 'while frozen');
     const event = await reconnecting;
     expect(event.disconnect).toEqual({ code: PING_TIMEOUT_CLOSE, reason: 'no answer to $/ping within 40 ms' });
-    await new Promise((resolve) => client.once('open', resolve));
+    await new Promise<void>((resolve) => client.once('open', resolve));
     await server.publish('news', 'after');
     await reach(3);
     expect(seen).toEqual(['before', 'while frozen', 'after']);
