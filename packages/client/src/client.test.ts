@@ -138,7 +138,7 @@ describe('client state machine', () => {
     expect(events.at(-1)).toBe('closed exhausted');
     await expect(queued).rejects.toMatchObject({
       code: ErrorCode.ConnectionClosed,
-      message: expect.stringContaining(`gave up after 2 retries: cannot connect to ${URL}: no reason given (browsers give none)`),
+      message: expect.stringContaining(`gave up after 2 retries: cannot connect to ${URL}: no reason given`),
     });
     await expect(opened).rejects.toMatchObject({ code: ErrorCode.ConnectionClosed });
     await expect(client.opened()).rejects.toMatchObject({ code: ErrorCode.ConnectionClosed });

@@ -191,7 +191,7 @@ export class Connection {
         reason: timedOut ? `connect timeout (${this.#settings.connectTimeout} ms)` : (event.reason ?? ''),
       };
       if (socket.upgradeStatus !== undefined) info.status = socket.upgradeStatus;
-      else if (!opened) info.error = timedOut ? info.reason : (failure ?? 'no reason given (browsers give none)');
+      else if (!opened) info.error = timedOut ? info.reason : (failure ?? 'no reason given');
       this.#socket = undefined;
       this.#dropped(info);
     });

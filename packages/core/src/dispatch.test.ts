@@ -350,6 +350,35 @@ describe('nested calls', () => {
     expect(pair.takeHandlerErrors()).toEqual([{ method: 'outer', error: expect.objectContaining({ code: ErrorCode.Timeout }) }]);
   });
 
+  it('reports no nested failure of a call whose own caller left (the connection closed)', async () => {
+    await using pair = connectedPair();
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    pair.client.register('client.wait', function () {
+      started();
+      return new Promise((_, reject) => this.signal.addEventListener('abort', () => reject(this.signal.reason)));
+    });
+    let failed!: (error: unknown) => void;
+    const failure = new Promise((resolve) => (failed = resolve));
+    pair.service.register('outer', async function () {
+      try {
+        return await this.peer.call('client.wait');
+      } catch (error) {
+        failed(error);
+        throw error;
+      }
+    });
+    const call = pair.client.call('outer');
+    await running;
+    const server = pair.server;
+    await pair.drop();
+    await expect(call).rejects.toMatchObject({ code: ErrorCode.ConnectionClosed });
+    await expect(failure).resolves.toMatchObject({ code: ErrorCode.ConnectionClosed });
+    await idle(server);
+    expect(pair.takeHandlerErrors()).toEqual([]);
+    await idle(pair.client);
+  });
+
   it('passes on a nested error the handler rethrows as an RpcError of its own', async () => {
     await using pair = connectedPair();
     pair.service.register('greet', async function () {

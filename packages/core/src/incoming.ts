@@ -229,8 +229,11 @@ export class Dispatcher<Ctx> {
   }
 
   #fail(call: IncomingCall<Ctx>, error: unknown): string | undefined {
-    // The caller sees -32603 for both, so the server's owner must hear of them.
-    if (!(error instanceof RpcError) || failedCall(error) !== undefined) this.#peer.reportHandlerError(error, call.method);
+    // The caller sees -32603 for both, so the server's owner must hear of them; a nested call
+    // failing because the caller left (a cancel, a close) is no fault to report.
+    if (!(error instanceof RpcError) || (failedCall(error) !== undefined && !call.signal.aborted)) {
+      this.#peer.reportHandlerError(error, call.method);
+    }
     if (call.id === undefined) return undefined;
     try {
       return encodeError(call.id, toWireError(error));
