@@ -99,6 +99,14 @@ describe('a plain JSON-RPC 2.0 client', () => {
     expect(notified).toEqual(['hello']);
   });
 
+  it('gets $/ping answered with result null, as any JSON-RPC client would', async () => {
+    await expect(client.exchange('{"jsonrpc":"2.0","method":"$/ping","id":"alive?"}')).resolves.toEqual({
+      jsonrpc: '2.0',
+      id: 'alive?',
+      result: null,
+    });
+  });
+
   it('receives the error objects the specification defines', async () => {
     await expect(client.exchange('{"jsonrpc":"2.0","method":"nope","id":1}')).resolves.toEqual({
       jsonrpc: '2.0',

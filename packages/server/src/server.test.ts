@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, RpcError, type Peer } from '@tether/core';
-import { connectPeer, openRaw, useServers } from './test-support.js';
+import { connectPeer, openRaw, refusedUpgrade, useServers } from './test-support.js';
 
 type Api = { math: { add(a: number, b: number): number }; whoami(): string };
 type ClientApi = { ui: { confirm(question: string): boolean } };
@@ -98,5 +98,18 @@ describe('server', () => {
     await expect(client.call('boom')).rejects.toMatchObject({ code: ErrorCode.InternalError });
     expect(logged).toHaveLength(1);
     client.close();
+  });
+
+  it('logs an authenticate that throws a non-HttpError when nobody listens for errors', async () => {
+    const logged: unknown[][] = [];
+    const server = await start({
+      port: 0,
+      logger: { error: (...args: unknown[]) => void logged.push(args) },
+      authenticate: () => {
+        throw new Error('token store down');
+      },
+    });
+    await expect(refusedUpgrade(server.url)).resolves.toMatchObject({ status: 500 });
+    expect(logged).toEqual([['tether: authenticate threw; the upgrade was answered 500', expect.objectContaining({ message: 'token store down' })]]);
   });
 });
