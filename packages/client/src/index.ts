@@ -5,6 +5,7 @@ export { Client, connect } from './client.js';
 export type { ClientEvents } from './client.js';
 export type { ClientStatus, ClosedEvent, ConnectingEvent, ReconnectingEvent } from './connection.js';
 export type { ClientOptions, ReconnectOptions } from './options.js';
+export type { HeartbeatOptions } from './heartbeat.js';
 export { backoffDelay } from './reconnect/backoff.js';
 export type { BackoffOptions } from './reconnect/backoff.js';
 export { describeDisconnect, isRetryable } from './reconnect/policy.js';

@@ -16,6 +16,7 @@ import { encodeNotification, encodeRequest, type Params } from './wire.js';
 
 /** Where a peer reports a failure nobody listens for; `console` fits. */
 export interface Logger {
+  /** Logs a failure: a sentence naming what failed, then the error itself (its stack shows where). */
   error(message: string, ...details: unknown[]): void;
 }
 

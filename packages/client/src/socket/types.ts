@@ -1,7 +1,4 @@
-/**
- * The parts of a WebSocket event the client reads: `data` of a message, `code` and `reason` of
- * a close, `error` or `message` of an error where the runtime tells (`ws` does, browsers do not).
- */
+/** The parts of a WebSocket event the client reads. */
 export interface SocketEvent {
   /** `open`, `message`, `close` or `error`. */
   readonly type: string;
@@ -11,7 +8,9 @@ export interface SocketEvent {
   readonly code?: number;
   /** A close's reason. */
   readonly reason?: string;
+  /** An error event's error, where the runtime tells (`ws` does, browsers do not). */
   readonly error?: unknown;
+  /** An error event's message, where the runtime tells. */
   readonly message?: string;
 }
 
