@@ -43,10 +43,8 @@ describe('why the client cannot connect', () => {
     const call = c.call('ping', [], { timeout: 100 });
     const event = await nextReconnecting(c);
     expect(event.url).toBe(url);
-    expect(event.disconnect.error).toMatch(/ECONNREFUSED/);
-    expect(event.message).toBe(
-      `cannot connect to ${url}: connection refused; is the server running? (${event.disconnect.error})`,
-    );
+    expect(event.disconnect.error).toMatch(/^connection refused; is the server running\? \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/);
+    expect(event.message).toBe(`cannot connect to ${url}: ${event.disconnect.error}`);
     await expect(call).rejects.toMatchObject({
       code: ErrorCode.Timeout,
       message: expect.stringContaining(`never sent: cannot connect to ${url}: connection refused`),
@@ -59,14 +57,14 @@ describe('why the client cannot connect', () => {
     const retrying = client(busy.url);
     const event = await nextReconnecting(retrying);
     expect(event.disconnect.status).toBe(503);
-    expect(event.message).toBe(`${busy.url}/ refused the upgrade: HTTP 503; the server is unavailable`);
+    expect(event.message).toBe(`cannot connect to ${busy.url}/: the upgrade was refused with HTTP 503; the server is unavailable`);
 
     const locked = await startPeerServer({ verifyClient: (_info, done) => done(false, 401) });
     cleanups.push(() => locked.kill());
     const refused = client(locked.url);
     const queued = refused.call('ping');
     const closed = await new Promise((resolve) => refused.once('closed', resolve));
-    const reason = `refused: ${locked.url}/ refused the upgrade: HTTP 401; check the credentials`;
+    const reason = `refused: cannot connect to ${locked.url}/: the upgrade was refused with HTTP 401; check the credentials`;
     expect(closed).toMatchObject({ why: 'refused', reason });
     await expect(queued).rejects.toMatchObject({
       code: ErrorCode.ConnectionClosed,
@@ -80,7 +78,7 @@ describe('why the client cannot connect', () => {
     const call = c.call('ping', [], { timeout: 100 });
     const event = await nextReconnecting(c);
     expect(event.disconnect.status).toBe(200);
-    expect(event.message).toBe(`${url} is not a WebSocket endpoint (HTTP 200); check the URL`);
+    expect(event.message).toBe(`cannot connect to ${url}: not a WebSocket endpoint (HTTP 200); check the URL and its path`);
     await expect(call).rejects.toMatchObject({ message: expect.stringContaining('not a WebSocket endpoint') });
   });
 });

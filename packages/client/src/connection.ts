@@ -150,8 +150,6 @@ export class Connection {
     this.#socketClosed = new Promise((resolve) => socket.addEventListener('close', () => resolve()));
     let timedOut = false;
     let opened = false;
-    /** Why the socket failed to open, where the runtime says. */
-    let failure: string | undefined;
     const cancelTimeout =
       this.#settings.connectTimeout > 0
         ? this.#settings.schedule(() => {
@@ -179,10 +177,9 @@ export class Connection {
       }
       this.#events.open();
     });
-    // Always followed by 'close'; without a listener the EventEmitter inside `ws` would throw it.
-    socket.addEventListener('error', (event) => {
-      if (!opened) failure = (event.error as Error | undefined)?.message ?? event.message;
-    });
+    // Always followed by 'close', which carries what there is to know; without a listener
+    // the EventEmitter inside `ws` would throw it.
+    socket.addEventListener('error', () => undefined);
     socket.addEventListener('close', (event) => {
       cancelTimeout?.();
       if (this.#socket !== socket) return;
@@ -191,7 +188,9 @@ export class Connection {
         reason: timedOut ? `connect timeout (${this.#settings.connectTimeout} ms)` : (event.reason ?? ''),
       };
       if (socket.upgradeStatus !== undefined) info.status = socket.upgradeStatus;
-      else if (!opened) info.error = timedOut ? info.reason : (failure ?? 'no reason given');
+      // A socket that says nothing of its failure but its status is described by the status.
+      const failure = timedOut ? info.reason : (socket.failure ?? (info.status === undefined ? 'no reason given' : undefined));
+      if (!opened && failure !== undefined) info.error = failure;
       this.#socket = undefined;
       this.#dropped(info);
     });

@@ -8,8 +8,10 @@ export interface DisconnectInfo extends CloseInfo {
    */
   status?: number;
   /**
-   * Why the socket failed to open, where it never did: on Node the socket's error
-   * (`connect ECONNREFUSED 127.0.0.1:8080`), or the connect timeout. Absent after an open.
+   * Why the socket failed to open, in words, where it never did: on Node what the refusing
+   * status or the socket error means (`connection refused; is the server running? (connect
+   * ECONNREFUSED 127.0.0.1:8080)`), the connect timeout, or else `no reason given` (a browser
+   * tells none). Absent after an open.
    */
   error?: string;
 }
@@ -31,25 +33,13 @@ export function isRetryable(info: DisconnectInfo): boolean {
   return !(info.code >= 4400 && info.code < 4500 && isPermanentClientError(info.code - 4000));
 }
 
-/** What a socket error suggests, by the error code in its message. */
-const errorHints: ReadonlyArray<readonly [RegExp, string]> = [
-  [/ECONNREFUSED/, 'connection refused; is the server running?'],
-  [/ENOTFOUND|EAI_AGAIN/, 'host not found; check the URL'],
-  [/HPE_/, 'not HTTP: not a WebSocket endpoint; check the URL'],
-];
-
-/** The disconnect in words for a person: what happened at `url`, and what to do where that is known. */
+/**
+ * The disconnect in words for a person, naming `url`: why the socket failed to open (what the
+ * Node socket says of the refusing status or the socket error, with what to do), else the
+ * status, else the close code and reason.
+ */
 export function describeDisconnect(info: DisconnectInfo, url: string): string {
-  const { status, error } = info;
-  if (status !== undefined) {
-    if (status < 300) return `${url} is not a WebSocket endpoint (HTTP ${status}); check the URL`;
-    const hint =
-      status === 401 ? 'check the credentials' : status === 404 ? 'check the URL' : status >= 500 ? 'the server is unavailable' : '';
-    return `${url} refused the upgrade: HTTP ${status}${hint && `; ${hint}`}`;
-  }
-  if (error !== undefined) {
-    const hint = errorHints.find(([pattern]) => pattern.test(error))?.[1];
-    return `cannot connect to ${url}: ${hint ? `${hint} (${error})` : error}`;
-  }
+  if (info.error !== undefined) return `cannot connect to ${url}: ${info.error}`;
+  if (info.status !== undefined) return `${url} refused the upgrade with HTTP ${info.status}`;
   return `connection to ${url} closed (${info.code}${info.reason && ` ${info.reason}`})`;
 }

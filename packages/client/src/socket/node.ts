@@ -1,6 +1,7 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
+import { describeError, describeStatus } from './node-failure.js';
 import type { WebSocketConstructor } from './types.js';
 
 type SendData = Parameters<WebSocket['send']>[0];
@@ -8,11 +9,12 @@ type SendFlags = { mask?: boolean; binary?: boolean; compress?: boolean; fin?: b
 
 /**
  * The client of `ws`, made to remember the HTTP status of a refused upgrade so that a 401
- * or 403 can stop the reconnect loop (a browser never learns the status), and to send the
- * frames of one tick in one write.
+ * or 403 can stop the reconnect loop (a browser never learns the status), to say why it failed
+ * to open, and to send the frames of one tick in one write.
  */
 class NodeWebSocket extends WebSocket {
   upgradeStatus: number | undefined;
+  failure: string | undefined;
   /** The TCP socket under the WebSocket, from the upgrade response. */
   #tcp: Socket | undefined;
   #corked = false;
@@ -22,8 +24,13 @@ class NodeWebSocket extends WebSocket {
     this.once('upgrade', (response: IncomingMessage) => {
       this.#tcp = response.socket;
     });
+    this.on('error', (error: Error) => {
+      // The first error is the cause; a refused upgrade has said why before it terminates.
+      this.failure ??= describeError(error);
+    });
     this.once('unexpected-response', (_request: ClientRequest, response: IncomingMessage) => {
       this.upgradeStatus = response.statusCode;
+      this.failure = describeStatus(response.statusCode ?? 0);
       response.resume();
       // What ws does when nobody listens for the event: fail the handshake, so that
       // 'error' and then 'close' (1006) follow as for any failed connect.

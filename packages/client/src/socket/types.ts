@@ -8,10 +8,6 @@ export interface SocketEvent {
   readonly code?: number;
   /** A close's reason. */
   readonly reason?: string;
-  /** An error event's error, where the runtime tells (`ws` does, browsers do not). */
-  readonly error?: unknown;
-  /** An error event's message, where the runtime tells. */
-  readonly message?: string;
 }
 
 /**
@@ -29,6 +25,8 @@ export interface WebSocketLike {
   terminate?(): void;
   /** The HTTP status of a refused upgrade, for sockets that can see it (the Node default can). */
   readonly upgradeStatus?: number | undefined;
+  /** Why the socket failed to open, in words, for sockets that can tell (the Node default can). */
+  readonly failure?: string | undefined;
 }
 
 /** A WebSocket class: `new WebSocket(url, protocols)`. */
