@@ -1,9 +1,23 @@
+import { build } from 'esbuild';
 import { once } from 'node:events';
+import { createServer as createHttpServer } from 'node:http';
 import { connect as tcpConnect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import type * as TetherModule from '@tether/client';
 import { connect, type ReconnectingEvent } from '@tether/client';
 import { PING_TIMEOUT_CLOSE } from '@tether/core';
-import { createServer } from '@tether/server';
+import { createServer, type TetherServer } from '@tether/server';
+import { bundleOptions } from '../packages/client/scripts/bundle-options.mjs';
+import { launchChromium } from './support/chromium.js';
+
+declare global {
+  interface Window {
+    Tether: typeof TetherModule;
+    seen: string[];
+    reach(n: number): Promise<void>;
+    dropped: Promise<TetherModule.DisconnectInfo>;
+  }
+}
 
 const cleanup: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
@@ -52,11 +66,31 @@ async function startProxy(target: number) {
   };
 }
 
+/** A server with the subscription `news` on topic `news`, closed after the test. */
+async function newsServer(): Promise<TetherServer> {
+  const server = await createServer({ port: 0 });
+  cleanup.push(() => server.close({ deadline: 0 }));
+  server.subscription('news', () => server.topic('news'));
+  return server;
+}
+
+/** Serves a page that loads the IIFE bundle the package build ships, made fresh in memory. */
+async function bundlePage(): Promise<string> {
+  const iife = await build({ ...bundleOptions, format: 'iife', globalName: 'Tether', write: false, logLevel: 'silent' });
+  const bundle = iife.outputFiles[0]!.text;
+  const http = createHttpServer((request, response) => {
+    if (request.url === '/tether.iife.js') response.writeHead(200, { 'Content-Type': 'text/javascript' }).end(bundle);
+    else response.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><script src="/tether.iife.js"></script>');
+  });
+  http.listen(0, '127.0.0.1');
+  await once(http, 'listening');
+  cleanup.push(() => new Promise((resolve) => http.close(resolve)));
+  return `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
+}
+
 describe('a half-open link', () => {
   it('is noticed by a client that only subscribes, which reconnects and resumes without loss', async () => {
-    const server = await createServer({ port: 0 });
-    cleanup.push(() => server.close({ deadline: 0 }));
-    server.subscription('news', () => server.topic('news'));
+    const server = await newsServer();
     const proxy = await startProxy(server.port);
     const client = connect(`ws://127.0.0.1:${proxy.port}/`, {
       heartbeat: { interval: 40, timeout: 40 },
@@ -91,5 +125,50 @@ describe('a half-open link', () => {
     await reach(3);
     expect(seen).toEqual(['before', 'while frozen', 'after']);
     expect(client.status).toBe('open');
+  });
+
+  it('is noticed in a browser too, which cannot see WebSocket pings', async () => {
+    const server = await newsServer();
+    const proxy = await startProxy(server.port);
+    const url = await bundlePage();
+    const browser = await launchChromium();
+    cleanup.push(() => browser.close());
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.evaluate(async (wsUrl) => {
+      const client = window.Tether.connect(wsUrl, {
+        heartbeat: { interval: 60, timeout: 60 },
+        reconnect: { baseDelay: 5, maxDelay: 10 },
+      });
+      window.seen = [];
+      let arrived = () => undefined as void;
+      window.reach = (n) =>
+        new Promise((resolve) => {
+          arrived = () => (window.seen.length >= n ? resolve() : undefined);
+          arrived();
+        });
+      window.dropped = new Promise((resolve) => client.once('reconnecting', ({ disconnect }) => resolve(disconnect)));
+      const subscription = client.subscribe<string>('news', undefined, {
+        onEvent: (text) => {
+          window.seen.push(text);
+          arrived();
+        },
+      });
+      await subscription.ready;
+    }, `ws://127.0.0.1:${proxy.port}/`);
+    await server.publish('news', 'before');
+    await page.evaluate(() => window.reach(1));
+
+    proxy.freeze();
+    await server.publish('news', 'while frozen');
+    expect(await page.evaluate(() => window.dropped)).toEqual({
+      code: PING_TIMEOUT_CLOSE,
+      reason: 'no answer to $/ping within 60 ms',
+    });
+    // Resubscribed after the last event id: what was published meanwhile comes from history.
+    await page.evaluate(() => window.reach(2));
+    await server.publish('news', 'after');
+    await page.evaluate(() => window.reach(3));
+    expect(await page.evaluate(() => window.seen)).toEqual(['before', 'while frozen', 'after']);
   });
 });
