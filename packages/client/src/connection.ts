@@ -1,4 +1,4 @@
-import { PING_METHOD, PING_TIMEOUT_CLOSE, type CallOptions, type Transport } from '@tether/core';
+import { PING_METHOD, PING_TIMEOUT_CLOSE, type CallOptions, type Params, type Transport } from '@tether/core';
 import { startHeartbeat, type HeartbeatOptions } from './heartbeat.js';
 import type { ClientOptions } from './options.js';
 import { backoffDelay, type BackoffOptions } from './reconnect/backoff.js';
@@ -52,7 +52,7 @@ export interface ConnectionEvents {
 export interface AttachablePeer {
   attach(transport: Transport): unknown;
   close(code?: number, reason?: string): void;
-  call(method: string, params?: undefined, options?: CallOptions): Promise<unknown>;
+  call(method: string, params?: Params, options?: CallOptions): Promise<unknown>;
   /** Why no socket is open, for queued calls that time out. */
   offlineReason: string | undefined;
 }
