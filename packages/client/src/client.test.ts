@@ -344,6 +344,18 @@ describe('heartbeat', () => {
     await client.close();
   });
 
+  it('takes a -32601 for $/ping (a server that is not Tether’s) as proof of life too', async () => {
+    const { client, fake, timers } = await setup({ heartbeat: beat });
+    fake.last().open();
+    timers.runNext();
+    const [ping] = pings(fake.last());
+    fake.last().receive(JSON.stringify({ jsonrpc: '2.0', id: ping?.id, error: { code: -32601, message: 'Method not found' } }));
+    timers.runNext();
+    expect(client.status).toBe('open');
+    expect(client.stats.pending).toBe(0);
+    await client.close();
+  });
+
   it('stops with its socket and can be turned off', async () => {
     const on = await setup({ heartbeat: beat });
     on.fake.last().open();
