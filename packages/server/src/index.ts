@@ -14,3 +14,6 @@ export type { BackpressureEvent, BackpressurePolicy, WsTransportOptions } from '
 export { MemoryBroker } from './broker/memory-broker.js';
 export type { MemoryBrokerOptions } from './broker/memory-broker.js';
 export type { Broker, BrokerStatus, HistorySlice, TopicEvent, Unsubscribe } from './broker/broker.js';
+export { MemoryPresence } from './presence/memory-presence.js';
+export type { PresenceChange, PresenceEntry, PresenceStore } from './presence/presence-store.js';
+export type { Presence, PresenceConnection, TrackOptions, Tracking } from './presence/presence-hub.js';

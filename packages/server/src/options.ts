@@ -4,6 +4,7 @@ import type { RateLimit } from './connection/call-gate.js';
 import type { BackpressurePolicy } from './transport/ws-transport.js';
 import type { Broker } from './broker/broker.js';
 import type { Logger } from '@tether/core';
+import type { PresenceStore } from './presence/presence-store.js';
 
 /**
  * Decides whether an upgrade request may connect, and returns the connection's context
@@ -48,6 +49,12 @@ export interface CommonOptions<Ctx> {
    * between processes. A broker passed in is not closed by the server.
    */
   broker?: Broker;
+  /**
+   * Where presence lives (`server.presence(topic)`). Default: a MemoryPresence of this process,
+   * closed with the server; pass `redisPresence(...)` from @tether/redis to share presence
+   * between processes. A store passed in is not closed by the server.
+   */
+  presence?: PresenceStore;
   /** Checks each upgrade and returns the connection's context. Default: everyone, with an undefined context. */
   authenticate?: Authenticate<Ctx>;
   /**

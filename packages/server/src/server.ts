@@ -19,6 +19,9 @@ import type { WebSocket } from 'ws';
 import type { Broker } from './broker/broker.js';
 import { MemoryBroker } from './broker/memory-broker.js';
 import { CloseCode } from './close-codes.js';
+import { MemoryPresence } from './presence/memory-presence.js';
+import { PresenceHub, type Presence } from './presence/presence-hub.js';
+import type { PresenceStore } from './presence/presence-store.js';
 import { CallGate } from './connection/call-gate.js';
 import { HttpError } from './handshake/http-error.js';
 import { closeHttpServer, listen } from './http-server.js';
@@ -43,6 +46,10 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
   readonly broker: Broker;
   private readonly ownsBroker: boolean;
   private readonly topics: TopicHub;
+  /** Where presence lives: the `presence` option, or a MemoryPresence of this server's own. */
+  readonly presenceStore: PresenceStore;
+  private readonly ownsPresence: boolean;
+  private readonly presences: PresenceHub;
   /** Open connections: each one's peer, and the transport under it. */
   private readonly live = new Map<Peer<Ctx>, WsTransport>();
   private readonly settings: Settings<Ctx>;
@@ -66,6 +73,13 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
     this.broker = options.broker ?? new MemoryBroker();
     this.broker.onStatus((status) => this.emit('broker', status));
     this.topics = new TopicHub(this.broker);
+    this.ownsPresence = options.presence === undefined;
+    this.presenceStore = options.presence ?? new MemoryPresence();
+    this.presences = new PresenceHub(this.presenceStore, {
+      publish: (topic, data) => this.topics.publish(topic, data),
+      stream: (topic) => this.topics.stream(topic),
+      report: (error) => this.report(error, undefined),
+    });
     this.gate = new CallGate<Ctx>(this.settings.rateLimit);
     this.service.setGuard(this.gate);
     this.upgrades = new Upgrades<Ctx>({
@@ -155,6 +169,16 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
     return this.topics.publish(topic, data);
   }
 
+  /**
+   * A presence topic: `track(key, meta, { connection })` lists a stable identity (a user, not a
+   * connection) on every server sharing the presence store, until untracked or its connection
+   * closes; `list()` reads who is there; `stream()` is a subscription's feed of joins, updates
+   * and leaves, resumable like a topic (published on the broker topic `tether.presence:<topic>`).
+   */
+  presence(topic: string): Presence {
+    return this.presences.presence(topic);
+  }
+
   /** Subscriptions to `topic` served by this process now: what an unsubscribe or a disconnect brings down. */
   subscriberCount(topic: string): number {
     return this.topics.receiverCount(topic);
@@ -203,6 +227,8 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.httpServer.off('upgrade', this.upgrades.listener);
     this.upgrades.abort();
+    await this.presences.close();
+    if (this.ownsPresence) await this.presenceStore.close();
     await this.topics.close();
     if (this.ownsBroker) await this.broker.close();
     await httpClosed;
