@@ -9,3 +9,5 @@ export { Registration } from './registry/registration.js';
 export type { Provider, ProviderInfo } from './registry/provider.js';
 export { ServiceRouter } from './registry/router.js';
 export type { ProviderConnection, ServiceRouterOptions } from './registry/router.js';
+export { RedisPresence, redisPresence } from './presence/redis-presence.js';
+export type { RedisPresenceOptions } from './presence/redis-presence.js';
