@@ -15,5 +15,6 @@ export type {
   RoomEvent,
   RoomSummary,
   SendResult,
+  ServerStatus,
   SessionInfo,
 } from './shared/api.js';

@@ -1,59 +1,20 @@
-import {
-  createMemoryTransportPair,
-  createPeer,
-  ErrorCode,
-  Peer,
-  RpcError,
-  Service,
-  serveSubscription,
-  type EventStream,
-  type StreamSink,
-  type Transport,
-} from '@tether/core';
+import { createMemoryTransportPair, createPeer, ErrorCode, Peer, RpcError, type Transport } from '@tether/core';
+import { createServer, type TetherServer } from '@tether/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Subscriptions, TYPING_NOTIFICATION, type ChatApi, type PresenceEntry, type RoomEvent, type RoomSummary } from '../shared/api.js';
 import { ChatErrorCode } from '../shared/errors.js';
-import { serveChat, type ChatHost } from './chat-service.js';
+import { serveChat } from './chat-service.js';
 import { ChatStore, type ChatStoreOptions } from './store/chat-store.js';
 
 /**
- * A host over core pieces only: a shared Service, and topics with full history and resume.
- * It stands in for a server so that the chat's handlers are tested without sockets.
+ * A real server (its own broker and presence in memory), whose shared Service the test's
+ * clients reach over in-memory transports: the chat's handlers without sockets.
  */
-function memoryHost(): ChatHost<unknown> & { service: Service<unknown> } {
-  const service = new Service<unknown>();
-  const topics = new Map<string, { events: Array<{ id: number; data: unknown }>; sinks: Set<StreamSink> }>();
-  const topicOf = (name: string) => {
-    let topic = topics.get(name);
-    if (!topic) topics.set(name, (topic = { events: [], sinks: new Set() }));
-    return topic;
-  };
-  return {
-    service,
-    register: (name, handler) => service.register(name, handler),
-    subscription: (name, handler) => serveSubscription(service, name, handler),
-    topic(name): EventStream {
-      let sink: StreamSink | undefined;
-      return {
-        open(opened, after) {
-          sink = opened;
-          const topic = topicOf(name);
-          if (after !== undefined) for (const e of topic.events) if (e.id > after) opened.next(e.data, e.id);
-          topic.sinks.add(opened);
-        },
-        close() {
-          if (sink) topicOf(name).sinks.delete(sink);
-        },
-      };
-    },
-    async publish(name, data) {
-      const topic = topicOf(name);
-      const id = topic.events.length + 1;
-      topic.events.push({ id, data });
-      for (const sink of topic.sinks) sink.next(data, id);
-      return id;
-    },
-  };
+const servers: TetherServer[] = [];
+async function memoryHost(): Promise<TetherServer> {
+  const server = await createServer({ port: 0 });
+  servers.push(server);
+  return server;
 }
 
 /** Values pushed to a callback, and a way to wait for one that matches: driven by delivery, no polling. */
@@ -79,17 +40,19 @@ function feed<T>() {
 }
 
 const cleanups: Array<() => void> = [];
-afterEach(() => {
+afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) cleanup();
+  await Promise.all(servers.splice(0).map((server) => server.close({ deadline: 0 })));
 });
 
-function setup(options: ChatStoreOptions = {}) {
-  const host = memoryHost();
+async function setup(options: ChatStoreOptions = {}) {
+  const host = await memoryHost();
   const store = new ChatStore(options);
-  const detach = serveChat(host, store);
-  const peers: Peer[] = [];
+  const served = serveChat(host, store);
+  await served.start();
+  const peers: Array<Peer<unknown> | Peer<undefined>> = [];
   cleanups.push(() => {
-    detach();
+    served.detach();
     store.close();
     for (const peer of peers) peer.close();
   });
@@ -112,7 +75,7 @@ function setup(options: ChatStoreOptions = {}) {
     ends.get(peer)?.close(1006, 'dropped');
     await detached;
   };
-  return { store, client, attach, drop };
+  return { store, host, client, attach, drop };
 }
 
 async function refusal(promise: Promise<unknown>): Promise<RpcError> {
@@ -126,7 +89,7 @@ async function refusal(promise: Promise<unknown>): Promise<RpcError> {
 
 describe('chat service', () => {
   it('signs people in under unique names and refuses a taken one with the server\'s message', async () => {
-    const { client } = setup();
+    const { client } = await setup();
     const ada = client();
     const signedIn = await ada.api.session.start({ name: ' Ada ' });
     expect(signedIn).toMatchObject({ name: 'Ada', rooms: [] });
@@ -140,7 +103,7 @@ describe('chat service', () => {
   });
 
   it('pushes a message to everyone in the room once, after the history the join returned', async () => {
-    const { client } = setup();
+    const { client } = await setup();
     const ada = client();
     const bob = client();
     const a = await ada.api.session.start({ name: 'Ada' });
@@ -170,7 +133,7 @@ describe('chat service', () => {
   });
 
   it('refuses invalid messages, rooms and sessions with chat codes and clear messages', async () => {
-    const { client } = setup();
+    const { client } = await setup();
     const ada = client();
     const { session } = await ada.api.session.start({ name: 'Ada' });
     await ada.api.rooms.join({ session, room: 'general' });
@@ -196,7 +159,7 @@ describe('chat service', () => {
   });
 
   it('posts a message once however often its id is sent, and answers every send alike', async () => {
-    const { client, store } = setup();
+    const { client, host } = await setup();
     const ada = client();
     const { session } = await ada.api.session.start({ name: 'Ada' });
     const joined = await ada.api.rooms.join({ session, room: 'general' });
@@ -205,8 +168,7 @@ describe('chat service', () => {
     const later = await ada.api.messages.send(message);
     expect(concurrent).toEqual(first);
     expect(later).toEqual(first);
-    const recent = store.rooms.recent('general');
-    expect(recent.ok && recent.value.lastEventId).toBe(joined.lastEventId + 1);
+    expect((await host.broker.history('room:general', 0)).lastId).toBe(joined.lastEventId + 1);
     // Another sender's id is theirs: the same id from Bob is a different message.
     const bob = client();
     const b = await bob.api.session.start({ name: 'Bob' });
@@ -216,7 +178,7 @@ describe('chat service', () => {
   });
 
   it('keeps the room list and presence live, with member counts and away status', async () => {
-    const { client, drop } = setup();
+    const { client, drop } = await setup();
     const ada = client();
     const rooms = feed<RoomSummary[]>();
     const presence = feed<PresenceEntry[]>();
@@ -240,7 +202,7 @@ describe('chat service', () => {
   });
 
   it('shows who is typing from notifications, and clears them when they send', async () => {
-    const { client } = setup({ typingTimeoutMs: 60_000 });
+    const { client } = await setup({ typingTimeoutMs: 60_000 });
     const ada = client();
     const bob = client();
     const a = await ada.api.session.start({ name: 'Ada' });
@@ -263,7 +225,7 @@ describe('chat service', () => {
   });
 
   it('keeps a session across a reconnect, and resumes its room feed without loss or duplicate', async () => {
-    const { client, attach, drop } = setup();
+    const { client, attach, drop } = await setup();
     const ada = client();
     const bob = client();
     const a = await ada.api.session.start({ name: 'Ada' });
@@ -293,7 +255,7 @@ describe('chat service', () => {
   });
 
   it('lets an expired session\'s rooms know it left', async () => {
-    const { client, store, attach, drop } = setup({ graceMs: 1 });
+    const { client, store, attach, drop } = await setup({ graceMs: 1 });
     const ada = client();
     const bob = client();
     const a = await ada.api.session.start({ name: 'Ada' });

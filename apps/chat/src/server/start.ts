@@ -1,6 +1,6 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createServer, MemoryBroker, type Broker } from '@tether/server';
+import { createServer, MemoryBroker, type Broker, type PresenceStore } from '@tether/server';
 import { serveChat } from './chat-service.js';
 import { loadAssets } from './http/assets.js';
 import { staticHandler } from './http/static-handler.js';
@@ -20,11 +20,22 @@ export interface ChatOptions {
    * Pass one (and the same `store`) to a second `startChat` to restart with history intact.
    */
   broker?: Broker;
+  /**
+   * Where names, who is online, room members and typists are shared. Default: this server's
+   * memory. Pass `redisPresence(...)` (with a `redisBroker` on the same Redis) to share the
+   * chat between processes.
+   */
+  presence?: PresenceStore;
+  /** What the broker and presence share state through, for the page, e.g. 'Redis at redis://…'. Default: none (this process's memory). */
+  sharedThrough?: string;
   /** The chat's state. Default: a new store made here (with `storeOptions`) and closed with the chat. */
   store?: ChatStore;
   /** Options for the store made here when none is passed. Default: the store's defaults. */
   storeOptions?: ChatStoreOptions;
 }
+
+/** How often the chat tries again to read shared state it could not reach, in ms. */
+const RETRY_SHARED_MS = 1000;
 
 /** A running chat: the page and its WebSocket endpoint on one port. */
 export interface ChatServer extends AsyncDisposable {
@@ -51,15 +62,41 @@ export async function startChat(options: ChatOptions = {}): Promise<ChatServer> 
   const broker = options.broker ?? new MemoryBroker();
   const http = createHttpServer(staticHandler(assets, RPC_PATH));
   await listen(http, options.port ?? 5173, options.host ?? '127.0.0.1');
-  const tether = await createServer({ server: http, path: RPC_PATH, broker });
-  const detach = serveChat(tether, store);
+  const tether = await createServer({ server: http, path: RPC_PATH, broker, ...(options.presence ? { presence: options.presence } : {}) });
+  const served = serveChat(tether, store, { sharedThrough: options.sharedThrough ?? null });
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+  // Until the shared state has been read, the chat serves the page (which says what is wrong)
+  // and tries again, at once when the broker reports it is back.
+  const begin = (): Promise<void> =>
+    served.start().then(
+      () => served.setOk(broker.status === 'ok'),
+      () => {
+        served.setOk(false);
+        if (closed) return;
+        clearTimeout(retry);
+        retry = setTimeout(() => void begin(), RETRY_SHARED_MS);
+        retry.unref();
+      },
+    );
+  tether.on('broker', (status) => {
+    served.setOk(status === 'ok');
+    if (status === 'ok') void begin();
+  });
+  if (broker.status === 'ok') await begin();
+  else {
+    served.setOk(false);
+    void begin();
+  }
 
   const { address, family, port } = http.address() as AddressInfo;
   const host = family === 'IPv6' ? `[${address}]` : address;
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      detach();
+      closed = true;
+      clearTimeout(retry);
+      served.detach();
       const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
       await tether.close({ deadline: 2000 });
       http.closeAllConnections();

@@ -43,6 +43,14 @@ export interface PresenceEntry {
   status: 'online' | 'away';
 }
 
+/** Where the chat's shared state lives and whether it can be reached: what the page warns about. */
+export interface ServerStatus {
+  /** What names, presence and history are shared through, e.g. 'Redis at redis://127.0.0.1:6379'; null for this process's memory. */
+  sharedThrough: string | null;
+  /** False while that cannot be reached: nothing can be sent, and lists may be out of date. */
+  ok: boolean;
+}
+
 /** A signed-in session: the token that names it in every call, and its rooms. */
 export interface SessionInfo {
   session: string;
@@ -102,4 +110,6 @@ export const Subscriptions = {
   messages: 'room.messages',
   /** `{ session, room }`; pushes the names typing in the room (`string[]`) at once and on every change. */
   typing: 'room.typing',
+  /** No params; pushes the server's `ServerStatus` at once and on every change. */
+  status: 'status',
 } as const;

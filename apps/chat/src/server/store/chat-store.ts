@@ -1,9 +1,7 @@
 import { EventEmitter } from 'node:events';
-import type { HistoryEntry, SendResult } from '../../shared/api.js';
+import type { SendResult } from '../../shared/api.js';
 import { ChatErrorCode, ok, refuse, type Checked } from '../../shared/errors.js';
-import { Limits } from '../../shared/limits.js';
 import { RecentIds } from './recent-ids.js';
-import { Rooms } from './rooms.js';
 import { Sessions, type Session } from './sessions.js';
 import { TypingTracker } from './typing.js';
 
@@ -23,50 +21,42 @@ export interface ChatStoreOptions {
 
 /** What the store tells the server serving it. */
 export interface ChatStoreEvents {
-  /** The room list or a member count changed. */
-  rooms: [];
-  /** The presence list changed. */
-  presence: [];
-  /** The names typing in `room` changed. */
-  typing: [room: string];
-  /** A session ran out of grace: `name` has left `rooms`. */
-  expired: [name: string, rooms: string[]];
+  /** `name` started or stopped typing in `room`. */
+  typing: [room: string, name: string, typing: boolean];
+  /** A session ran out of grace: it has left `rooms`. */
+  expired: [session: Session, rooms: string[]];
 }
 
 /**
- * The chat's state: sessions, rooms with their members and recent history, typing notices,
- * and the message ids already posted. It lives outside any WebSocket server so that a server
- * restart in the same process finds everyone's rooms, history and ids where they were.
+ * This process's part of the chat: sessions (tokens, their rooms, grace timers), typing
+ * timers, and the message ids already posted. It lives outside any WebSocket server so that a
+ * server restart in the same process finds everyone where they were. What every process must
+ * see alike (names, who is online, room members, typists, rooms) is shared through the
+ * server's presence and broker (see shared/shared-chat.ts); history lives in the broker.
  */
 export class ChatStore extends EventEmitter<ChatStoreEvents> {
   readonly sessions: Sessions;
-  readonly rooms: Rooms;
   readonly typing: TypingTracker;
+  readonly defaultRooms: readonly string[];
   /** Sends by `room, session, id`: a repeated id gets the first send's answer. */
   private readonly sent: RecentIds<Promise<SendResult>>;
 
   constructor(options: ChatStoreOptions = {}) {
     super();
+    this.defaultRooms = options.defaultRooms ?? ['general', 'random'];
     this.sessions = new Sessions({
       graceMs: options.graceMs ?? 30_000,
       newId: options.newSessionId ?? (() => crypto.randomUUID()),
-      onChange: () => this.emit('presence'),
       onExpire: (session) => this.expire(session),
-    });
-    this.rooms = new Rooms({
-      defaults: options.defaultRooms ?? ['general', 'random'],
-      maxRooms: Limits.rooms,
-      historySize: Limits.history,
-      onChange: () => this.emit('rooms'),
     });
     this.typing = new TypingTracker({
       timeoutMs: options.typingTimeoutMs ?? 4000,
-      onChange: (room) => this.emit('typing', room),
+      onChange: (room, name, typing) => this.emit('typing', room, name, typing),
     });
     this.sent = new RecentIds(options.rememberedIds ?? 10_000);
   }
 
-  /** The session a token names; refused once it has expired or ended. */
+  /** The session a token names; refused once it has expired or ended (or this process restarted without it). */
   session(token: unknown): Checked<Session> {
     const session = this.sessions.get(token);
     if (!session) {
@@ -75,32 +65,10 @@ export class ChatStore extends EventEmitter<ChatStoreEvents> {
     return ok(session);
   }
 
-  /** Puts a session in a room (made first when `create`); answers whether it is new to the room. */
-  join(session: Session, room: string, create: boolean): Checked<boolean> {
-    if (!this.rooms.has(room)) {
-      if (!create) return refuse(ChatErrorCode.UnknownRoom, `There is no room called "${room}".`, { room });
-      const made = this.rooms.create(room);
-      if (!made.ok) return made;
-    }
-    const added = this.rooms.addMember(room, session.id);
-    if (added.ok) session.rooms.add(room);
-    return added;
-  }
-
-  /** Takes a session out of a room; answers whether it was in it. */
+  /** Takes a session out of a room here; answers whether it was in it. */
   leave(session: Session, room: string): boolean {
-    session.rooms.delete(room);
     this.typing.clear(room, session.name);
-    return this.rooms.removeMember(room, session.id);
-  }
-
-  /** Refused unless the session is in the room (which must exist). */
-  member(session: Session, room: string): Checked<string> {
-    if (!this.rooms.has(room)) return refuse(ChatErrorCode.UnknownRoom, `There is no room called "${room}".`, { room });
-    if (!this.rooms.isMember(room, session.id)) {
-      return refuse(ChatErrorCode.NotInRoom, `Join "${room}" before posting in it.`, { room });
-    }
-    return ok(room);
+    return session.rooms.delete(room);
   }
 
   /** Signs a session out: it leaves every room; answers the rooms it was in. */
@@ -126,11 +94,6 @@ export class ChatStore extends EventEmitter<ChatStoreEvents> {
     return result;
   }
 
-  /** Keeps an event a server published on a room's topic. */
-  record(room: string, entry: HistoryEntry): void {
-    this.rooms.record(room, entry);
-  }
-
   /** Stops every timer the store holds. */
   close(): void {
     this.sessions.close();
@@ -140,6 +103,6 @@ export class ChatStore extends EventEmitter<ChatStoreEvents> {
   private expire(session: Session): void {
     const rooms = [...session.rooms];
     for (const room of rooms) this.leave(session, room);
-    this.emit('expired', session.name, rooms);
+    this.emit('expired', session, rooms);
   }
 }

@@ -1,4 +1,3 @@
-import type { PresenceEntry } from '../../shared/api.js';
 import { ChatErrorCode, ok, refuse, type Checked } from '../../shared/errors.js';
 import { nameKey } from '../../shared/validation.js';
 
@@ -17,8 +16,6 @@ export interface SessionsOptions {
   graceMs: number;
   /** Makes session tokens. */
   newId: () => string;
-  /** Told when the presence list changed. */
-  onChange: () => void;
   /** Told when a session ran out of grace and was removed (after it left the registry). */
   onExpire: (session: Session) => void;
 }
@@ -49,7 +46,6 @@ export class Sessions {
     this.byName.set(nameKey(name), session);
     // Until a connection binds to it, a session is as good as abandoned.
     this.startGrace(session);
-    this.options.onChange();
     return ok(session);
   }
 
@@ -58,7 +54,6 @@ export class Sessions {
     if (session.connections.has(connection) || !this.byId.has(session.id)) return;
     session.connections.add(connection);
     this.cancelGrace(session);
-    if (session.connections.size === 1) this.options.onChange();
   }
 
   /** Unbinds a connection; with the last one gone the person is away until the grace period ends. */
@@ -66,21 +61,16 @@ export class Sessions {
     if (!session.connections.delete(connection) || session.connections.size > 0) return;
     if (!this.byId.has(session.id)) return;
     this.startGrace(session);
-    this.options.onChange();
   }
 
   /** Removes a session at once (sign out); returns whether it existed. */
   end(session: Session): boolean {
-    if (!this.remove(session)) return false;
-    this.options.onChange();
-    return true;
+    return this.remove(session);
   }
 
-  /** Everyone signed in, sorted by name. */
-  presence(): PresenceEntry[] {
-    return [...this.byId.values()]
-      .map((s): PresenceEntry => ({ name: s.name, status: s.connections.size > 0 ? 'online' : 'away' }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+  /** Every live session, for a new server to take over. */
+  all(): Session[] {
+    return [...this.byId.values()];
   }
 
   /** Stops every grace timer, so that a closed store holds no timer open. */
@@ -94,7 +84,6 @@ export class Sessions {
     const timer = setTimeout(() => {
       this.timers.delete(session);
       if (!this.remove(session)) return;
-      this.options.onChange();
       this.options.onExpire(session);
     }, this.options.graceMs);
     timer.unref?.();

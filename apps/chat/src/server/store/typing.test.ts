@@ -11,20 +11,20 @@ afterEach(() => {
 describe('typing tracker', () => {
   it('shows a typist until the notice expires, renewed by each new notice', () => {
     const changed: string[] = [];
-    const typing = new TypingTracker({ timeoutMs: 3000, onChange: (room) => changed.push(room) });
+    const typing = new TypingTracker({ timeoutMs: 3000, onChange: (room, name, on) => changed.push(`${on ? '+' : '-'}${name}@${room}`) });
     typing.touch('general', 'Ada');
     typing.touch('general', 'Bob');
     typing.touch('random', 'Ada');
     expect(typing.typing('general')).toEqual(['Ada', 'Bob']);
     vi.advanceTimersByTime(2000);
     typing.touch('general', 'Ada'); // renewed: no change to tell of
-    expect(changed).toEqual(['general', 'general', 'random']);
+    expect(changed).toEqual(['+Ada@general', '+Bob@general', '+Ada@random']);
     vi.advanceTimersByTime(1000);
     expect(typing.typing('general')).toEqual(['Ada']);
     expect(typing.typing('random')).toEqual([]);
     vi.advanceTimersByTime(2000);
     expect(typing.typing('general')).toEqual([]);
-    expect(changed).toEqual(['general', 'general', 'random', 'general', 'random', 'general']);
+    expect(changed).toEqual(['+Ada@general', '+Bob@general', '+Ada@random', '-Bob@general', '-Ada@random', '-Ada@general']);
   });
 
   it('clears a typist at once when they send, and holds no timer after close', () => {

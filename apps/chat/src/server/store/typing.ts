@@ -2,8 +2,8 @@
 export interface TypingOptions {
   /** How long a typing notice lasts without another, in ms. */
   timeoutMs: number;
-  /** Told when the names typing in `room` changed. */
-  onChange: (room: string) => void;
+  /** Told when `name` started or stopped typing in `room`. */
+  onChange: (room: string, name: string, typing: boolean) => void;
 }
 
 /**
@@ -27,7 +27,7 @@ export class TypingTracker {
     const timer = setTimeout(() => this.clear(room, name), this.options.timeoutMs);
     timer.unref?.();
     typing.set(name, timer);
-    if (previous === undefined) this.options.onChange(room);
+    if (previous === undefined) this.options.onChange(room, name, true);
   }
 
   /** `name` stopped typing in `room` (sent the message, left the room). */
@@ -38,7 +38,7 @@ export class TypingTracker {
     clearTimeout(timer);
     typing.delete(name);
     if (typing.size === 0) this.rooms.delete(room);
-    this.options.onChange(room);
+    this.options.onChange(room, name, false);
   }
 
   /** Names typing in `room`, in the order they started. */
