@@ -1,5 +1,5 @@
 import { createMemoryTransportPair, createPeer, ErrorCode, Peer, RpcError, type Transport } from '@tether/core';
-import { createServer, type TetherServer } from '@tether/server';
+import { createServer, MemoryBroker, MemoryPresence, type ServerOptions, type TetherServer } from '@tether/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Subscriptions, TYPING_NOTIFICATION, type ChatApi, type PresenceEntry, type RoomEvent, type RoomSummary } from '../shared/api.js';
 import { ChatErrorCode } from '../shared/errors.js';
@@ -11,8 +11,8 @@ import { ChatStore, type ChatStoreOptions } from './store/chat-store.js';
  * clients reach over in-memory transports: the chat's handlers without sockets.
  */
 const servers: TetherServer[] = [];
-async function memoryHost(): Promise<TetherServer> {
-  const server = await createServer({ port: 0 });
+async function memoryHost(shared: Pick<ServerOptions<undefined>, 'broker' | 'presence'> = {}): Promise<TetherServer> {
+  const server = await createServer({ port: 0, ...shared });
   servers.push(server);
   return server;
 }
@@ -45,8 +45,8 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close({ deadline: 0 })));
 });
 
-async function setup(options: ChatStoreOptions = {}) {
-  const host = await memoryHost();
+async function setup(options: ChatStoreOptions = {}, shared: Pick<ServerOptions<undefined>, 'broker' | 'presence'> = {}) {
+  const host = await memoryHost(shared);
   const store = new ChatStore(options);
   const served = serveChat(host, store);
   await served.start();
@@ -276,5 +276,77 @@ describe('chat service', () => {
     expect(await refusal(bob.api.session.resume({ session: b.session }))).toMatchObject({
       code: ChatErrorCode.SessionExpired,
     });
+  });
+});
+
+describe('chat served by two processes sharing a broker and presence', () => {
+  /** Two chat servers, each with its own store (its own sessions), sharing what every process must see alike. */
+  async function two() {
+    const shared = { broker: new MemoryBroker(), presence: new MemoryPresence() };
+    const [one, other] = await Promise.all([setup({ typingTimeoutMs: 60_000 }, shared), setup({ typingTimeoutMs: 60_000 }, shared)]);
+    cleanups.push(() => void shared.broker.close());
+    return { one, other, shared };
+  }
+
+  it('keeps names unique across processes, and lists the same people on both', async () => {
+    const { one, other } = await two();
+    const ada = one.client();
+    await ada.api.session.start({ name: 'Ada' });
+    const taken = await refusal(other.client().api.session.start({ name: 'ada' }));
+    expect(taken).toMatchObject({ code: ChatErrorCode.NameTaken, message: 'The name "ada" is taken. Pick another one.' });
+    const bob = other.client();
+    await bob.api.session.start({ name: 'Bob' });
+    for (const side of [one, other]) {
+      const presence = feed<PresenceEntry[]>();
+      await side.client().peer.subscribe(Subscriptions.presence, undefined, { onEvent: presence.push }).ready;
+      await presence.until((list) => list.map((p) => `${p.name}:${p.status}`).join() === 'Ada:online,Bob:online');
+    }
+    // Both racing for one name on the two processes: exactly one gets it.
+    const race = await Promise.allSettled([one.client(), other.client()].map((c) => c.api.session.start({ name: 'Cy' })));
+    expect(race.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+  });
+
+  it('shares rooms, member counts, typing and messages, with history from the broker', async () => {
+    const { one, other } = await two();
+    const ada = one.client();
+    const bob = other.client();
+    const a = await ada.api.session.start({ name: 'Ada' });
+    const b = await bob.api.session.start({ name: 'Bob' });
+    await ada.api.rooms.join({ session: a.session, room: 'design', create: true });
+    await ada.api.messages.send({ session: a.session, room: 'design', id: 'm1', text: 'made on one' });
+    const rooms = feed<RoomSummary[]>();
+    await bob.peer.subscribe(Subscriptions.rooms, undefined, { onEvent: rooms.push }).ready;
+    await rooms.until((list) => list.some((r) => r.name === 'design' && r.members === 1));
+
+    const joined = await bob.api.rooms.join({ session: b.session, room: 'design' });
+    expect(joined.history.map((e) => e.event)).toMatchObject([
+      { kind: 'joined', name: 'Ada' },
+      { kind: 'message', text: 'made on one' },
+      { kind: 'joined', name: 'Bob' },
+    ]);
+    await rooms.until((list) => list.some((r) => r.name === 'design' && r.members === 2));
+
+    const typing = feed<string[]>();
+    await ada.peer.subscribe<string[]>(Subscriptions.typing, { session: a.session, room: 'design' }, { onEvent: typing.push }).ready;
+    bob.peer.notify(TYPING_NOTIFICATION, { session: b.session, room: 'design' });
+    await typing.until((names) => names.join() === 'Bob');
+    await bob.api.messages.send({ session: b.session, room: 'design', id: 'b1', text: 'from the other' });
+    await typing.until((names) => names.length === 0 && typing.values.length > 1);
+  });
+
+  it('takes a signed-out person off both processes\' lists', async () => {
+    const { one, other, shared } = await two();
+    const ada = one.client();
+    const a = await ada.api.session.start({ name: 'Ada' });
+    await ada.api.rooms.join({ session: a.session, room: 'general' });
+    const presence = feed<PresenceEntry[]>();
+    await other.client().peer.subscribe(Subscriptions.presence, undefined, { onEvent: presence.push }).ready;
+    await presence.until((list) => list.length === 1);
+    await ada.api.session.end({ session: a.session });
+    await presence.until((list) => list.length === 0);
+    await other.client().api.session.start({ name: 'Ada' });
+    // Nothing the first session held is left: only the new Ada's name and connection.
+    expect(await shared.presence.list('chat.members')).toEqual([]);
+    expect((await shared.presence.list('chat.names')).map((e) => e.key)).toEqual(['ada']);
   });
 });

@@ -20,6 +20,8 @@ export interface TrackOptions {
 /** One hold on a presence key. Whoever tracked it releases it (or its connection's close does). */
 export interface Tracking {
   readonly key: string;
+  /** Whether this hold made the key join (no holder on any node had it): a claim, decided atomically. */
+  readonly joined: boolean;
   /** Replaces the key's metadata; announced as `update` when it differs. */
   update(meta: unknown): Promise<void>;
   /** Releases the hold; the key leaves once no holder on any node is left. Calling it again does nothing. */
@@ -78,8 +80,10 @@ export class PresenceHub {
   private async track(topic: string, key: string, meta: unknown, connection: PresenceConnection | undefined): Promise<Tracking> {
     const holder = `${this.node}/${++this.serial}`;
     // One hold's operations run in call order: an untrack issued while its track is in flight waits for it.
-    let chain: Promise<void> = this.keep(this.change(topic, this.store.track(topic, key, holder, meta)));
+    const tracked = this.store.track(topic, key, holder, meta);
+    let chain: Promise<void> = this.keep(this.change(topic, tracked));
     await chain;
+    const joined = (await tracked)?.kind === 'join';
     const next = (operation: () => Promise<PresenceChange | undefined>) => {
       chain = this.keep(chain.catch(() => undefined).then(() => this.change(topic, operation())));
       return chain;
@@ -95,6 +99,7 @@ export class PresenceHub {
     this.held.add(untrack);
     const tracking: Tracking = {
       key,
+      joined,
       update: async (meta) => {
         if (!released) await next(() => this.store.track(topic, key, holder, meta));
       },

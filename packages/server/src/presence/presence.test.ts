@@ -78,6 +78,7 @@ describe('server presence', () => {
     server.subscription('lobby', () => lobby.stream());
     const first = await lobby.track('ada', 1);
     const bob = await lobby.track('bob', 2);
+    expect([first.joined, bob.joined, (await lobby.track('bob', 2)).joined]).toEqual([true, true, false]);
     await bob.untrack();
     await first.update(3);
     const client = await connectPeer(server.url);
