@@ -1,5 +1,13 @@
-import type { Client, Remote } from '@tether/client';
-import { Subscriptions, TYPING_NOTIFICATION, type ChatApi, type PresenceEntry, type RoomSummary, type SessionInfo } from '../../shared/api.js';
+import type { Client, ClosedEvent, Remote } from '@tether/client';
+import {
+  Subscriptions,
+  TYPING_NOTIFICATION,
+  type ChatApi,
+  type PresenceEntry,
+  type RoomSummary,
+  type ServerStatus,
+  type SessionInfo,
+} from '../../shared/api.js';
 import { ChatErrorCode } from '../../shared/errors.js';
 import { initialState, type ChatState, type TokenStore } from './chat-state.js';
 import { Outbox, shownError, type ShownError } from './outbox.js';
@@ -33,6 +41,7 @@ export class ChatClient {
       status: () => this.client.status,
       feed: (room) => this.state.feeds.get(room),
       refused: (error, room, text) => this.refused(error, room, text),
+      sessionLost: (error) => this.ended(undefined, error),
     });
     this.state.status = client.status;
     client.on('reconnecting', (event) => {
@@ -43,7 +52,7 @@ export class ChatClient {
     client.on('open', () => this.opened());
     client.on('closed', (event) => {
       this.state.status = 'closed';
-      this.state.closedReason = event.reason;
+      this.state.closedReason = closedWords(event);
       this.changed();
     });
   }
@@ -65,6 +74,12 @@ export class ChatClient {
     this.client.subscribe<PresenceEntry[]>(Subscriptions.presence, undefined, {
       onEvent: (presence) => {
         this.state.presence = presence;
+        this.changed();
+      },
+    });
+    this.client.subscribe<ServerStatus>(Subscriptions.status, undefined, {
+      onEvent: (status) => {
+        this.state.server = status;
         this.changed();
       },
     });
@@ -185,10 +200,13 @@ export class ChatClient {
     }
     this.state.signingIn = false;
     this.state.me = { name: info.name, session: info.session };
+    this.state.lastName = info.name;
     this.tokens.set(info.session);
     this.changed();
-    const rooms = first !== undefined ? [first] : info.rooms;
+    // Rooms with messages still waiting from a lost session are joined too, the first room last so it shows.
+    const rooms = first !== undefined ? [...this.outbox.rooms().filter((r) => r !== first), first] : [...new Set([...info.rooms, ...this.outbox.rooms()])];
     for (const room of rooms) await this.join(room);
+    if (this.state.me?.session === info.session) this.outbox.adopt(info.name);
   }
 
   private async open(room: string, create: boolean): Promise<void> {
@@ -218,7 +236,7 @@ export class ChatClient {
   private ended(room: string | undefined, error: unknown): void {
     const shown = shownError(error);
     if (shown.code === ChatErrorCode.SessionExpired) {
-      if (this.state.me) this.reset(shown);
+      if (this.state.me) this.reset(this.lostSession(shown), false);
       return;
     }
     if (room === undefined) return;
@@ -235,8 +253,18 @@ export class ChatClient {
     this.changed();
   }
 
-  /** Back to the sign-in form, with `error` shown on it. */
-  private reset(error: ShownError | undefined): void {
+  /**
+   * What the sign-in form says when the server no longer knows a session this page had: it
+   * restarted (or kept it past its grace). Unsent messages wait, and the form says so.
+   */
+  private lostSession(shown: ShownError): ShownError {
+    const waiting = this.outbox.size;
+    const unsent = waiting === 0 ? '' : ` Your ${waiting === 1 ? 'unsent message' : `${waiting} unsent messages`} will be sent then.`;
+    return { code: shown.code, message: `The server restarted and lost your session. Sign in again to carry on.${unsent}` };
+  }
+
+  /** Back to the sign-in form, with `error` shown on it; unsent messages are dropped only on sign-out. */
+  private reset(error: ShownError | undefined, dropUnsent = true): void {
     for (const feed of this.state.feeds.values()) feed.close();
     this.state.feeds.clear();
     this.state.active = undefined;
@@ -244,7 +272,7 @@ export class ChatClient {
     this.state.loginError = error;
     this.state.roomError = undefined;
     this.state.composerError = undefined;
-    this.outbox.clear();
+    if (dropUnsent) this.outbox.clear();
     this.tokens.set(undefined);
     this.changed();
   }
@@ -252,4 +280,11 @@ export class ChatClient {
   private changed(): void {
     for (const listener of this.listeners) listener();
   }
+}
+
+/** Why the client stopped for good, in words a person can act on: no close codes. */
+function closedWords(event: ClosedEvent): string {
+  if (event.why === 'client') return 'the page closed the connection';
+  if (event.why === 'refused') return 'the chat server refused the connection';
+  return 'the chat server could not be reached after several tries';
 }

@@ -1,5 +1,5 @@
 import type { ClientStatus } from '@tether/client';
-import type { PresenceEntry, RoomSummary } from '../../shared/api.js';
+import type { PresenceEntry, RoomSummary, ServerStatus } from '../../shared/api.js';
 import type { ShownError } from './outbox.js';
 import type { RoomFeed } from './room-feed.js';
 
@@ -8,8 +8,12 @@ export interface ChatState {
   status: ClientStatus;
   /** The scheduled reconnect attempt, while reconnecting. */
   retry: { attempt: number; delay: number } | undefined;
-  /** Why the client gave up, once closed for good. */
+  /** Why the client gave up, in words, once closed for good. */
   closedReason: string | undefined;
+  /** Whether the server can reach its shared state, as it last said. */
+  server: ServerStatus | undefined;
+  /** The name last signed in under, offered again after the server lost the session. */
+  lastName: string | undefined;
   me: { name: string; session: string } | undefined;
   /** Whether a sign-in is under way (the form waits for the server's answer). */
   signingIn: boolean;
@@ -35,6 +39,8 @@ export function initialState(): ChatState {
     status: 'connecting',
     retry: undefined,
     closedReason: undefined,
+    server: undefined,
+    lastName: undefined,
     me: undefined,
     signingIn: false,
     rooms: [],

@@ -2,7 +2,7 @@ import { ErrorCode, RpcError, type ClientStatus, type Remote } from '@tether/cli
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChatApi, SendResult } from '../../shared/api.js';
 import { ChatErrorCode } from '../../shared/errors.js';
-import { Outbox, type ShownError } from './outbox.js';
+import { Outbox, shownError, type ShownError } from './outbox.js';
 import { RoomFeed } from './room-feed.js';
 
 type Send = ChatApi['messages']['send'];
@@ -13,7 +13,8 @@ function setup() {
   const calls: Array<{ input: SendInput; resolve: (r: SendResult) => void; reject: (e: unknown) => void }> = [];
   let status: ClientStatus = 'open';
   const refusals: Array<{ error: ShownError; text: string }> = [];
-  const feed = new RoomFeed('general', 'Ada', () => undefined);
+  const lost: ShownError[] = [];
+  let feed = new RoomFeed('general', 'Ada', () => undefined);
   const api = {
     messages: {
       send: (input: SendInput) => new Promise<SendResult>((resolve, reject) => calls.push({ input, resolve, reject })),
@@ -25,13 +26,27 @@ function setup() {
     status: () => status,
     feed: (room) => (room === 'general' ? feed : undefined),
     refused: (error, _room, text) => refusals.push({ error, text }),
+    sessionLost: (error) => lost.push(error),
   });
   const states = () => feed.list().map((line) => line.state);
   const settle = async () => {
     await Promise.resolve();
     await Promise.resolve();
   };
-  return { calls, outbox, feed, refusals, states, settle, setStatus: (s: ClientStatus) => (status = s) };
+  return {
+    calls,
+    outbox,
+    get feed() {
+      return feed;
+    },
+    /** The page signed in again: its feeds are new. */
+    newFeed: (me: string) => (feed = new RoomFeed('general', me, () => undefined)),
+    refusals,
+    lost,
+    states,
+    settle,
+    setStatus: (s: ClientStatus) => (status = s),
+  };
 }
 
 afterEach(() => {
@@ -40,12 +55,12 @@ afterEach(() => {
 
 describe('outbox', () => {
   it('shows a message at once and marks it sent with the server\'s event id', async () => {
-    const { calls, outbox, feed, states, settle } = setup();
+    const { calls, outbox, states, settle, ...t } = setup();
     outbox.send('general', 'Ada', 'hello');
     expect(states()).toEqual(['sending']);
     calls[0]?.resolve({ eventId: 7, at: 1000 });
     await settle();
-    expect(feed.list()).toMatchObject([{ state: 'sent', eventId: 7, text: 'hello', own: true }]);
+    expect(t.feed.list()).toMatchObject([{ state: 'sent', eventId: 7, text: 'hello', own: true }]);
   });
 
   it('marks a message typed offline as queued, and it goes out as it is when back', async () => {
@@ -112,19 +127,50 @@ describe('outbox', () => {
   });
 
   it('marks a timed-out message failed, with a retry under the same id and a discard', async () => {
-    const { calls, outbox, feed, states, settle } = setup();
+    const { calls, outbox, states, settle, ...t } = setup();
+    const feed = t.feed;
     outbox.send('general', 'Ada', 'slow');
     outbox.send('general', 'Ada', 'slower');
     for (const call of calls) call.reject(new RpcError(ErrorCode.Timeout, 'tether: call timed out after 30000 ms'));
     await settle();
+    // In words: what the library says (and any close code) is not for the person reading.
     expect(feed.list().map((l) => [l.state, l.error])).toEqual([
-      ['failed', 'tether: call timed out after 30000 ms'],
-      ['failed', 'tether: call timed out after 30000 ms'],
+      ['failed', 'The chat server did not answer in time.'],
+      ['failed', 'The chat server did not answer in time.'],
     ]);
     const [first, second] = feed.list();
     outbox.retry(first?.key ?? '');
     expect(calls[2]?.input).toMatchObject({ id: calls[0]?.input.id, text: 'slow' });
     outbox.discard(second?.key ?? '');
     expect(states()).toEqual(['sending']);
+  });
+
+  it('keeps a message the server lost the session for, and sends it after the next sign-in', async () => {
+    const t = setup();
+    const { calls, outbox, settle } = t;
+    outbox.send('general', 'Ada', 'typed while it restarted');
+    calls[0]?.reject(new RpcError(ChatErrorCode.SessionExpired, 'Your session has expired. Pick your name again to rejoin.'));
+    await settle();
+    expect(t.lost.map((e) => e.code)).toEqual([ChatErrorCode.SessionExpired]);
+    expect(t.feed.list().map((l) => [l.state, l.error])).toEqual([['failed', 'the server restarted']]);
+    expect(outbox.size).toBe(1);
+    expect(outbox.rooms()).toEqual(['general']);
+
+    // Signed in again, as Ann this time: the line shows in the new feed and goes out under its first id.
+    t.newFeed('Ann');
+    outbox.adopt('Ann');
+    expect(t.states()).toEqual(['sending']);
+    expect(calls[1]?.input).toMatchObject({ id: calls[0]?.input.id, text: 'typed while it restarted' });
+    calls[1]?.resolve({ eventId: 9, at: 9 });
+    await settle();
+    expect(t.states()).toEqual(['sent']);
+    expect(outbox.size).toBe(0);
+  });
+
+  it('says a dropped connection in words, never with its close code', () => {
+    const shown = shownError(new RpcError(ErrorCode.ConnectionClosed, 'tether: connection closed (1006)'));
+    expect(shown.message).toBe('The connection to the chat server dropped before it answered.');
+    expect(shown.message).not.toMatch(/\d{4}/);
+    expect(shownError(new Error('boom')).message).toBe('Something went wrong on the chat server.');
   });
 });

@@ -1,6 +1,6 @@
 import { ErrorCode, type ClientStatus, type Remote } from '@tether/client';
 import type { ChatApi } from '../../shared/api.js';
-import { isChatErrorCode } from '../../shared/errors.js';
+import { ChatErrorCode, isChatErrorCode } from '../../shared/errors.js';
 import { newMessageId } from './ids.js';
 import { messageKey, type RoomFeed } from './room-feed.js';
 
@@ -10,13 +10,26 @@ export interface ShownError {
   code: number | undefined;
 }
 
-/** Reads what a failed call rejected with. */
+/**
+ * What a person reads for a failure that is not the chat's own refusal: words, never a close
+ * code or a library's message (`tether: connection closed (1006)`), which mean nothing to them.
+ */
+const transportWords: Record<number, string> = {
+  [ErrorCode.ConnectionClosed]: 'The connection to the chat server dropped before it answered.',
+  [ErrorCode.Timeout]: 'The chat server did not answer in time.',
+  [ErrorCode.Overloaded]: 'The chat server is busy. Try again in a moment.',
+  [ErrorCode.RateLimited]: 'You are sending too fast. Wait a moment, then try again.',
+  [ErrorCode.Unavailable]: 'The chat server cannot reach its shared store right now. Try again in a moment.',
+};
+
+/** Reads what a failed call rejected with: the chat's refusals in the server's words, anything else in plain ones. */
 export function shownError(error: unknown): ShownError {
   const { message, code } = (error ?? {}) as { message?: unknown; code?: unknown };
-  return {
-    message: typeof message === 'string' && message !== '' ? message : 'Something went wrong.',
-    code: typeof code === 'number' ? code : undefined,
-  };
+  const numeric = typeof code === 'number' ? code : undefined;
+  if (numeric !== undefined && isChatErrorCode(numeric) && typeof message === 'string' && message !== '') {
+    return { message, code: numeric };
+  }
+  return { message: (numeric !== undefined && transportWords[numeric]) || 'Something went wrong on the chat server.', code: numeric };
 }
 
 /** What the outbox needs from the chat around it. */
@@ -27,6 +40,8 @@ export interface OutboxHost {
   feed(room: string): RoomFeed | undefined;
   /** The server refused the message itself (empty, too long, …): the text goes back to the composer. */
   refused(error: ShownError, room: string, text: string): void;
+  /** The server no longer knows the session (it restarted): the message waits for the next sign-in. */
+  sessionLost(error: ShownError): void;
 }
 
 /** How soon a send refused with ConnectionClosed goes again when no reconnect comes first. */
@@ -85,6 +100,32 @@ export class Outbox {
     this.pending.clear();
   }
 
+  /** How many messages wait to be sent. */
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** The rooms the waiting messages are for, in the order they were written. */
+  rooms(): string[] {
+    return [...new Set([...this.pending.values()].map((entry) => entry.room))];
+  }
+
+  /**
+   * Signed in again after the session was lost: each waiting message is shown again in its
+   * room (under the name now signed in) and sent, under the id it was first sent with.
+   */
+  adopt(me: string): void {
+    const entries = [...this.pending.values()];
+    this.pending.clear();
+    for (const entry of entries) {
+      const key = messageKey(me, entry.id);
+      this.pending.set(key, entry);
+      if (entry.inFlight) continue;
+      this.host.feed(entry.room)?.addPending(key, entry.text, this.waitingState());
+      this.transmit(key);
+    }
+  }
+
   /** Sends again a message a drop interrupted, if the connection is up and nothing else did. */
   private resend(key: string): void {
     const entry = this.pending.get(key);
@@ -111,7 +152,11 @@ export class Outbox {
         entry.inFlight = false;
         if (this.pending.get(key) !== entry) return;
         const shown = shownError(error);
-        if (shown.code !== undefined && isChatErrorCode(shown.code)) {
+        if (shown.code === ChatErrorCode.SessionExpired) {
+          // Not the message's fault: it stays, and goes out after the next sign-in.
+          this.host.feed(entry.room)?.update(key, { state: 'failed', error: 'the server restarted' });
+          this.host.sessionLost(shown);
+        } else if (shown.code !== undefined && isChatErrorCode(shown.code)) {
           this.pending.delete(key);
           this.host.feed(entry.room)?.remove(key);
           this.host.refused(shown, entry.room, entry.text);

@@ -1,7 +1,10 @@
 import type { ChatState } from '../model/chat-state.js';
 import { byId, h } from './dom.js';
 
-/** The connection banner: shown while reconnecting or closed, hidden while the connection is up. */
+/**
+ * The connection banner: shown while reconnecting or closed, and while the server says it
+ * cannot reach its shared state (Redis); hidden while all is well.
+ */
 export class BannerView {
   private readonly banner = byId('banner');
   private readonly dot = byId('link-dot');
@@ -9,14 +12,20 @@ export class BannerView {
 
   render(state: ChatState): void {
     const down = state.status === 'reconnecting' || state.status === 'closed';
-    this.dot.classList.toggle('down', state.status !== 'open');
-    this.dot.title = state.status === 'open' ? 'Connected' : 'Not connected';
-    const key = `${state.status}:${state.retry?.attempt ?? ''}`;
+    const cutOff = state.status === 'open' && state.server?.ok === false;
+    this.dot.classList.toggle('down', state.status !== 'open' || cutOff);
+    this.dot.title = state.status !== 'open' ? 'Not connected' : cutOff ? 'Connected, but the server cannot reach its shared store' : 'Connected';
+    const key = `${state.status}:${state.retry?.attempt ?? ''}:${cutOff}`;
     if (key === this.shown) return;
     this.shown = key;
-    this.banner.hidden = !down;
-    this.banner.dataset['status'] = state.status;
-    this.banner.classList.toggle('closed', state.status === 'closed');
+    this.banner.hidden = !down && !cutOff;
+    this.banner.dataset['status'] = cutOff ? 'backend' : state.status;
+    this.banner.classList.toggle('closed', state.status === 'closed' || cutOff);
+    if (cutOff) {
+      const where = state.server?.sharedThrough ?? 'its shared store';
+      this.banner.replaceChildren(`The chat server cannot reach ${where}. Nothing can be sent until it is back.`);
+      return;
+    }
     if (state.status === 'reconnecting') {
       const attempt = state.retry && state.retry.attempt > 1 ? ` (attempt ${state.retry.attempt})` : '';
       this.banner.replaceChildren(

@@ -23,10 +23,10 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   return element as T;
 }
 
-/** Shows an error in `element` (hidden when there is none), with its code when it has one. */
+/** Shows an error in `element` (hidden when there is none): words for the person, the code only in `data-code`, for tests and tools. */
 export function showError(element: HTMLElement, error: { message: string; code: number | undefined } | undefined): void {
   element.hidden = error === undefined;
   if (!error) return;
-  element.replaceChildren(error.message, error.code === undefined ? '' : h('span', { class: 'code' }, `error ${error.code}`));
+  element.replaceChildren(error.message);
   element.dataset['code'] = error.code === undefined ? '' : String(error.code);
 }

@@ -26,7 +26,11 @@ export class LoginView {
     const wasHidden = this.root.hidden;
     this.root.hidden = state.me !== undefined;
     if (this.root.hidden) return;
-    if (wasHidden) this.name.focus();
+    if (wasHidden) {
+      // After the server lost the session, the name is offered again: one click to carry on.
+      if (state.lastName && this.name.value === '') this.name.value = state.lastName;
+      this.name.focus();
+    }
     this.submit.disabled = state.signingIn;
     this.submit.textContent = state.signingIn ? 'Joining…' : 'Join the chat';
     showError(this.error, state.loginError);
