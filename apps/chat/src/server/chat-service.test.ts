@@ -349,4 +349,19 @@ describe('chat served by two processes sharing a broker and presence', () => {
     expect(await shared.presence.list('chat.members')).toEqual([]);
     expect((await shared.presence.list('chat.names')).map((e) => e.key)).toEqual(['ada']);
   });
+
+  it('lets a page whose session a restart lost take its name back before the dead hold expires', async () => {
+    const { one, other, shared } = await two();
+    const { session: lost } = await one.client().api.session.start({ name: 'Ada' });
+    // `one` stands for the killed process: its hold on the name lives on until its ttl.
+    const page = other.client();
+    expect(await refusal(page.api.session.start({ name: 'Ada' }))).toMatchObject({ code: ChatErrorCode.NameTaken });
+    expect(await refusal(page.api.session.start({ name: 'Ada', previous: 'forged' }))).toMatchObject({
+      code: ChatErrorCode.NameTaken,
+    });
+    const back = await page.api.session.start({ name: 'Ada', previous: lost });
+    expect(back).toMatchObject({ name: 'Ada', rooms: [] });
+    expect(back.session).not.toBe(lost);
+    expect((await shared.presence.list('chat.names')).map((e) => e.key)).toEqual(['ada']);
+  });
 });

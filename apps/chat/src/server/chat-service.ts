@@ -136,9 +136,10 @@ export function serveChat<Ctx>(host: ChatHost<Ctx>, store: ChatStore, options: S
   register('session.start', async function (input): Promise<SessionInfo> {
     const name = must(checkName(input['name']));
     const session = must(store.sessions.start(name));
+    const previous = typeof input['previous'] === 'string' ? input['previous'] : undefined;
     let claimed = false;
     try {
-      claimed = await shared.claim(session);
+      claimed = await shared.claim(session, previous);
     } finally {
       if (!claimed) store.sessions.end(session);
     }

@@ -79,8 +79,12 @@ export interface InSession {
 /** The chat's methods, for `remote<ChatApi>()` and `serve<ChatApi>()`. */
 export type ChatApi = {
   session: {
-    /** Signs in under a name no one else holds. */
-    start(input: { name: string }): SessionInfo;
+    /**
+     * Signs in under a name no one else holds. `previous` is the token of a session this page
+     * had and the server lost (it restarted): the name that session held is taken over, even
+     * while the dead process's hold on it has not expired yet.
+     */
+    start(input: { name: string; previous?: string }): SessionInfo;
     /** Takes a session back (after a reconnect or a page reload). */
     resume(input: InSession): SessionInfo;
     /** Signs out: leaves every room and frees the name. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Presence, PresenceConnection, Tracking } from '@tether/server';
 import type { PresenceEntry, RoomSummary, ServerStatus } from '../../shared/api.js';
@@ -26,6 +27,13 @@ const Topics = { names: 'chat.names', people: 'chat.people', members: 'chat.memb
 interface Named {
   name: string;
 }
+/** A name's hold: who holds it, as a hash of their session token (the token itself is a secret). */
+interface Owned extends Named {
+  owner: string;
+}
+
+/** What a name's hold records of its session: enough to recognise the token, nothing to forge it from. */
+const ownerOf = (token: string): string => createHash('sha256').update(token).digest('base64url');
 interface InRoom extends Named {
   room: string;
 }
@@ -46,7 +54,7 @@ export class SharedChat extends EventEmitter<SharedEvents> {
   readonly catalog: RoomCatalog;
   /** Whether the shared state can be reached now: set by whoever watches the backends. */
   status: ServerStatus;
-  private readonly names: LiveList<Named>;
+  private readonly names: LiveList<Owned>;
   private readonly people: LiveList<Named>;
   private readonly members: LiveList<InRoom>;
   private readonly typists: LiveList<InRoom>;
@@ -86,13 +94,18 @@ export class SharedChat extends EventEmitter<SharedEvents> {
 
   /**
    * Takes the session's name on every process; false when someone holds it already. The
-   * store decides a race between processes: exactly one of them is the first holder.
+   * store decides a race between processes: exactly one of them is the first holder. A page
+   * whose session a restart lost names it as `previous`, and takes over the name that session
+   * held (the dead process's hold expires on its own, with no leave, as the name is held).
    */
-  async claim(session: Session): Promise<boolean> {
+  async claim(session: Session, previous: string | undefined): Promise<boolean> {
     const key = nameKey(session.name);
-    if (this.names.entries.some((entry) => entry.key === key)) return false;
-    const tracking = await this.host.presence(Topics.names).track(key, { name: session.name });
-    if (!tracking.joined) {
+    const names = this.host.presence(Topics.names);
+    const held = (await names.list()).find((entry) => entry.key === key) as { meta: Owned } | undefined;
+    const takeover = held !== undefined && previous !== undefined && held.meta.owner === ownerOf(previous);
+    if (held && !takeover) return false;
+    const tracking = await names.track(key, { name: session.name, owner: ownerOf(session.id) });
+    if (!tracking.joined && !takeover) {
       await tracking.untrack();
       return false;
     }
@@ -103,7 +116,7 @@ export class SharedChat extends EventEmitter<SharedEvents> {
   /** Takes a session back after this process's server restarted: its name and rooms again. */
   async restore(session: Session): Promise<void> {
     const holds = this.holdsOf(session);
-    holds.name ??= await this.host.presence(Topics.names).track(nameKey(session.name), { name: session.name });
+    holds.name ??= await this.host.presence(Topics.names).track(nameKey(session.name), { name: session.name, owner: ownerOf(session.id) });
     await Promise.all([...session.rooms].map((room) => this.enter(session, room)));
   }
 
@@ -187,7 +200,7 @@ export class SharedChat extends EventEmitter<SharedEvents> {
     for (const list of this.lists()) list.close();
   }
 
-  private lists(): Array<LiveList<Named>> {
+  private lists(): Array<LiveList<unknown>> {
     return [this.names, this.people, this.members, this.typists];
   }
 

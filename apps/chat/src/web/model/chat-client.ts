@@ -27,6 +27,8 @@ export class ChatClient {
   private readonly outbox: Outbox;
   private readonly listeners = new Set<() => void>();
   private lastTyping = 0;
+  /** The token of a session the server lost (it restarted): the next sign-in takes its name over. */
+  private previous: string | undefined;
   /** A message the server refused, for the composer to take back. */
   private returned: { room: string; text: string } | undefined;
 
@@ -89,7 +91,8 @@ export class ChatClient {
 
   /** Signs in under `name`, then joins the first room. */
   async signIn(name: string): Promise<void> {
-    await this.enter(this.api.session.start({ name }), 'general');
+    const previous = this.previous;
+    await this.enter(this.api.session.start(previous === undefined ? { name } : { name, previous }), 'general');
   }
 
   async signOut(): Promise<void> {
@@ -199,6 +202,7 @@ export class ChatClient {
       return;
     }
     this.state.signingIn = false;
+    this.previous = undefined;
     this.state.me = { name: info.name, session: info.session };
     this.state.lastName = info.name;
     this.tokens.set(info.session);
@@ -236,7 +240,10 @@ export class ChatClient {
   private ended(room: string | undefined, error: unknown): void {
     const shown = shownError(error);
     if (shown.code === ChatErrorCode.SessionExpired) {
-      if (this.state.me) this.reset(this.lostSession(shown), false);
+      const me = this.state.me;
+      if (!me) return;
+      this.reset(this.lostSession(shown), false);
+      this.previous = me.session;
       return;
     }
     if (room === undefined) return;
@@ -273,6 +280,7 @@ export class ChatClient {
     this.state.roomError = undefined;
     this.state.composerError = undefined;
     if (dropUnsent) this.outbox.clear();
+    this.previous = undefined;
     this.tokens.set(undefined);
     this.changed();
   }
