@@ -11,3 +11,4 @@ export { ServiceRouter } from './registry/router.js';
 export type { ProviderConnection, ServiceRouterOptions } from './registry/router.js';
 export { RedisPresence, redisPresence } from './presence/redis-presence.js';
 export type { RedisPresenceOptions } from './presence/redis-presence.js';
+export type { RedisTarget } from './connection.js';

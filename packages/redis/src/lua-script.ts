@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { scriptHosts, type RedisClient } from './connection.js';
 
 /**
  * A Lua script run by its SHA1 (EVALSHA), sent in full only when Redis does not know it yet:
@@ -16,11 +16,12 @@ export class LuaScript {
    * Loads the script ahead of use. A broker does this on every (re)connect: left to the NOSCRIPT
    * fallback, publishes racing a fresh script cache could be re-sent out of their call order.
    */
-  async load(redis: Redis): Promise<void> {
-    await redis.script('LOAD', this.source);
+  async load(redis: RedisClient): Promise<void> {
+    // A cluster routes EVALSHA to the master of its keys' slot: each master needs the script.
+    await Promise.all(scriptHosts(redis).map((host) => host.script('LOAD', this.source)));
   }
 
-  async run(redis: Redis, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
+  async run(redis: RedisClient, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
     try {
       return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (error) {

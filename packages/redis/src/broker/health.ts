@@ -1,5 +1,5 @@
 import type { BrokerStatus } from '@tether/server';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection.js';
 
 /**
  * A broker's status, from its Redis connections: `ok` once every connection is ready and the
@@ -17,7 +17,7 @@ export class Health {
   private closed = false;
 
   constructor(
-    private readonly connections: readonly Redis[],
+    private readonly connections: readonly RedisClient[],
     private readonly recover: () => Promise<void>,
   ) {
     for (const connection of connections) {

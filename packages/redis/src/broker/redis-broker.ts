@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Broker, BrokerStatus, HistorySlice, TopicEvent, Unsubscribe } from '@tether/server';
-import type { Redis, RedisOptions } from 'ioredis';
-import { openConnection } from '../connection.js';
+import { openConnection, type RedisClient, type RedisTarget } from '../connection.js';
 import { closedError, fromRedisError, unavailable } from '../errors.js';
 import { encodeData, eventId, streamId, toEvent, type RawEntry } from './entries.js';
 import { Health } from './health.js';
@@ -10,9 +9,7 @@ import { publishScript, raiseScript } from './scripts.js';
 import { StreamReader } from './stream-reader.js';
 
 /** Options for the Redis broker. */
-export interface RedisBrokerOptions {
-  /** The Redis server, e.g. `redis://127.0.0.1:6379`. Required. */
-  url: string;
+export interface RedisBrokerOptions extends RedisTarget {
   /**
    * Events kept per topic (the stream's exact MAXLEN), for resume. It is also how far a
    * process's reader may fall behind before events are trimmed under it, which its
@@ -26,10 +23,11 @@ export interface RedisBrokerOptions {
   /** How long an operation issued before the first connection waits for it, in ms. Default 10000. */
   connectTimeout?: number;
   /**
-   * Further ioredis options (`retryStrategy`, `password`, `tls`...). The broker sets the ones
-   * that make commands fail fast while Redis is away (no offline queue, no resend).
+   * Blocking readers, each on a connection of its own, over which topics are spread by a hash
+   * of their name. On a cluster each reader's topics share one hash slot, so the readers are
+   * what spreads topics over the shards. Default 1 on one Redis, 8 on a cluster.
    */
-  redis?: RedisOptions;
+  readers?: number;
 }
 
 interface LocalTopic {
@@ -50,11 +48,12 @@ interface LocalTopic {
  * last id it delivered, and whatever Redis no longer has shows as a hole in the ids.
  */
 export class RedisBroker implements Broker, AsyncDisposable {
-  private readonly command: Redis;
+  private readonly command: RedisClient;
   private readonly health: Health;
-  private readonly reader: StreamReader;
+  /** One reader per group of topics (see BrokerKeys), each blocking on its own connection. */
+  private readonly readers: StreamReader[];
   private readonly keys: BrokerKeys;
-  private readonly wakeKey: string;
+  private readonly wakeKeys: string[];
   private readonly topics = new Map<string, LocalTopic>();
   /** The highest id seen per topic (published or delivered): how far a counter Redis lost is raised. */
   private readonly seen = new Map<string, number>();
@@ -67,21 +66,22 @@ export class RedisBroker implements Broker, AsyncDisposable {
   constructor(options: RedisBrokerOptions) {
     this.historySize = positiveInteger('historySize', options.historySize ?? 1000);
     this.connectTimeout = options.connectTimeout ?? 10_000;
-    this.keys = new BrokerKeys(options.prefix ?? 'tether:');
+    const readers = positiveInteger('readers', options.readers ?? (options.cluster ? 8 : 1));
+    const readBatch = positiveInteger('readBatch', options.readBatch ?? 256);
+    this.keys = new BrokerKeys(options.prefix ?? 'tether:', readers);
     const id = randomUUID();
-    this.wakeKey = this.keys.wake(id);
-    this.command = openConnection(options.url, options.redis, `tether-broker-${id}`);
-    const readerConnection = openConnection(options.url, options.redis, `tether-reader-${id}`);
-    this.health = new Health([this.command, readerConnection], () => this.recover());
-    this.reader = new StreamReader(
-      readerConnection,
-      this.command,
-      this.wakeKey,
-      positiveInteger('readBatch', options.readBatch ?? 256),
-      this.health,
-      { positions: () => this.positions(), deliver: (topic, entries) => this.deliver(topic, entries) },
+    this.wakeKeys = Array.from({ length: readers }, (_, n) => this.keys.wake(id, n));
+    this.command = openConnection(options, `tether-broker-${id}`);
+    const connections = this.wakeKeys.map((_, n) => openConnection(options, `tether-reader-${id}-${n}`));
+    this.health = new Health([this.command, ...connections], () => this.recover());
+    this.readers = connections.map(
+      (connection, n) =>
+        new StreamReader(connection, this.command, this.wakeKeys[n]!, readBatch, this.health, {
+          positions: () => this.positions(n),
+          deliver: (topic, entries) => this.deliver(topic, entries),
+        }),
     );
-    this.reader.start();
+    for (const reader of this.readers) reader.start();
   }
 
   get status(): BrokerStatus {
@@ -175,8 +175,9 @@ export class RedisBroker implements Broker, AsyncDisposable {
     this.closed = true;
     this.topics.clear();
     this.health.close();
-    await this.reader.close();
-    await this.command.del(this.wakeKey).catch(() => undefined);
+    await Promise.all(this.readers.map((reader) => reader.close()));
+    // One DEL per key: on a cluster each wake key is in its own slot.
+    await Promise.all(this.wakeKeys.map((key) => this.command.del(key).catch(() => undefined)));
     this.command.disconnect();
   }
 
@@ -215,12 +216,12 @@ export class RedisBroker implements Broker, AsyncDisposable {
       throw fromRedisError('subscribe', error);
     }
     local.position = Number(counter ?? 0);
-    this.reader.changed();
+    this.readers[local.keys.reader]?.changed();
   }
 
-  private *positions(): Iterable<{ topic: string; stream: string; after: number }> {
+  private *positions(reader: number): Iterable<{ topic: string; stream: string; after: number }> {
     for (const [topic, local] of this.topics) {
-      if (local.position !== undefined) yield { topic, stream: local.keys.stream, after: local.position };
+      if (local.position !== undefined && local.keys.reader === reader) yield { topic, stream: local.keys.stream, after: local.position };
     }
   }
 
@@ -259,7 +260,7 @@ export class RedisBroker implements Broker, AsyncDisposable {
       raises.push(raiseScript.run(this.command, [keys.counter, keys.stream], [floor]));
     }
     await Promise.all(raises);
-    this.reader.changed();
+    for (const reader of this.readers) reader.changed();
   }
 
   private saw(topic: string, id: number): void {

@@ -1,14 +1,13 @@
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openConnection } from '../connection.js';
+import { openConnection, type RedisClient } from '../connection.js';
 import { startRedisServer, type RedisServer } from '../testing/redis-server.js';
 import { publishScript, raiseScript } from './scripts.js';
 
 let redis: RedisServer;
-let connection: Redis;
+let connection: RedisClient;
 beforeAll(async () => {
   redis = await startRedisServer();
-  connection = openConnection(redis.url, undefined, 'scripts-test');
+  connection = openConnection({ url: redis.url }, 'scripts-test');
   await new Promise((resolve) => connection.once('ready', resolve));
 });
 afterAll(async () => {

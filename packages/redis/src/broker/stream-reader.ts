@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection.js';
 import type { RawEntry } from './entries.js';
 import { streamId } from './entries.js';
 import type { Health } from './health.js';
@@ -19,8 +19,9 @@ const WAKE_TTL_MS = 3_600_000;
 const RETRY_MS = 1_000;
 
 /**
- * The broker's one blocking reader: a dedicated connection XREADs every stream that has local
- * subscribers, starting after the id each last delivered, and blocks until something arrives.
+ * One of the broker's blocking readers: a dedicated connection XREADs every stream of its
+ * group (see BrokerKeys) that has local subscribers, starting after the id each last
+ * delivered, and blocks until something arrives.
  * When the topic set changes while it is blocked, `changed` writes to the broker's private
  * wake stream, which the same XREAD also watches: unlike CLIENT UNBLOCK, a wake written
  * before the XREAD reaches Redis still counts, since the read starts after the last wake seen.
@@ -33,8 +34,8 @@ export class StreamReader {
   private running: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly connection: Redis,
-    private readonly command: Redis,
+    private readonly connection: RedisClient,
+    private readonly command: RedisClient,
     private readonly wakeKey: string,
     private readonly batch: number,
     private readonly health: Health,

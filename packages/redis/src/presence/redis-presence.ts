@@ -1,13 +1,10 @@
 import type { PresenceChange, PresenceEntry, PresenceStore } from '@tether/server';
-import type { Redis, RedisOptions } from 'ioredis';
-import { openConnection, readyWithin } from '../connection.js';
+import { openConnection, readyWithin, type RedisClient, type RedisTarget } from '../connection.js';
 import { closedError, fromRedisError, unavailable } from '../errors.js';
 import { holdScript, listScript, releaseScript, sweepScript } from './scripts.js';
 
 /** Options for the Redis presence store. */
-export interface RedisPresenceOptions {
-  /** The Redis server, e.g. `redis://127.0.0.1:6379`. Required. */
-  url: string;
+export interface RedisPresenceOptions extends RedisTarget {
   /**
    * Milliseconds a node's holds last without a refresh (it refreshes every ttl/3). A node that
    * dies is gone from `list` on every node within the ttl, and its leaves are announced by the
@@ -18,8 +15,6 @@ export interface RedisPresenceOptions {
   prefix?: string;
   /** How long an operation issued before the first connection waits for it, in ms. Default 10000. */
   connectTimeout?: number;
-  /** Further ioredis options; the store makes commands fail fast while Redis is away. */
-  redis?: RedisOptions;
 }
 
 /** Holds expired per topic in one sweep: bounds the time one script holds Redis. */
@@ -32,7 +27,7 @@ const SWEEP_BATCH = 1000;
  * topic's keys share one hash tag, so each script touches one Redis Cluster slot.
  */
 export class RedisPresence implements PresenceStore, AsyncDisposable {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly ttl: number;
   private readonly prefix: string;
   private readonly connectTimeout: number;
@@ -49,7 +44,7 @@ export class RedisPresence implements PresenceStore, AsyncDisposable {
     if (!Number.isSafeInteger(this.ttl) || this.ttl < 30) throw new RangeError(`tether/redis: presence ttl must be an integer of at least 30 ms, got ${this.ttl}`);
     this.prefix = options.prefix ?? 'tether:';
     this.connectTimeout = options.connectTimeout ?? 10_000;
-    this.redis = openConnection(options.url, options.redis, 'tether-presence');
+    this.redis = openConnection(options, 'tether-presence');
     this.timer = setInterval(() => {
       this.ticking ??= this.tick().finally(() => (this.ticking = undefined));
     }, Math.floor(this.ttl / 3));

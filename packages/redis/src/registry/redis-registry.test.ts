@@ -79,7 +79,7 @@ describe('redis registry', () => {
     open.push({ close: async () => void child.kill('SIGKILL') });
     expect(ids(await registry.providers('svc'))).toEqual(['doomed', 'survivor']);
     // Alive, its heartbeat renews the record before it expires.
-    const record = `${prefix}service:svc:provider:doomed`;
+    const record = `${prefix}service:{svc}:provider:doomed`;
     let lowest = await raw.pttl(record);
     await eventually(async () => {
       const left = await raw.pttl(record);

@@ -1,6 +1,5 @@
 import { ErrorCode, RpcError } from '@tether/core';
-import type { Redis, RedisOptions } from 'ioredis';
-import { openConnection, readyWithin } from '../connection.js';
+import { openConnection, readyWithin, type RedisClient, type RedisTarget } from '../connection.js';
 import { closedError, fromRedisError, unavailable } from '../errors.js';
 import { pickProvider } from './pick.js';
 import { decodeProvider, serves, type Provider, type ProviderInfo } from './provider.js';
@@ -8,17 +7,13 @@ import { Registration } from './registration.js';
 import { liveProvidersScript } from './scripts.js';
 
 /** Options for the service registry. */
-export interface RedisRegistryOptions {
-  /** The Redis server, e.g. `redis://127.0.0.1:6379`. Required. */
-  url: string;
+export interface RedisRegistryOptions extends RedisTarget {
   /** Milliseconds a provider stays listed without a heartbeat (it beats every ttl/3). Default 10000. */
   ttl?: number;
   /** Prefix of every key. Default `tether:`. */
   prefix?: string;
   /** How long an operation issued before the first connection waits for it, in ms. Default 10000. */
   connectTimeout?: number;
-  /** Further ioredis options; the registry makes commands fail fast while Redis is away. */
-  redis?: RedisOptions;
 }
 
 /**
@@ -28,7 +23,7 @@ export interface RedisRegistryOptions {
  * equals.
  */
 export class RedisRegistry implements AsyncDisposable {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly ttl: number;
   private readonly prefix: string;
   private readonly connectTimeout: number;
@@ -42,7 +37,7 @@ export class RedisRegistry implements AsyncDisposable {
     if (!Number.isSafeInteger(this.ttl) || this.ttl < 3) throw new RangeError(`tether/redis: ttl must be an integer of at least 3 ms, got ${this.ttl}`);
     this.prefix = options.prefix ?? 'tether:';
     this.connectTimeout = options.connectTimeout ?? 10_000;
-    this.redis = openConnection(options.url, options.redis, 'tether-registry');
+    this.redis = openConnection(options, 'tether-registry');
   }
 
   /** Lists `service`'s provider `info` until unregistered; rejects if Redis cannot be reached. */
@@ -131,12 +126,13 @@ export class RedisRegistry implements AsyncDisposable {
     if (this.redis.status !== 'ready') throw unavailable(operation);
   }
 
+  /** A service's keys share the hash tag `{service}`: its script reads them together, in one cluster slot. */
   private setKey(service: string): string {
-    return `${this.prefix}service:${service}:providers`;
+    return `${this.prefix}service:{${service}}:providers`;
   }
 
   private recordKey(service: string, nodeId: string): string {
-    return `${this.prefix}service:${service}:provider:${nodeId}`;
+    return `${this.prefix}service:{${service}}:provider:${nodeId}`;
   }
 }
 

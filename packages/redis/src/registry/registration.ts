@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connection.js';
 import { fromRedisError } from '../errors.js';
 import { encodeProvider, type Provider } from './provider.js';
 
@@ -21,7 +21,7 @@ export class Registration implements AsyncDisposable {
   private stopped = false;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RegistrationKeys,
     provider: Provider,
     private readonly ttl: number,

@@ -23,13 +23,13 @@ export interface RedisServer extends AsyncDisposable {
 const READY_LINE = 'Ready to accept connections';
 const START_TIMEOUT_MS = 10_000;
 
-/** Starts a redis-server on a free loopback port; resolves once it answers PING. */
-export async function startRedisServer(): Promise<RedisServer> {
+/** Starts a redis-server on a free loopback port, with `extraArgs` if given; resolves once it answers PING. */
+export async function startRedisServer(extraArgs: readonly string[] = []): Promise<RedisServer> {
   // Another process may take the free port before redis binds it: try a few.
   let lastError: unknown;
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
-    const server = new LocalRedis(port);
+    const server = new LocalRedis(port, extraArgs);
     try {
       await server.start();
       return server;
@@ -47,7 +47,10 @@ class LocalRedis implements RedisServer {
   private exited: Promise<void> = Promise.resolve();
   private readonly killOnExit = () => this.child?.kill('SIGKILL');
 
-  constructor(readonly port: number) {
+  constructor(
+    readonly port: number,
+    private readonly extraArgs: readonly string[],
+  ) {
     this.url = `redis://127.0.0.1:${port}`;
   }
 
@@ -59,7 +62,7 @@ class LocalRedis implements RedisServer {
     if (this.child) throw new Error(`redis-server on ${this.port} is already running`);
     const child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--logfile', ''],
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--logfile', '', ...this.extraArgs],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.child = child;
