@@ -124,6 +124,7 @@ export class RedisPresence implements PresenceStore, AsyncDisposable {
     this.redis.disconnect();
   }
 
+  /** Closes the store, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

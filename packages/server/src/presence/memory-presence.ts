@@ -55,6 +55,7 @@ export class MemoryPresence implements PresenceStore {
     return this.topics.size;
   }
 
+  /** Forgets every topic. */
   async close(): Promise<void> {
     this.topics.clear();
   }

@@ -7,7 +7,9 @@ export const presenceEventsTopic = (topic: string): string => `tether.presence:$
 
 /** A connection a hold can be tied to: a server's `Peer` is one. */
 export interface PresenceConnection {
+  /** Whether it has closed already: a hold tied to it is then released at once. */
   readonly closed: boolean;
+  /** Calls `listener` once, when it closes. */
   once(event: 'close', listener: () => void): unknown;
 }
 
@@ -19,6 +21,7 @@ export interface TrackOptions {
 
 /** One hold on a presence key. Whoever tracked it releases it (or its connection's close does). */
 export interface Tracking {
+  /** The key held. */
   readonly key: string;
   /** Whether this hold made the key join (no holder on any node had it): a claim, decided atomically. */
   readonly joined: boolean;

@@ -1,5 +1,6 @@
 /** One entry of a presence topic: a stable identity (a user, a session: not a connection) and its metadata. */
 export interface PresenceEntry<M = unknown> {
+  /** The identity held: a user or session id, whatever the application tracks by. */
   readonly key: string;
   /** The metadata most recently tracked for the key. */
   readonly meta: M;
@@ -9,7 +10,9 @@ export interface PresenceEntry<M = unknown> {
 export interface PresenceChange<M = unknown> {
   /** `join`: the key's first holder arrived; `update`: its metadata changed; `leave`: its last holder went. */
   readonly kind: 'join' | 'update' | 'leave';
+  /** The identity that changed. */
   readonly key: string;
+  /** Its metadata: the new one for `join` and `update`, the last one for `leave`. */
   readonly meta: M;
 }
 
@@ -38,5 +41,6 @@ export interface PresenceStore {
    * announce. Each change goes to exactly one store sharing the backend.
    */
   onChange(listener: (topic: string, change: PresenceChange) => void): void;
+  /** Releases the store's resources; holds made through it are left to the backend (a server releases its own first). */
   close(): Promise<void>;
 }
