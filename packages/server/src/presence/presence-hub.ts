@@ -76,7 +76,8 @@ export class PresenceHub {
 
   /** Releases every hold still made here, announcing the leaves; resolves once all are done. */
   async close(): Promise<void> {
-    await Promise.all([...this.held].map((release) => release()));
+    // A store that cannot be reached now drops these holds within its ttl: reported, not thrown.
+    await Promise.all([...this.held].map((release) => release().catch((error: unknown) => this.host.report(error))));
     while (this.pending.size > 0) await Promise.all(this.pending);
   }
 

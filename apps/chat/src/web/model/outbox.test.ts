@@ -12,6 +12,7 @@ type SendInput = Parameters<Send>[0];
 function setup() {
   const calls: Array<{ input: SendInput; resolve: (r: SendResult) => void; reject: (e: unknown) => void }> = [];
   let status: ClientStatus = 'open';
+  let session = 'token';
   const refusals: Array<{ error: ShownError; text: string }> = [];
   const lost: ShownError[] = [];
   let feed = new RoomFeed('general', 'Ada', () => undefined);
@@ -22,7 +23,7 @@ function setup() {
   } as unknown as Remote<ChatApi>;
   const outbox = new Outbox({
     api,
-    session: () => 'token',
+    session: () => session,
     status: () => status,
     feed: (room) => (room === 'general' ? feed : undefined),
     refused: (error, _room, text) => refusals.push({ error, text }),
@@ -46,6 +47,7 @@ function setup() {
     states,
     settle,
     setStatus: (s: ClientStatus) => (status = s),
+    setSession: (token: string) => (session = token),
   };
 }
 
@@ -172,5 +174,20 @@ describe('outbox', () => {
     expect(shown.message).toBe('The connection to the chat server dropped before it answered.');
     expect(shown.message).not.toMatch(/\d{4}/);
     expect(shownError(new Error('boom')).message).toBe('Something went wrong on the chat server.');
+  });
+
+  it('sends again under the new session a message whose old session was lost after a new sign-in', async () => {
+    const t = setup();
+    t.outbox.send('general', 'Ada', 'in flight across the sign-in');
+    t.setSession('token2');
+    t.outbox.adopt('Ada');
+    t.calls[0]?.reject(new RpcError(ChatErrorCode.SessionExpired, 'Your session has expired. Pick your name again to rejoin.'));
+    await t.settle();
+    expect(t.lost).toEqual([]);
+    expect(t.calls[1]?.input).toMatchObject({ session: 'token2', id: t.calls[0]?.input.id });
+    t.calls[1]?.resolve({ eventId: 4, at: 4 });
+    await t.settle();
+    expect(t.states()).toEqual(['sent']);
+    expect(t.outbox.size).toBe(0);
   });
 });

@@ -115,10 +115,11 @@ export class Outbox {
    * room (under the name now signed in) and sent, under the id it was first sent with.
    */
   adopt(me: string): void {
-    const entries = [...this.pending.values()];
+    const entries = [...this.pending];
     this.pending.clear();
-    for (const entry of entries) {
-      const key = messageKey(me, entry.id);
+    for (const [known, entry] of entries) {
+      // One still on its way keeps its key: its answer settles it under that key.
+      const key = entry.inFlight ? known : messageKey(me, entry.id);
       this.pending.set(key, entry);
       if (entry.inFlight) continue;
       this.host.feed(entry.room)?.addPending(key, entry.text, this.waitingState());
@@ -153,7 +154,9 @@ export class Outbox {
         if (this.pending.get(key) !== entry) return;
         const shown = shownError(error);
         if (shown.code === ChatErrorCode.SessionExpired) {
-          // Not the message's fault: it stays, and goes out after the next sign-in.
+          // Not the message's fault: it stays, and goes out after the next sign-in, or now
+          // when the answer is about a session already replaced by a new sign-in.
+          if (this.host.session() !== undefined && this.host.session() !== session) return this.transmit(key);
           this.host.feed(entry.room)?.update(key, { state: 'failed', error: 'the server restarted' });
           this.host.sessionLost(shown);
         } else if (shown.code !== undefined && isChatErrorCode(shown.code)) {
