@@ -119,7 +119,7 @@ export function serveChat<Ctx>(host: ChatHost<Ctx>, store: ChatStore, options: S
   const recent = async (room: string): Promise<JoinResult> => {
     const slice = await host.broker.history(roomTopic(room), 0);
     const history: HistoryEntry[] = slice.events.slice(-Limits.history).map((e) => ({ eventId: e.id, event: e.data as RoomEvent }));
-    return { room, history, lastEventId: slice.lastId };
+    return slice.epoch === undefined ? { room, history, lastEventId: slice.lastId } : { room, history, lastEventId: slice.lastId, epoch: slice.epoch };
   };
 
   /** Signs a session out everywhere: its rooms hear it left. */

@@ -63,6 +63,8 @@ export interface JoinResult {
   room: string;
   history: HistoryEntry[];
   lastEventId: number;
+  /** The room topic's epoch `lastEventId` counts in, to subscribe with; absent while the topic has none. */
+  epoch?: string;
 }
 
 /** What sending a message answers (the same for a repeated send of the same id). */

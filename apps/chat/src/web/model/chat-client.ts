@@ -220,7 +220,7 @@ export class ChatClient {
     const feed = new RoomFeed(room, me.name, () => this.changed());
     feed.load(joined.history);
     this.state.feeds.set(room, feed);
-    feed.open(this.client, me.session, joined.lastEventId, () => this.state.active === room, (error) => this.ended(room, error));
+    feed.open(this.client, me.session, joined, () => this.state.active === room, (error) => this.ended(room, error));
   }
 
   private opened(): void {

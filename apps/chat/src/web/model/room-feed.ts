@@ -62,14 +62,21 @@ export class RoomFeed {
   }
 
   /**
-   * Subscribes to the room's events after `lastEventId` and to its typing list. The client
+   * Subscribes to the room's events after the joined position and to its typing list. The client
    * library restores both after a reconnect, the events from the last id seen. `ended` hears
    * of a subscription the server ended with an error.
    */
-  open(client: Client, session: string, lastEventId: number, active: () => boolean, ended: (error: unknown) => void): void {
+  open(
+    client: Client,
+    session: string,
+    from: { lastEventId: number; epoch?: string },
+    active: () => boolean,
+    ended: (error: unknown) => void,
+  ): void {
     const params = { session, room: this.name };
     const messages = client.subscribe<RoomEvent>(Subscriptions.messages, params, {
-      after: lastEventId,
+      after: from.lastEventId,
+      ...(from.epoch === undefined ? {} : { epoch: from.epoch }),
       onEvent: (event, eventId) => {
         this.apply(event, eventId, !active());
         this.changed();
