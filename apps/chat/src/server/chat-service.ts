@@ -118,8 +118,12 @@ export function serveChat<Ctx>(host: ChatHost<Ctx>, store: ChatStore, options: S
   /** A room's recent events, from the broker's history: the same on every process, and kept across restarts with Redis. */
   const recent = async (room: string): Promise<JoinResult> => {
     const slice = await host.broker.history(roomTopic(room), 0);
-    const history: HistoryEntry[] = slice.events.slice(-Limits.history).map((e) => ({ eventId: e.id, event: e.data as RoomEvent }));
-    return slice.epoch === undefined ? { room, history, lastEventId: slice.lastId } : { room, history, lastEventId: slice.lastId, epoch: slice.epoch };
+    const history: HistoryEntry[] = slice.events
+      .slice(-Limits.history)
+      .map((e) => ({ eventId: e.id, event: e.data as RoomEvent }));
+    const joined: JoinResult = { room, history, lastEventId: slice.lastId };
+    if (slice.epoch !== undefined) joined.epoch = slice.epoch;
+    return joined;
   };
 
   /** Signs a session out everywhere: its rooms hear it left. */

@@ -26,7 +26,10 @@ export interface ChatOptions {
    * chat between processes.
    */
   presence?: PresenceStore;
-  /** What the broker and presence share state through, for the page, e.g. 'Redis at redis://…'. Default: none (this process's memory). */
+  /**
+   * What the broker and presence share state through, for the page, e.g. 'Redis at redis://…'.
+   * Default: none (this process's memory).
+   */
   sharedThrough?: string;
   /** The chat's state. Default: a new store made here (with `storeOptions`) and closed with the chat. */
   store?: ChatStore;
@@ -62,7 +65,8 @@ export async function startChat(options: ChatOptions = {}): Promise<ChatServer> 
   const broker = options.broker ?? new MemoryBroker();
   const http = createHttpServer(staticHandler(assets, RPC_PATH));
   await listen(http, options.port ?? 5173, options.host ?? '127.0.0.1');
-  const tether = await createServer({ server: http, path: RPC_PATH, broker, ...(options.presence ? { presence: options.presence } : {}) });
+  const presence = options.presence ? { presence: options.presence } : {};
+  const tether = await createServer({ server: http, path: RPC_PATH, broker, ...presence });
   const served = serveChat(tether, store, { sharedThrough: options.sharedThrough ?? null });
   let retry: ReturnType<typeof setTimeout> | undefined;
   let closed = false;

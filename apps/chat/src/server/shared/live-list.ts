@@ -73,4 +73,5 @@ export class LiveList<M> {
   }
 }
 
-const sorted = <M>(entries: ReadonlyArray<PresenceEntry<M>>) => [...entries].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+const sorted = <M>(entries: ReadonlyArray<PresenceEntry<M>>) =>
+  [...entries].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

@@ -116,7 +116,8 @@ export class SharedChat extends EventEmitter<SharedEvents> {
   /** Takes a session back after this process's server restarted: its name and rooms again. */
   async restore(session: Session): Promise<void> {
     const holds = this.holdsOf(session);
-    holds.name ??= await this.host.presence(Topics.names).track(nameKey(session.name), { name: session.name, owner: ownerOf(session.id) });
+    const meta: Owned = { name: session.name, owner: ownerOf(session.id) };
+    holds.name ??= await this.host.presence(Topics.names).track(nameKey(session.name), meta);
     await Promise.all([...session.rooms].map((room) => this.enter(session, room)));
   }
 
@@ -124,7 +125,8 @@ export class SharedChat extends EventEmitter<SharedEvents> {
   async enter(session: Session, room: string): Promise<void> {
     const holds = this.holdsOf(session);
     if (holds.rooms.has(room)) return;
-    const tracking = await this.host.presence(Topics.members).track(`${room}\n${nameKey(session.name)}`, { room, name: session.name });
+    const key = `${room}\n${nameKey(session.name)}`;
+    const tracking = await this.host.presence(Topics.members).track(key, { room, name: session.name });
     if (holds.rooms.has(room) || !session.rooms.has(room)) await tracking.untrack();
     else holds.rooms.set(room, tracking);
   }
