@@ -40,8 +40,7 @@ try {
     }
   }
   const chat = await startChat({ port, host, ...(shared ?? {}) });
-  console.log(`Tether chat is running. Open ${chat.url} (in two windows to chat with yourself).`);
-  console.log('Press Ctrl-C to stop.');
+  // The handlers go in before the ready line: whoever reads it may send SIGINT at once.
   // One Ctrl-C arrives more than once: from the terminal, and again from each pnpm above us,
   // which forwards it. Later ones are ignored (the close is bounded by its 2 s deadline), as
   // the default action of a second SIGINT would kill us mid-close and make pnpm report a failure.
@@ -57,6 +56,8 @@ try {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  console.log(`Tether chat is running. Open ${chat.url} (in two windows to chat with yourself).`);
+  console.log('Press Ctrl-C to stop.');
 } catch (error) {
   const code = (error as { code?: unknown }).code;
   if (code === 'EADDRINUSE') console.error(`Port ${port} is in use. Pick another: PORT=5174 pnpm demo`);
