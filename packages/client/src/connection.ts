@@ -1,4 +1,11 @@
-import { PING_METHOD, PING_TIMEOUT_CLOSE, type CallOptions, type Params, type Transport } from '@tether/core';
+import {
+  CloseCode,
+  PING_METHOD,
+  PING_TIMEOUT_CLOSE,
+  type CallOptions,
+  type Params,
+  type Transport,
+} from '@tether/core';
 import { startHeartbeat, type HeartbeatOptions } from './heartbeat.js';
 import type { ClientOptions } from './options.js';
 import { backoffDelay, type BackoffOptions } from './reconnect/backoff.js';
@@ -129,9 +136,9 @@ export class Connection {
   close(): Promise<void> {
     if (this.#state !== 'closed') {
       const socket = this.#socket;
-      this.#finish({ why: 'client', reason: 'client closed' }, 1000);
+      this.#finish({ why: 'client', reason: 'client closed' }, CloseCode.Normal);
       // An open socket was closed by the peer through its transport; a connecting one was not attached yet.
-      socket?.close(1000, 'client closed');
+      socket?.close(CloseCode.Normal, 'client closed');
     }
     return this.#socketClosed;
   }
@@ -143,7 +150,7 @@ export class Connection {
     } catch (error) {
       // The constructor throws only for arguments it rejects (a bad URL or subprotocol): no retry can fix those.
       const reason = `refused: ${error instanceof Error ? error.message : String(error)}`;
-      this.#finish({ why: 'refused', reason }, 1006);
+      this.#finish({ why: 'refused', reason }, CloseCode.Abnormal);
       return;
     }
     this.#socket = socket;
@@ -184,7 +191,7 @@ export class Connection {
       cancelTimeout?.();
       if (this.#socket !== socket) return;
       const info: DisconnectInfo = {
-        code: event.code ?? 1006,
+        code: event.code ?? CloseCode.Abnormal,
         reason: timedOut ? `connect timeout (${this.#settings.connectTimeout} ms)` : (event.reason ?? ''),
       };
       if (socket.upgradeStatus !== undefined) info.status = socket.upgradeStatus;

@@ -31,7 +31,7 @@ function topic() {
 describe('client subscriptions', () => {
   it('resume after a reconnect from the last event seen: nothing lost, nothing twice', async () => {
     const news = topic();
-    const setup = (peer: Peer) => serveSubscription(peer, 'news', () => news.stream());
+    const setup = (peer: Peer) => serveSubscription(peer.service, 'news', () => news.stream());
     const first = await startPeerServer({ setup });
     await using client = connect(first.url, { reconnect: { baseDelay: 10, maxDelay: 20 } });
     const seen: string[] = [];

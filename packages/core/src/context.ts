@@ -1,12 +1,12 @@
 import type { Params, RequestId } from './wire.js';
-import type { Peer } from './peer.js';
+import type { CallerPeer, DispatchHost } from './faces.js';
 
 /** What a handler and a middleware know of the call they serve. */
 export interface CallContext<Ctx = unknown> {
   /** The connection's data, set when the peer was made (for a server: what authentication returned). */
   readonly data: Ctx;
   /** The peer the call came in on, to call back the other side. */
-  readonly peer: Peer<Ctx>;
+  readonly peer: CallerPeer<Ctx>;
   /** The method called, as named on the wire. */
   readonly method: string;
   /** Params as received (or as the method's schema transformed them). */
@@ -28,7 +28,8 @@ export class IncomingCall<Ctx> implements CallContext<Ctx> {
   #abortReason: unknown;
 
   constructor(
-    readonly peer: Peer<Ctx>,
+    /** The peer the call came in on, seen as the dispatcher sees it. */
+    readonly peer: DispatchHost<Ctx>,
     readonly method: string,
     public params: Params | undefined,
     readonly id: RequestId | undefined,

@@ -1,12 +1,19 @@
 type Listener<Args extends unknown[]> = (...args: Args) => void;
 
+/** The listening half of an emitter: what a part that only listens is given. */
+export interface Listenable<Events extends { [K in keyof Events]: unknown[] }> {
+  on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): this;
+  once<K extends keyof Events>(event: K, listener: Listener<Events[K]>): this;
+  off<K extends keyof Events>(event: K, listener: Listener<Events[K]>): this;
+}
+
 /**
  * A small typed event emitter for the core and the browser client: the subset of
  * eventemitter3's API they use (on, once, off, emit) at a fraction of its bundle size,
  * which is what keeps the client under its 8 KB budget. A listener that throws does not
  * stop the others; its error is rethrown asynchronously so it is not lost either.
  */
-export class Emitter<Events extends { [K in keyof Events]: unknown[] }> {
+export class Emitter<Events extends { [K in keyof Events]: unknown[] }> implements Listenable<Events> {
   // Per event, a flat [listener, once, listener, once, ...] list: no wrapper closure or
   // entry object per listener, as a server holds one emitter per connection. Made on first use.
   #listeners: Map<keyof Events, Array<Listener<any> | boolean>> | undefined;

@@ -1,10 +1,11 @@
 import { IncomingCall } from './context.js';
-import { CANCEL_METHOD, PING_METHOD } from './protocol.js';
+import { CANCEL_METHOD, PING_METHOD, SUBSCRIPTION_NOTIFICATION } from './protocol.js';
 import { ErrorCode, failedCall, RpcError, toWireError, type ErrorObject } from './errors.js';
+import type { DispatchHost } from './faces.js';
 import { runMiddleware } from './middleware.js';
 import type { OutgoingCalls } from './outgoing.js';
-import type { Peer } from './peer.js';
 import { validateParams } from './schema.js';
+import type { Service } from './service.js';
 import { encodeError, encodeResult, isId, isParams, type RequestId } from './wire.js';
 
 /** A response, and what must run only once it has been written (a subscription's first push). */
@@ -30,21 +31,32 @@ const isThenable = (v: unknown): v is PromiseLike<unknown> =>
   typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 
 /**
- * Serves what the other side sends: parses, validates against JSON-RPC 2.0, runs handlers
- * through middleware, and writes exactly one response per request with a valid id.
+ * Serves what the other side sends: parses, validates against JSON-RPC 2.0, and sorts each
+ * message by kind. A response settles our call; a subscription push goes straight to the
+ * subscriptions this side holds (no method table, middleware, guard or in-flight slot: it is
+ * not a call); a request or notification runs its handler through middleware, and every
+ * request with a valid id gets exactly one response.
  */
 export class Dispatcher<Ctx> {
   /** Incoming calls still running, by id, so a cancel can reach them; made on first use. */
   #running: Map<RequestId, IncomingCall<Ctx>> | undefined;
   #inFlight = 0;
   // Fields, not a host object of closures: an idle connection should cost little memory.
-  readonly #peer: Peer<Ctx>;
+  readonly #peer: DispatchHost<Ctx>;
+  readonly #service: Service<Ctx>;
   readonly #outgoing: OutgoingCalls;
   readonly #maxBatch: number;
   readonly #maxInFlight: number;
 
-  constructor(peer: Peer<Ctx>, outgoing: OutgoingCalls, maxBatch: number, maxInFlight: number) {
+  constructor(
+    peer: DispatchHost<Ctx>,
+    service: Service<Ctx>,
+    outgoing: OutgoingCalls,
+    maxBatch: number,
+    maxInFlight: number,
+  ) {
     this.#peer = peer;
+    this.#service = service;
     this.#outgoing = outgoing;
     this.#maxBatch = maxBatch;
     this.#maxInFlight = maxInFlight;
@@ -139,6 +151,10 @@ export class Dispatcher<Ctx> {
     }
     if (m.params !== undefined && !isParams(m.params)) return invalidRequest(id);
     if (refusal) return hasId ? encodeError(id, refusal) : undefined;
+    if (!hasId && m.method === SUBSCRIPTION_NOTIFICATION) {
+      this.#peer.receivePush(m.params);
+      return undefined;
+    }
     return this.#invoke(m.method, m.params, hasId ? id : undefined);
   }
 
@@ -149,7 +165,7 @@ export class Dispatcher<Ctx> {
       if (isId(target)) this.#running?.get(target)?.abort(new RpcError(ErrorCode.Cancelled, 'Request cancelled'));
       return undefined;
     }
-    const { methods, middleware, guard } = this.#peer.service;
+    const { methods, middleware, guard } = this.#service;
     const entry = methods.get(method);
     if (!entry) {
       // Looked for only here: a reserved name is never in the table, and calls pay nothing for it.

@@ -7,13 +7,13 @@ export type { ErrorMessage, Message, Params, RequestId, RequestMessage, Response
 export type { CloseInfo, SendOptions, Transport } from './transport.js';
 export { createMemoryTransportPair } from './memory-transport.js';
 export type { CallContext } from './context.js';
-export type { Handler, HandlerTree, MethodOptions } from './methods.js';
+export type { Handler, HandlerTree, Implementation, MethodOptions } from './methods.js';
 export type { Middleware } from './middleware.js';
 export type { CallOptions } from './outgoing.js';
 export type { StandardSchemaV1 } from './schema.js';
-export type { Implementation, Remote } from './contract.js';
+export type { Remote } from './contract.js';
 export { Emitter } from './emitter.js';
-export { Peer, createPeer } from './peer.js';
+export { Peer } from './peer.js';
 export {
   CANCEL_METHOD,
   PING_METHOD,
@@ -24,7 +24,9 @@ export {
 } from './protocol.js';
 export { Service } from './service.js';
 export type { CallGuard } from './service.js';
-export type { BatchEntry, Logger, PeerEvents, PeerOptions, PeerStats } from './peer.js';
+export type { Logger, PeerOptions, PeerStats } from './peer.js';
+export type { BatchEntry, CallerPeer, PeerEvents } from './faces.js';
+export { CloseCode } from './close-codes.js';
 export { Subscription } from './subscription/subscription.js';
 export type { SubscribeOptions, SubscriptionGap } from './subscription/subscription.js';
 export type { SubscriptionHandler } from './subscription/publisher.js';

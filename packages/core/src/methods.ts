@@ -1,6 +1,8 @@
 import type { CallContext } from './context.js';
 import type { StandardSchemaV1 } from './schema.js';
 
+type AnyFunction = (...args: any[]) => any;
+
 /** A method's implementation; `this` is the call's context, params arrive as arguments. */
 export type Handler<Ctx = unknown> = (this: CallContext<Ctx>, ...args: any[]) => unknown;
 
@@ -14,6 +16,18 @@ export interface MethodOptions {
 export interface HandlerTree<Ctx = unknown> {
   [name: string]: Handler<Ctx> | HandlerTree<Ctx>;
 }
+
+/**
+ * The server's side of a contract: the same tree, each method free to be async, with the
+ * call's context as `this`. `peer.serve<Api>(impl)` checks an implementation against it.
+ */
+export type Implementation<C, Ctx = unknown> = {
+  [K in keyof C]: C[K] extends AnyFunction
+    ? (this: CallContext<Ctx>, ...args: Parameters<C[K]>) => ReturnType<C[K]> | Promise<Awaited<ReturnType<C[K]>>>
+    : C[K] extends object
+      ? Implementation<C[K], Ctx>
+      : never;
+};
 
 export interface MethodEntry {
   readonly handler: Handler<any>;
@@ -52,9 +66,5 @@ export class MethodTable {
       if (typeof value === 'function') this.add(name, value);
       else if (typeof value === 'object' && value !== null) this.addTree(value, `${name}.`);
     }
-  }
-
-  delete(name: string): boolean {
-    return this.entries.delete(name);
   }
 }

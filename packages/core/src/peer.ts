@@ -1,8 +1,10 @@
+import { CloseCode } from './close-codes.js';
 import { Emitter } from './emitter.js';
-import type { Implementation, Remote } from './contract.js';
+import type { Remote } from './contract.js';
 import { callFailure, ErrorCode, RpcError } from './errors.js';
+import type { BatchEntry, DispatchHost, PeerEvents, PushSender, ServedSubscriptions, SubscriberHost } from './faces.js';
 import { Dispatcher } from './incoming.js';
-import type { Handler, HandlerTree, MethodOptions } from './methods.js';
+import type { Handler, HandlerTree, Implementation, MethodOptions } from './methods.js';
 import type { Middleware } from './middleware.js';
 import { Service } from './service.js';
 import { Subscriber } from './subscription/subscriber.js';
@@ -19,7 +21,6 @@ export interface Logger {
   /** Logs a failure: a sentence naming what failed, then the error itself (its stack shows where). */
   error(message: string, ...details: unknown[]): void;
 }
-
 /** Options for a peer; every limit has a default safe for an untrusted other side. */
 export interface PeerOptions<Ctx> {
   /** The connection's data, handed to handlers as `this.data`. */
@@ -47,30 +48,6 @@ export interface PeerOptions<Ctx> {
   persistent?: boolean;
 }
 
-/** Events a peer emits. */
-export interface PeerEvents {
-  /** A transport was attached and messages flow. */
-  attach: [];
-  /** The transport closed; a persistent peer waits for the next one. */
-  detach: [info: CloseInfo];
-  /** The peer is closed for good: every call has settled. */
-  close: [info: CloseInfo];
-  /** A handler threw something other than an RpcError, or let a nested call's error through: the other side saw only -32603. */
-  handlerError: [error: unknown, method: string];
-  /** A response arrived for no call of ours. */
-  strayResponse: [message: unknown];
-}
-
-/** One entry of an outgoing batch. */
-export interface BatchEntry {
-  /** The method to call. */
-  method: string;
-  /** Its params. */
-  params?: Params;
-  /** Sent as a notification: no response is awaited. */
-  notification?: boolean;
-}
-
 /** A peer's counts of work in progress. */
 export interface PeerStats {
   /** Our calls sent and awaiting a response. */
@@ -84,12 +61,11 @@ export interface PeerStats {
   /** Subscriptions this peer holds on the other side. */
   subscribed: number;
 }
-
 /**
  * One side of a JSON-RPC 2.0 connection: it serves methods and calls the other side's,
  * over any Transport. The server makes one per connection; the client keeps one across reconnects.
  */
-export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
+export class Peer<Ctx = unknown> extends Emitter<PeerEvents> implements DispatchHost<Ctx>, SubscriberHost {
   /** The connection's data (for a server: what authentication returned), seen by handlers as `this.data`. */
   readonly data: Ctx;
   /** What this peer serves; shared when the options passed one in. */
@@ -103,9 +79,10 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
   readonly #logger: Logger;
   /** Whether the peer outlives its transports (see PeerOptions.persistent). */
   readonly persistent: boolean;
-  /** @internal The subscriptions this peer serves, set by `serveSubscription`'s methods on first use. */
-  served: { readonly size: number; closeAll(): void } | undefined;
-  #subscriberState: Subscriber | undefined;
+  /** The subscriptions this peer serves, made by `serveSubscription`'s methods on first use. */
+  #served: ServedSubscriptions | undefined;
+  /** The subscriptions this peer holds on the other side, made on first subscribe. */
+  #subscriber: Subscriber | undefined;
   /** @internal Why a persistent peer has no transport, in words: set by its owner (the client), named by queued calls that time out. */
   offlineReason: string | undefined;
 
@@ -118,7 +95,23 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     this.service = options.service ?? new Service<Ctx>();
     this.#outgoing = new OutgoingCalls(this);
     this.#queue = new OfflineQueue(options.maxQueued ?? 1000, this.#outgoing);
-    this.#dispatcher = new Dispatcher<Ctx>(this, this.#outgoing, options.maxBatch ?? 100, options.maxInFlight ?? 1000);
+    this.#dispatcher = new Dispatcher<Ctx>(
+      this,
+      this.service,
+      this.#outgoing,
+      options.maxBatch ?? 100,
+      options.maxInFlight ?? 1000,
+    );
+  }
+
+  /** @internal An `rpc.subscription` push: only a subscription of ours can want it. */
+  receivePush(params: unknown): void {
+    this.#subscriber?.receive(params);
+  }
+
+  /** @internal The subscriptions this peer serves, made by `make` on first use. */
+  served<S extends ServedSubscriptions>(make: (sender: PushSender) => S): S {
+    return (this.#served ??= make(this)) as S;
   }
 
   /** @internal A response arrived for no call of ours. */
@@ -143,20 +136,18 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     return this.#closedInfo !== undefined;
   }
 
-  /** Counts for leak checks and metrics: our calls awaiting a response, their calls running here, queued messages. */
+  /**
+   * Counts for leak checks and metrics: our calls awaiting a response, their calls running here,
+   * messages queued while detached, subscriptions served here, and subscriptions held on the other side.
+   */
   get stats(): PeerStats {
     return {
       pending: this.#outgoing.size,
       running: this.#dispatcher.inFlightCount,
       queued: this.#queue.length,
-      serving: this.served?.size ?? 0,
-      subscribed: this.#subscriberState?.size ?? 0,
+      serving: this.#served?.size ?? 0,
+      subscribed: this.#subscriber?.size ?? 0,
     };
-  }
-
-  /** @internal The subscriptions this peer holds on the other side. */
-  get subscriber(): Subscriber {
-    return (this.#subscriberState ??= new Subscriber(this));
   }
 
   /** Serves `name` with `handler` (on the peer's service, shared or not). */
@@ -179,7 +170,7 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
    */
   subscribe<T = unknown>(name: string, params?: Params, options: SubscribeOptions<T> = {}): Subscription<T> {
     if (this.#closedInfo) throw closedError(this.#closedInfo);
-    return this.subscriber.subscribe<T>(name, params, options);
+    return (this.#subscriber ??= new Subscriber(this)).subscribe<T>(name, params, options);
   }
 
   /** Adds a middleware around every incoming call (on the peer's service, shared or not). */
@@ -207,7 +198,7 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
       for (const id of item.ids) this.#outgoing.markSent(id);
     }
     this.emit('attach');
-    this.#subscriberState?.attached();
+    this.#subscriber?.attached();
     return this;
   }
 
@@ -264,7 +255,7 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
   }
 
   /** Closes the transport and the peer for good; every pending call rejects. */
-  close(code = 1000, reason = 'closed'): void {
+  close(code: number = CloseCode.Normal, reason = 'closed'): void {
     if (this.#closedInfo) return;
     const transport = this.#transport;
     this.#shutdown({ code, reason });
@@ -295,8 +286,8 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     // being resent blindly. Queued ones wait for the next transport.
     this.#outgoing.rejectAll(closedError(info), true);
     this.#dispatcher.abortAll(closedError(info));
-    this.served?.closeAll();
-    this.#subscriberState?.detached();
+    this.#served?.closeAll();
+    this.#subscriber?.detached();
     this.emit('detach', info);
   }
 
@@ -307,8 +298,8 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     this.#queue.clear();
     this.#outgoing.rejectAll(error);
     this.#dispatcher.abortAll(error);
-    this.served?.closeAll();
-    this.#subscriberState?.closed(error);
+    this.#served?.closeAll();
+    this.#subscriber?.closed(error);
     this.emit('close', info);
   }
 }
@@ -319,9 +310,4 @@ function closedError(info: CloseInfo): RpcError {
     `tether: connection closed (${info.code}${info.reason ? ` ${info.reason}` : ''})`,
     { code: info.code, reason: info.reason },
   );
-}
-
-/** Makes a peer and attaches it to a transport in one step. */
-export function createPeer<Ctx = unknown>(transport: Transport, options?: PeerOptions<Ctx>): Peer<Ctx> {
-  return new Peer<Ctx>(options).attach(transport);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { CallContext } from './context.js';
-import type { Implementation, Remote } from './contract.js';
+import type { Remote } from './contract.js';
+import type { Implementation } from './methods.js';
 import { Peer } from './peer.js';
 import { createRemote } from './proxy.js';
 import { connectedPair } from './testing/pair.js';

@@ -1,8 +1,6 @@
-import { MethodTable, type Handler, type HandlerTree, type MethodOptions } from './methods.js';
-import { installPushReceiver } from './subscription/methods.js';
-import type { SubscriptionHandler } from './subscription/publisher.js';
-import type { Implementation } from './contract.js';
 import type { CallContext } from './context.js';
+import { MethodTable, type Handler, type HandlerTree, type Implementation, type MethodOptions } from './methods.js';
+import type { SubscriptionHandler } from './subscription/publisher.js';
 import type { RpcError } from './errors.js';
 import type { Middleware } from './middleware.js';
 
@@ -27,13 +25,13 @@ export class Service<Ctx = unknown> {
   readonly methods = new MethodTable();
   /** @internal */
   readonly middleware: Middleware<Ctx>[] = [];
-  /** @internal */
-  guard: CallGuard<Ctx> | undefined;
   /** @internal Subscription handlers by name, filled by `serveSubscription`. */
   readonly subscriptions = new Map<string, SubscriptionHandler<Ctx>>();
+  #guard: CallGuard<Ctx> | undefined;
 
-  constructor() {
-    installPushReceiver(this.methods);
+  /** @internal The guard `setGuard` set, if any. */
+  get guard(): CallGuard<Ctx> | undefined {
+    return this.#guard;
   }
 
   /** Serves `name` with `handler`. */
@@ -52,8 +50,8 @@ export class Service<Ctx = unknown> {
 
   /** Sets the one guard that admits every incoming call before middleware runs. */
   setGuard(guard: CallGuard<Ctx>): this {
-    if (this.guard) throw new TypeError('tether: a guard is already set');
-    this.guard = guard;
+    if (this.#guard) throw new TypeError('tether: a guard is already set');
+    this.#guard = guard;
     return this;
   }
 

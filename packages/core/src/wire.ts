@@ -1,4 +1,5 @@
 import type { ErrorObject } from './errors.js';
+import { SUBSCRIPTION_NOTIFICATION } from './protocol.js';
 
 /** A request id as JSON-RPC 2.0 allows it. */
 export type RequestId = string | number | null;
@@ -41,6 +42,17 @@ export interface ErrorMessage {
   error: ErrorObject;
 }
 
+/** The params of an `rpc.subscription` notification, as received (so every field is checked before use). */
+export interface PushMessage {
+  subscription?: unknown;
+  result?: unknown;
+  eventId?: unknown;
+  epoch?: unknown;
+  gap?: { after: number; next: number; restarted?: boolean; epoch?: string };
+  error?: ErrorObject;
+  done?: boolean;
+}
+
 /** Anything one side may send the other. */
 export type Message = RequestMessage | ResponseMessage;
 
@@ -73,4 +85,38 @@ export function encodeNotification(method: string, params: Params | undefined): 
   return params === undefined
     ? `{"jsonrpc":"2.0","method":${JSON.stringify(method)}}`
     : `{"jsonrpc":"2.0","method":${JSON.stringify(method)},"params":${JSON.stringify(params)}}`;
+}
+
+/** How a served subscription ended, as its last push says. */
+export type PushEnd = { done: true } | { error: ErrorObject };
+
+/**
+ * Encodes the `rpc.subscription` notifications of one subscription, the only place that shape
+ * is written: the id is encoded once for the subscription's life, and an event's data arrives
+ * already encoded, so a topic's event is stringified once for all its subscribers.
+ */
+export class PushEncoder {
+  readonly #prefix: string;
+
+  constructor(subscription: string) {
+    this.#prefix = `{"jsonrpc":"2.0","method":"${SUBSCRIPTION_NOTIFICATION}","params":{"subscription":${JSON.stringify(subscription)}`;
+  }
+
+  /** One event: `resultJson` is its data as JSON text; `eventId` with `epoch` its position. */
+  event(resultJson: string, eventId: number | undefined, epoch: string | undefined): string {
+    if (eventId === undefined) return `${this.#prefix},"result":${resultJson}}}`;
+    const at = epoch === undefined ? '' : `,"epoch":${JSON.stringify(epoch)}`;
+    return `${this.#prefix},"result":${resultJson},"eventId":${eventId}${at}}}`;
+  }
+
+  /** Events after `after` and before `next` cannot be delivered; `restart` when the topic started over. */
+  gap(after: number, next: number, restart: { epoch: string | undefined } | undefined): string {
+    const epoch = restart?.epoch === undefined ? '' : `,"epoch":${JSON.stringify(restart.epoch)}`;
+    return `${this.#prefix},"gap":{"after":${after},"next":${next}${restart ? `,"restarted":true${epoch}` : ''}}}}`;
+  }
+
+  /** The subscription's last push: it finished, or failed with `error`. */
+  end(how: PushEnd): string {
+    return 'done' in how ? `${this.#prefix},"done":true}}` : `${this.#prefix},"error":${JSON.stringify(how.error)}}}`;
+  }
 }

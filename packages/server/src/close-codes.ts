@@ -1,21 +1,4 @@
-/**
- * The WebSocket close codes a connection ends with, each beside the condition that causes it,
- * so that a client can tell a shutdown from a limit from a broken frame.
- */
-export const CloseCode = {
-  /** The server is shutting down (`server.close()`); reconnect elsewhere or later. */
-  GoingAway: 1001,
-  /** A frame broke the WebSocket protocol. */
-  ProtocolError: 1002,
-  /** A text message was not valid UTF-8. */
-  InvalidData: 1007,
-  /** A message came in too many fragments. */
-  PolicyViolation: 1008,
-  /** A message was larger than `maxPayload`. */
-  MessageTooBig: 1009,
-  /** The client read too slowly and the `backpressure` policy is 'close'. */
-  TryAgainLater: 1013,
-} as const;
+import { CloseCode } from '@tether/core';
 
 const wsErrorCloseCodes: Readonly<Record<string, number>> = {
   WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: CloseCode.MessageTooBig,

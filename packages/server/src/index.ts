@@ -8,7 +8,7 @@ export type { AttachOptions, Authenticate, CommonOptions, ListenOptions, ServerO
 export type { RateLimit } from './connection/call-gate.js';
 export { HttpError } from './handshake/http-error.js';
 export type { HandshakeRequest } from './handshake/request.js';
-export { CloseCode } from './close-codes.js';
+export { CloseCode } from '@tether/core';
 export { WsTransport } from './transport/ws-transport.js';
 export type { BackpressureEvent, BackpressurePolicy, WsTransportOptions } from './transport/ws-transport.js';
 export { MemoryBroker } from './broker/memory-broker.js';

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import {
+  CloseCode,
   Peer,
   Service,
   serveSubscription,
@@ -18,7 +19,6 @@ import {
 import type { WebSocket } from 'ws';
 import type { Broker } from './broker/broker.js';
 import { MemoryBroker } from './broker/memory-broker.js';
-import { CloseCode } from './close-codes.js';
 import { MemoryPresence } from './presence/memory-presence.js';
 import { PresenceHub, type Presence } from './presence/presence-hub.js';
 import type { PresenceStore } from './presence/presence-store.js';

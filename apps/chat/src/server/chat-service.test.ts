@@ -1,4 +1,4 @@
-import { createMemoryTransportPair, createPeer, ErrorCode, Peer, RpcError, type Transport } from '@tether/core';
+import { createMemoryTransportPair, ErrorCode, Peer, RpcError, type Transport } from '@tether/core';
 import { createServer, MemoryBroker, MemoryPresence, type ServerOptions, type TetherServer } from '@tether/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Subscriptions, TYPING_NOTIFICATION, type ChatApi, type PresenceEntry, type RoomEvent, type RoomSummary } from '../shared/api.js';
@@ -60,7 +60,7 @@ async function setup(options: ChatStoreOptions = {}, shared: Pick<ServerOptions<
   const ends = new Map<Peer, Transport>();
   const attach = (client: Peer) => {
     const [a, b] = createMemoryTransportPair();
-    peers.push(createPeer(a, { service: host.service }));
+    peers.push(new Peer({ service: host.service }).attach(a));
     ends.set(client, a);
     client.attach(b);
   };

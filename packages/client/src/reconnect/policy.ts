@@ -1,4 +1,4 @@
-import type { CloseInfo } from '@tether/core';
+import { CloseCode, type CloseInfo } from '@tether/core';
 
 /** Why a socket closed, as the client saw it. */
 export interface DisconnectInfo extends CloseInfo {
@@ -29,7 +29,7 @@ const isPermanentClientError = (status: number) => status >= 400 && status < 500
  */
 export function isRetryable(info: DisconnectInfo): boolean {
   if (info.status !== undefined && isPermanentClientError(info.status)) return false;
-  if (info.code === 1008) return false;
+  if (info.code === CloseCode.PolicyViolation) return false;
   return !(info.code >= 4400 && info.code < 4500 && isPermanentClientError(info.code - 4000));
 }
 

@@ -1,8 +1,7 @@
 import type { CallContext } from '../context.js';
 import { ErrorCode, RpcError, toWireError } from '../errors.js';
-import type { Peer } from '../peer.js';
-import { SUBSCRIPTION_NOTIFICATION } from '../protocol.js';
-import type { Params } from '../wire.js';
+import type { PushSender, ServedSubscriptions } from '../faces.js';
+import { PushEncoder, type Params } from '../wire.js';
 import { toEventStream, type EventStream, type StreamSink } from './stream.js';
 
 /**
@@ -14,6 +13,8 @@ export type SubscriptionHandler<Ctx = unknown> = (this: CallContext<Ctx>, ...arg
 
 interface Active {
   readonly stream: EventStream;
+  /** Writes this subscription's pushes: its id encoded once. */
+  readonly encoder: PushEncoder;
   readonly controller: AbortController;
   /** Pushes made before the subscribe response was written, sent right after it; null once it has been. */
   held: Array<() => void> | null;
@@ -44,14 +45,14 @@ function shedError(position: { after: number; epoch?: string } | undefined): Rpc
  * One peer's served subscriptions. It owns each stream from the subscribe response until
  * unsubscribe, its end, or the transport's close, and closes it exactly once.
  */
-export class Publisher<Ctx> {
+export class Publisher<Ctx> implements ServedSubscriptions {
   readonly #active = new Map<string, Active>();
   #nextId = 1;
 
-  readonly #peer: Peer<Ctx>;
+  readonly #sender: PushSender;
 
-  constructor(peer: Peer<Ctx>) {
-    this.#peer = peer;
+  constructor(sender: PushSender) {
+    this.#sender = sender;
   }
 
   get size(): number {
@@ -91,7 +92,7 @@ export class Publisher<Ctx> {
     const stream = toEventStream(await produced);
     if (!stream) throw new RpcError(ErrorCode.InternalError, 'Internal error');
     const id = String(this.#nextId++);
-    const entry: Active = { stream, controller, held: [], lastSent: undefined, shed: false };
+    const entry: Active = { stream, encoder: new PushEncoder(id), controller, held: [], lastSent: undefined, shed: false };
     this.#active.set(id, entry);
     try {
       await stream.open(this.#sink(id), after, epoch);
@@ -116,19 +117,14 @@ export class Publisher<Ctx> {
   }
 
   #sink(id: string): StreamSink {
-    const prefix = `{"jsonrpc":"2.0","method":"${SUBSCRIPTION_NOTIFICATION}","params":{"subscription":${JSON.stringify(id)}`;
     return {
       next: (data, eventId, json, epoch) => {
         const entry = this.#active.get(id);
         if (!entry) return;
-        const result = json ?? JSON.stringify(data) ?? 'null';
-        let text = `${prefix},"result":${result}`;
-        if (eventId !== undefined) text += `,"eventId":${eventId}`;
-        if (eventId !== undefined && epoch !== undefined) text += `,"epoch":${JSON.stringify(epoch)}`;
-        text += '}}';
+        const text = entry.encoder.event(json ?? JSON.stringify(data) ?? 'null', eventId, epoch);
         this.#push(entry, () => {
           if (entry.shed) return;
-          const sent = this.#peer.sendRaw(text, SEND_OPTIONS);
+          const sent = this.#sender.sendRaw(text, SEND_OPTIONS);
           if (eventId === undefined) {
             if (!sent) this.#shed(id, entry, entry.lastSent);
             return;
@@ -141,9 +137,8 @@ export class Publisher<Ctx> {
       gap: (after, next, restart) => {
         const entry = this.#active.get(id);
         if (!entry) return;
-        const epoch = restart?.epoch === undefined ? '' : `,"epoch":${JSON.stringify(restart.epoch)}`;
-        const text = `${prefix},"gap":{"after":${after},"next":${next}${restart ? `,"restarted":true${epoch}` : ''}}}}`;
-        this.#push(entry, () => entry.shed || this.#peer.sendRaw(text));
+        const text = entry.encoder.gap(after, next, restart);
+        this.#push(entry, () => entry.shed || this.#sender.sendRaw(text));
       },
       error: (error) => this.#end(id, { error }),
       done: () => this.#end(id, { done: true }),
@@ -160,9 +155,8 @@ export class Publisher<Ctx> {
       .then(() => entry.stream.close())
       .catch(() => undefined);
     if (how) {
-      const tail = 'done' in how ? { done: true } : { error: toWireError(how.error) };
-      const notify = () => this.#peer.notify(SUBSCRIPTION_NOTIFICATION, { subscription: id, ...tail });
-      this.#push(entry, () => entry.shed || notify());
+      const text = entry.encoder.end('done' in how ? how : { error: toWireError(how.error) });
+      this.#push(entry, () => entry.shed || this.#sender.sendRaw(text));
     }
     return true;
   }
@@ -171,7 +165,7 @@ export class Publisher<Ctx> {
   #shed(id: string, entry: Active, position: { after: number; epoch?: string } | undefined): void {
     entry.shed = true;
     if (this.#active.get(id) === entry) this.#end(id, undefined);
-    this.#peer.notify(SUBSCRIPTION_NOTIFICATION, { subscription: id, error: toWireError(shedError(position)) });
+    this.#sender.sendRaw(entry.encoder.end({ error: toWireError(shedError(position)) }));
   }
 
   /** Sends a push now, or holds it while the subscribe response is not written yet. */

@@ -1,8 +1,8 @@
 import type { CallContext, IncomingCall } from '../context.js';
 import { ErrorCode, RpcError } from '../errors.js';
 import { isReservedName } from '../methods.js';
-import type { Peer } from '../peer.js';
-import type { Service } from '../service.js';import { SUBSCRIBE_METHOD, UNSUBSCRIBE_METHOD } from '../protocol.js';
+import { SUBSCRIBE_METHOD, UNSUBSCRIBE_METHOD } from '../protocol.js';
+import type { Service } from '../service.js';
 import { isParams, type Params } from '../wire.js';
 import { Publisher, type SubscriptionHandler } from './publisher.js';
 
@@ -43,23 +43,18 @@ function parseSubscribe(raw: unknown): SubscribeRequest {
   };
 }
 
-/** The subscriptions a peer serves, made on first subscribe. */
-function publisherOf(peer: Peer<any>): Publisher<any> {
-  return (peer.served ??= new Publisher(peer)) as Publisher<any>;
+/** The subscriptions served on the connection a call came in on, made on its first subscribe. */
+function publisherOf(call: CallContext<unknown>): Publisher<unknown> {
+  return (call as IncomingCall<unknown>).peer.served((sender) => new Publisher<unknown>(sender));
 }
 
 /**
- * Serves a subscription on a service (or on a peer's own): subscribers call
+ * Serves a subscription on a service (a lone peer's is `peer.service`): subscribers call
  * `subscribe(name, params)` and the handler returns what they get (an EventStream such as a
  * server topic, or an AsyncIterable), or throws an RpcError to refuse. A free function rather
  * than a Service method so that a browser bundle, which only subscribes, leaves it out.
  */
-export function serveSubscription<Ctx>(
-  target: Service<Ctx> | Peer<Ctx>,
-  name: string,
-  handler: SubscriptionHandler<Ctx>,
-): void {
-  const service = 'attach' in target ? target.service : target;
+export function serveSubscription<Ctx>(service: Service<Ctx>, name: string, handler: SubscriptionHandler<Ctx>): void {
   if (typeof handler !== 'function') throw new TypeError(`tether: handler for "${name}" is not a function`);
   if (name === '' || isReservedName(name)) throw new TypeError(`tether: "${name}" is a reserved name`);
   const handlers = service.subscriptions;
@@ -76,7 +71,7 @@ function installServing(service: Service<any>, handlers: ReadonlyMap<string, Sub
       const request = parseSubscribe(this.params);
       const handler = handlers.get(request.name);
       if (!handler) throw new RpcError(ErrorCode.MethodNotFound, 'Subscription not found', { name: request.name });
-      const { id, start } = await publisherOf(this.peer).open(
+      const { id, start } = await publisherOf(this).open(
         handler,
         request.name,
         request.params,
@@ -97,7 +92,7 @@ function installServing(service: Service<any>, handlers: ReadonlyMap<string, Sub
       const p = this.params;
       const id = Array.isArray(p) ? p[0] : (p as { subscription?: unknown } | undefined)?.subscription;
       if (typeof id !== 'string') throw invalid('expected [subscriptionId]');
-      return publisherOf(this.peer).close(id);
+      return publisherOf(this).close(id);
     },
     {},
     true,

@@ -1,24 +1,13 @@
-import { ErrorCode, RpcError, type ErrorObject } from '../errors.js';
-import type { Peer } from '../peer.js';
+import { ErrorCode, RpcError } from '../errors.js';
+import type { SubscriberHost } from '../faces.js';
 import { SUBSCRIBE_METHOD, UNSUBSCRIBE_METHOD } from '../protocol.js';
-import type { Params } from '../wire.js';
-import { Subscription, type SubscribeOptions, type SubscriptionGap } from './subscription.js';
+import type { Params, PushMessage } from '../wire.js';
+import { Subscription, type SubscribeOptions } from './subscription.js';
 
 /** First wait before asking again for a subscription the other side could not serve for now. */
 const RETRY_BASE_MS = 500;
 /** Longest wait between such retries. */
 const RETRY_MAX_MS = 30_000;
-
-/** The body of an `rpc.subscription` notification. */
-export interface PushMessage {
-  subscription?: unknown;
-  result?: unknown;
-  eventId?: unknown;
-  epoch?: unknown;
-  gap?: SubscriptionGap;
-  error?: ErrorObject;
-  done?: boolean;
-}
 
 /**
  * One peer's subscriptions to the other side. It maps wire ids to subscriptions, restores
@@ -29,9 +18,9 @@ export class Subscriber {
   readonly #byWireId = new Map<string, Subscription<unknown>>();
   readonly #all = new Set<Subscription<unknown>>();
 
-  readonly #peer: Peer<any>;
+  readonly #peer: SubscriberHost;
 
-  constructor(peer: Peer<any>) {
+  constructor(peer: SubscriberHost) {
     this.#peer = peer;
   }
 
@@ -49,7 +38,9 @@ export class Subscriber {
     return sub;
   }
 
-  receive(message: PushMessage): void {
+  /** An `rpc.subscription` push's params, as received: anything but a known subscription's is ignored. */
+  receive(params: unknown): void {
+    const message = params as PushMessage | undefined;
     if (typeof message?.subscription !== 'string') return;
     this.#byWireId.get(message.subscription)?.receive(message);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createMemoryTransportPair } from '../memory-transport.js';
-import { Peer, createPeer } from '../peer.js';
+import { Peer } from '../peer.js';
 import { serveSubscription } from './serving.js';
 import { ErrorCode, RpcError } from '../errors.js';
 import type { EventStream, StreamSink } from './stream.js';
@@ -39,15 +39,15 @@ class Topic {
 
 function pair(topic = new Topic()) {
   const [a, b] = createMemoryTransportPair();
-  const server = createPeer(a);
-  serveSubscription(server, 'feed', () => topic.stream());
-  serveSubscription(server, 'count', async function* (to: number) {
+  const server = new Peer().attach(a);
+  serveSubscription(server.service, 'feed', () => topic.stream());
+  serveSubscription(server.service, 'count', async function* (to: number) {
     for (let i = 1; i <= to; i++) yield i;
   });
-  serveSubscription(server, 'guarded', () => {
+  serveSubscription(server.service, 'guarded', () => {
     throw new RpcError(ErrorCode.Unauthorized, 'not for you');
   });
-  const client = createPeer(b, { persistent: true });
+  const client = new Peer({ persistent: true }).attach(b);
   return { server, client, topic };
 }
 
@@ -71,7 +71,7 @@ describe('subscriptions', () => {
 
   it('sends the subscribe response before the first push', async () => {
     const [a, b] = createMemoryTransportPair();
-    serveSubscription(createPeer(a), 'now', async function* () {
+    serveSubscription(new Peer().attach(a).service, 'now', async function* () {
       yield 'first';
     });
     const seen: string[] = [];
@@ -121,7 +121,7 @@ describe('subscriptions', () => {
   it('resumes after a reconnect with no loss and no duplicate', async () => {
     const topic = new Topic();
     const [a1, b1] = createMemoryTransportPair();
-    const serverOf = (t: Transport) => serveSubscription(createPeer(t), 'feed', () => topic.stream());
+    const serverOf = (t: Transport) => serveSubscription(new Peer().attach(t).service, 'feed', () => topic.stream());
     serverOf(a1);
     const client = new Peer({ persistent: true }).attach(b1);
     const received: number[] = [];
@@ -212,10 +212,10 @@ async function expectRetriedAfterUnavailable(refuse: () => unknown): Promise<voi
   const [a, b] = createMemoryTransportPair();
   const topic = new Topic();
   let refusals = 1;
-  serveSubscription(createPeer(a), 'feed', () => (refusals-- > 0 ? refuse() : topic.stream()));
+  serveSubscription(new Peer().attach(a).service, 'feed', () => (refusals-- > 0 ? refuse() : topic.stream()));
   vi.useFakeTimers();
   try {
-    const client = createPeer(b, { persistent: true });
+    const client = new Peer({ persistent: true }).attach(b);
     const sub = client.subscribe('feed');
     await vi.waitFor(() => expect(refusals).toBe(0));
     await vi.advanceTimersByTimeAsync(0);
@@ -266,8 +266,8 @@ describe('a stream that takes time to go live', () => {
     const [a, b] = createMemoryTransportPair();
     let goLive!: () => void;
     const { live, stream } = slowStream(new Promise((resolve) => (goLive = resolve)));
-    const server = createPeer(a).register('ping', () => 'pong');
-    serveSubscription(server, 'feed', stream);
+    const server = new Peer().attach(a).register('ping', () => 'pong');
+    serveSubscription(server.service, 'feed', stream);
     const seen: Array<{ id?: number; result?: unknown; params?: { result: unknown } }> = [];
     b.onMessage((text) => seen.push(JSON.parse(text)));
     b.send('{"jsonrpc":"2.0","id":1,"method":"rpc.subscribe","params":["feed"]}');
@@ -289,14 +289,14 @@ describe('positions with an epoch', () => {
   /** Serves 'feed' from `open`, recording each rpc.subscribe's params. */
   function serving(open: (sink: StreamSink, after: number | undefined, epoch: string | undefined) => void) {
     const [a, b] = createMemoryTransportPair();
-    const server = createPeer(a);
+    const server = new Peer().attach(a);
     const requests: unknown[] = [];
     server.use((call, next) => {
       if (call.method === 'rpc.subscribe') requests.push(call.params);
       return next();
     });
-    serveSubscription(server, 'feed', () => ({ open, close: () => undefined }) satisfies EventStream);
-    return { client: createPeer(b, { persistent: true }), requests };
+    serveSubscription(server.service, 'feed', () => ({ open, close: () => undefined }) satisfies EventStream);
+    return { client: new Peer({ persistent: true }).attach(b), requests };
   }
 
   it('keeps the epoch with the last event id and resumes with both', async () => {
@@ -375,8 +375,8 @@ describe('a subscriber whose pushes the transport shed', () => {
       onClose: (listener) => a.onClose(listener),
       close: (code, reason) => a.close(code, reason),
     };
-    serveSubscription(createPeer(lossy), 'feed', () => topic.stream());
-    return { client: createPeer(b, { persistent: true }), control };
+    serveSubscription(new Peer().attach(lossy).service, 'feed', () => topic.stream());
+    return { client: new Peer({ persistent: true }).attach(b), control };
   }
 
   it('is told where it stands and refills from history, though nothing followed the loss', async () => {
@@ -403,8 +403,8 @@ describe('a subscriber whose pushes the transport shed', () => {
       close: (code, reason) => a.close(code, reason),
     };
     let sink: StreamSink | undefined;
-    serveSubscription(createPeer(lossy), 'plain', () => ({ open: (s: StreamSink) => void (sink = s), close: () => undefined }));
-    const sub = createPeer(b).subscribe('plain');
+    serveSubscription(new Peer().attach(lossy).service, 'plain', () => ({ open: (s: StreamSink) => void (sink = s), close: () => undefined }));
+    const sub = new Peer().attach(b).subscribe('plain');
     await sub.ready;
     shed = true;
     sink!.next('lost');

@@ -1,6 +1,5 @@
 import { ErrorCode, RpcError } from '../errors.js';
-import type { Params } from '../wire.js';
-import type { PushMessage } from './subscriber.js';
+import type { Params, PushMessage } from '../wire.js';
 
 /**
  * Events a subscription could not get: those after `after` and before `next`. With `restarted`,

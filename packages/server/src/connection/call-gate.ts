@@ -1,4 +1,4 @@
-import { ErrorCode, RpcError, type CallContext, type CallGuard, type Peer } from '@tether/core';
+import { ErrorCode, RpcError, type CallContext, type CallGuard, type CallerPeer } from '@tether/core';
 import { TokenBucket } from './token-bucket.js';
 
 /** A per-connection call rate, enforced as a token bucket. */
@@ -22,7 +22,7 @@ export class CallGate<Ctx> implements CallGuard<Ctx> {
   private draining = false;
   private idle: (() => void) | undefined;
   /** Weakly held: a bucket goes with its connection's peer. */
-  private readonly buckets = new WeakMap<Peer<Ctx>, TokenBucket>();
+  private readonly buckets = new WeakMap<CallerPeer<Ctx>, TokenBucket>();
 
   constructor(
     private readonly rateLimit: RateLimit | undefined,
@@ -55,7 +55,7 @@ export class CallGate<Ctx> implements CallGuard<Ctx> {
     });
   }
 
-  private refusal(peer: Peer<Ctx>): RpcError | undefined {
+  private refusal(peer: CallerPeer<Ctx>): RpcError | undefined {
     if (this.draining) return new RpcError(ErrorCode.ConnectionClosed, 'tether: server is shutting down');
     const limit = this.rateLimit;
     if (!limit) return undefined;

@@ -1,4 +1,4 @@
-import { createMemoryTransportPair, createPeer, ErrorCode, Peer, serveSubscription, Service, type Transport } from '@tether/core';
+import { createMemoryTransportPair, ErrorCode, Peer, serveSubscription, Service, type Transport } from '@tether/core';
 import { describe, expect, it } from 'vitest';
 import { MemoryBroker } from '../broker/memory-broker.js';
 import { TopicHub } from './topic-hub.js';
@@ -12,7 +12,7 @@ function setup(historySize = 1000) {
   const transports: Transport[] = [];
   const connect = (client = new Peer({ persistent: true })) => {
     const [a, b] = createMemoryTransportPair();
-    createPeer(a, { service });
+    new Peer({ service }).attach(a);
     transports.push(b);
     return client.attach(b);
   };

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { CloseCode } from '../close-codes.js';
+import { CloseCode } from '@tether/core';
 import { WsTransport, type BackpressureEvent, type WsTransportOptions } from './ws-transport.js';
 
 const closers: Array<() => void> = [];

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
-import type { CloseInfo, SendOptions, Transport } from '@tether/core';
+import { CloseCode, type CloseInfo, type SendOptions, type Transport } from '@tether/core';
 import { WebSocket, type RawData } from 'ws';
-import { CloseCode, closeCodeForWsError } from '../close-codes.js';
+import { closeCodeForWsError } from '../close-codes.js';
 
 /** What a slow reader's non-droppable messages get: 'drop' still sends them, 'close' ends the connection. */
 export type BackpressurePolicy = 'drop' | 'close';

@@ -1,0 +1,38 @@
+import { fileURLToPath } from 'node:url';
+import { parseCircular, parseDependencyTree } from 'dpdm';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Data flows one way: a part gets the narrow interface it needs, never its owner, so no module
+ * imports one that imports it back. Type-only imports count too: a circle of types still means
+ * a file cannot be read on its own.
+ */
+describe('import graph', () => {
+  it('has no circle in any package', async () => {
+    const tree = await parseDependencyTree(['packages/*/src/**/*.ts'], {
+      context: root,
+      cwd: root,
+      transform: false,
+      skipDynamicImports: false,
+    });
+    expect(Object.keys(tree).length).toBeGreaterThan(100);
+    const circles = parseCircular(tree).map((circle) => circle.join(' -> '));
+    expect(circles).toEqual([]);
+  });
+
+  it('leaves the peer to whoever builds one: no other core module imports peer.ts', async () => {
+    const tree = await parseDependencyTree(['packages/core/src/**/*.ts'], { context: root, cwd: root });
+    const builders = new Set([
+      'packages/core/src/index.ts',
+      'packages/core/src/testing/pair.ts',
+      'packages/core/src/testing/raw.ts',
+    ]);
+    const importers = Object.entries(tree)
+      .filter(([file, deps]) => !builders.has(file) && !file.endsWith('.test.ts'))
+      .filter(([, deps]) => deps?.some((dep) => dep.id === 'packages/core/src/peer.ts'))
+      .map(([file]) => file);
+    expect(importers).toEqual([]);
+  });
+});
