@@ -71,7 +71,10 @@ export class Client<Ctx = unknown> extends Emitter<ClientEvents> implements Asyn
     return this.#connection.status;
   }
 
-  /** Counts for leak checks and metrics: our calls awaiting a response, theirs running here, queued messages. */
+  /**
+   * Counts for leak checks and metrics: our calls awaiting a response, the server's calls running
+   * here, messages queued while offline, subscriptions served here, and subscriptions held on the server.
+   */
   get stats(): Peer<Ctx>['stats'] {
     return this.#peer.stats;
   }

@@ -31,9 +31,6 @@ export const ErrorCode = {
   Cancelled: -32800,
 } as const;
 
-/** One of the codes above, or any integer a handler chooses. */
-export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
-
 const defaultMessages: Record<number, string> = {
   [ErrorCode.ParseError]: 'Parse error',
   [ErrorCode.InvalidRequest]: 'Invalid Request',
@@ -73,7 +70,7 @@ export class RpcError extends Error {
     return out;
   }
 
-  /** Rebuilds an error received from the wire, tagging the method it answered. */
+  /** Rebuilds an error received from the wire, as the other side sent it. */
   static fromWire(error: ErrorObject): RpcError {
     return new RpcError(error.code, error.message, error.data);
   }

@@ -2,7 +2,8 @@
 // declarations to a consumer whose lib lacks them (a plain ES2022 + DOM project).
 /// <reference lib="esnext.disposable" preserve="true" />
 export { ErrorCode, RpcError, toWireError } from './errors.js';
-export type { ErrorCodeValue, ErrorObject } from './errors.js';
+export type { ErrorObject } from './errors.js';
+export { encodeNotification } from './wire.js';
 export type { ErrorMessage, Message, Params, RequestId, RequestMessage, ResponseMessage, ResultMessage } from './wire.js';
 export type { CloseInfo, SendOptions, Transport } from './transport.js';
 export { createMemoryTransportPair } from './memory-transport.js';

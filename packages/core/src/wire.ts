@@ -81,7 +81,8 @@ export function encodeRequest(id: number, method: string, params: Params | undef
     : `{"jsonrpc":"2.0","id":${id},"method":${JSON.stringify(method)},"params":${JSON.stringify(params)}}`;
 }
 
-export function encodeNotification(method: string, params: Params | undefined): string {
+/** The text of a notification: the one encoder for that shape, which the server's `broadcast` uses too. */
+export function encodeNotification(method: string, params?: Params): string {
   return params === undefined
     ? `{"jsonrpc":"2.0","method":${JSON.stringify(method)}}`
     : `{"jsonrpc":"2.0","method":${JSON.stringify(method)},"params":${JSON.stringify(params)}}`;

@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import {
   CloseCode,
   Peer,
+  encodeNotification,
   Service,
   serveSubscription,
   type CloseInfo,
@@ -189,9 +190,7 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
    * every socket. A push, so slow readers drop it. Returns how many connections it was written to.
    */
   broadcast(method: string, params?: Params): number {
-    const message: { jsonrpc: '2.0'; method: string; params?: Params } = { jsonrpc: '2.0', method };
-    if (params !== undefined) message.params = params;
-    const frame = Buffer.from(JSON.stringify(message));
+    const frame = Buffer.from(encodeNotification(method, params));
     let sent = 0;
     for (const transport of this.live.values()) {
       if (transport.sendEncoded(frame, true)) sent++;
