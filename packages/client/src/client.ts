@@ -47,6 +47,7 @@ export class Client<Ctx = unknown> extends Emitter<ClientEvents> implements Asyn
   readonly #connection: Connection;
   #closedEvent: ClosedEvent | undefined;
 
+  /** @internal Use `connect()`. */
   constructor(url: string | URL, options: ClientOptions<Ctx> = {}) {
     super();
     const href = new URL(url).href;

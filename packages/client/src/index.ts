@@ -1,8 +1,8 @@
 // The published types name AsyncDisposable and Symbol.asyncDispose; this line brings their
 // declarations to a consumer whose lib lacks them (a plain ES2022 + DOM project).
 /// <reference lib="esnext.disposable" preserve="true" />
-export { Client, connect } from './client.js';
-export type { ClientEvents } from './client.js';
+export { connect } from './client.js';
+export type { Client, ClientEvents } from './client.js';
 export type { ClientStatus, ClosedEvent, ConnectingEvent, ReconnectingEvent } from './connection.js';
 export type { ClientOptions, ReconnectOptions } from './options.js';
 export type { HeartbeatOptions } from './heartbeat.js';
@@ -16,12 +16,21 @@ export { ErrorCode, RpcError } from '@tether/core';
 export type {
   BatchEntry,
   CallContext,
+  CallerPeer,
   CallOptions,
+  CloseInfo,
+  Emitter,
   Handler,
+  HandlerTree,
   Implementation,
+  MethodOptions,
   Middleware,
+  Params,
+  Peer,
+  PeerOptions,
   Remote,
   SubscribeOptions,
   Subscription,
   SubscriptionGap,
+  Transport,
 } from '@tether/core';

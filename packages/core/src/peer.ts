@@ -2,7 +2,7 @@ import { CloseCode } from './close-codes.js';
 import { Emitter } from './emitter.js';
 import type { Remote } from './contract.js';
 import { callFailure, ErrorCode, RpcError } from './errors.js';
-import type { BatchEntry, DispatchHost, PeerEvents, PushSender, ServedSubscriptions, SubscriberHost } from './faces.js';
+import type { BatchEntry, PeerEvents, PushSender, ServedSubscriptions } from './faces.js';
 import { Dispatcher } from './incoming.js';
 import type { Handler, HandlerTree, Implementation, MethodOptions } from './methods.js';
 import type { Middleware } from './middleware.js';
@@ -64,8 +64,10 @@ export interface PeerStats {
 /**
  * One side of a JSON-RPC 2.0 connection: it serves methods and calls the other side's,
  * over any Transport. The server makes one per connection; the client keeps one across reconnects.
+ * It serves its parts the faces in faces.ts without declaring them (`implements`): their members
+ * are internal, left out of the published types, and handing `this` to each part checks the shape.
  */
-export class Peer<Ctx = unknown> extends Emitter<PeerEvents> implements DispatchHost<Ctx>, SubscriberHost {
+export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
   /** The connection's data (for a server: what authentication returned), seen by handlers as `this.data`. */
   readonly data: Ctx;
   /** What this peer serves; shared when the options passed one in. */

@@ -1,14 +1,19 @@
 // The published types name AsyncDisposable and Symbol.asyncDispose; this line brings their
 // declarations to a consumer whose lib lacks them (a plain ES2022 + DOM project).
 /// <reference lib="esnext.disposable" preserve="true" />
-export { RedisBroker, redisBroker } from './broker/redis-broker.js';
+export { redisBroker } from './broker/redis-broker.js';
+export type { RedisBroker } from './broker/redis-broker.js';
 export type { RedisBrokerOptions } from './broker/redis-broker.js';
-export { RedisRegistry, redisRegistry } from './registry/redis-registry.js';
+export { redisRegistry } from './registry/redis-registry.js';
+export type { RedisRegistry } from './registry/redis-registry.js';
 export type { RedisRegistryOptions } from './registry/redis-registry.js';
 export { Registration } from './registry/registration.js';
 export type { Provider, ProviderInfo } from './registry/provider.js';
 export { ServiceRouter } from './registry/router.js';
 export type { ProviderConnection, ServiceRouterOptions } from './registry/router.js';
-export { RedisPresence, redisPresence } from './presence/redis-presence.js';
+export { redisPresence } from './presence/redis-presence.js';
+export type { RedisPresence } from './presence/redis-presence.js';
 export type { RedisPresenceOptions } from './presence/redis-presence.js';
 export type { RedisTarget } from './connection.js';
+export type { CallOptions, Params } from '@tether/core';
+export type { Broker, BrokerStatus, HistorySlice, TopicEvent, Unsubscribe } from '@tether/server';

@@ -17,3 +17,23 @@ export type { Broker, BrokerStatus, HistorySlice, TopicEvent, Unsubscribe } from
 export { MemoryPresence } from './presence/memory-presence.js';
 export type { PresenceChange, PresenceEntry, PresenceStore } from './presence/presence-store.js';
 export type { Presence, PresenceConnection, TrackOptions, Tracking } from './presence/presence-hub.js';
+export { ErrorCode, RpcError } from '@tether/core';
+export type {
+  CallContext,
+  CallerPeer,
+  CallGuard,
+  CloseInfo,
+  EventStream,
+  Handler,
+  HandlerTree,
+  Implementation,
+  MethodOptions,
+  Middleware,
+  Params,
+  Peer,
+  SendOptions,
+  Service,
+  StreamSink,
+  SubscriptionHandler,
+  Transport,
+} from '@tether/core';

@@ -69,6 +69,8 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
   #state: State = 'idle';
   #lastEventId: number | undefined;
   #epoch: string | undefined;
+  /** Subscribe attempts refused as Unavailable since the last success, for the retry backoff. */
+  #retries = 0;
   #wireId: string | undefined;
   #buffer: T[] = [];
   #head = 0;
@@ -81,6 +83,7 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
   readonly #options: SubscribeOptions<T>;
   readonly #owner: SubscriptionOwner;
 
+  /** @internal Made by `peer.subscribe`. */
   constructor(
     /** The subscription's name, as served by the other side. */
     readonly name: string,
@@ -153,12 +156,14 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
     this.#state = 'requesting';
   }
 
-  /** @internal Subscribe attempts refused as Unavailable since the last success, for the retry backoff. */
-  retries = 0;
+  /** @internal Counts a subscribe refused as Unavailable; returns how many came before it since the last success. */
+  refusedForNow(): number {
+    return this.#retries++;
+  }
 
   /** @internal */
   acknowledged(wireId: string): void {
-    this.retries = 0;
+    this.#retries = 0;
     this.#wireId = wireId;
     this.#state = 'active';
     this.#settleReady();

@@ -63,6 +63,7 @@ export class RedisBroker implements Broker, AsyncDisposable {
   private candidateEpoch = newEpoch();
   private closed = false;
 
+  /** @internal Use `redisBroker()`. */
   constructor(options: RedisBrokerOptions) {
     this.historySize = positiveInteger('historySize', options.historySize ?? 1000);
     this.connectTimeout = options.connectTimeout ?? 10_000;

@@ -39,6 +39,7 @@ export class RedisPresence implements PresenceStore, AsyncDisposable {
   private everReady = false;
   private closed = false;
 
+  /** @internal Use `redisPresence()`. */
   constructor(options: RedisPresenceOptions) {
     this.ttl = options.ttl ?? 15_000;
     if (!Number.isSafeInteger(this.ttl) || this.ttl < 30) throw new RangeError(`tether/redis: presence ttl must be an integer of at least 30 ms, got ${this.ttl}`);

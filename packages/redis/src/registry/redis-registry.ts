@@ -32,6 +32,7 @@ export class RedisRegistry implements AsyncDisposable {
   private readonly turns = new Map<string, number>();
   private closed = false;
 
+  /** @internal Use `redisRegistry()`. */
   constructor(options: RedisRegistryOptions) {
     this.ttl = options.ttl ?? 10_000;
     if (!Number.isSafeInteger(this.ttl) || this.ttl < 3) throw new RangeError(`tether/redis: ttl must be an integer of at least 3 ms, got ${this.ttl}`);
