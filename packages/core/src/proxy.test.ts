@@ -84,6 +84,33 @@ describe('typed proxy at run time', () => {
   });
 });
 
+describe('typed proxy behaves like a function', () => {
+  it('gives the same node for the same path each time', () => {
+    const remote = new Peer().remote<Api>();
+    expect(remote.math).toBe(remote.math);
+    expect(remote.math.add).toBe(remote.math.add);
+    expect(remote.math.stats.mean).toBe(remote.math.stats.mean);
+    expect(remote.math.add).not.toBe(remote.math.stats);
+  });
+
+  it('refuses `new`, naming the method', () => {
+    const remote = new Peer().remote<Api>() as unknown as { math: { add: new () => unknown } };
+    expect(() => new remote.math.add()).toThrow(/remote method "math\.add" is not a constructor/);
+    expect(() => new (remote as unknown as new () => unknown)()).toThrow(/not a constructor/);
+  });
+
+  it('supports call, apply and bind as a function does, the call going to the other side', async () => {
+    await using side = rawSide();
+    const { add } = side.peer.remote<Api>().math;
+    const calls = [add.call(null, 1, 2), add.apply(undefined, [3, 4]), add.bind(null, 5)(6)];
+    for (const [id, params] of [[1, [1, 2]], [2, [3, 4]], [3, [5, 6]]] as const) {
+      expect(await side.next()).toEqual({ jsonrpc: '2.0', id, method: 'math.add', params });
+      side.send({ jsonrpc: '2.0', id, result: id });
+    }
+    await expect(Promise.all(calls)).resolves.toEqual([1, 2, 3]);
+  });
+});
+
 describe('typed proxy types', () => {
   // Calls made here only to be typed resolve at once and go nowhere.
   const remote = createRemote<Api>(() => Promise.resolve(undefined));
