@@ -1,9 +1,8 @@
 import { connect, ErrorCode, type Client } from '@tether/client';
 import { redisRegistry, ServiceRouter, type RedisRegistry } from '@tether/redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServer } from '../packages/redis/src/testing/redis-server.js';
+import { eventually, startRedisServer, type RedisServer } from '@tether/redis/testing';
 import { killRedisNodes, spawnRedisNode } from './fixtures/redis-nodes.js';
-import { eventually } from '../packages/redis/src/testing/eventually.js';
 
 let redis: RedisServer;
 beforeAll(async () => {

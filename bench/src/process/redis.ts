@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { startRedisServer, type RedisServer } from '../../../packages/redis/src/testing/redis-server.js';
+import { startRedisServer, type RedisServer } from '@tether/redis/testing';
 
 /**
  * A fresh redis-server on a free loopback port for a scenario across server processes (the

@@ -43,11 +43,12 @@ export function rawTransportFor<Ctx>(peer: Peer<Ctx>): RawSide<Ctx> {
 
 /**
  * Resolves once the peer runs no handler and every microtask that could still write has
- * run: for proving that a handler finishing writes nothing. Uses real timers' setImmediate.
+ * run: for proving that a handler finishing writes nothing. A zero timeout (real timers), not
+ * setImmediate, so that the harness runs wherever the core does.
  */
 export async function idle(peer: Peer<unknown>): Promise<void> {
   for (let turn = 0; turn < 100; turn++) {
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
     if (peer.stats.running === 0) return;
   }
   throw new Error(`peer still runs ${peer.stats.running} handler(s)`);

@@ -2,7 +2,7 @@ import type { Broker, BrokerStatus, TopicEvent } from '@tether/server';
 import { ErrorCode, RpcError } from '@tether/core';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { describeBroker } from '../../../server/src/testing/broker-conformance.js';
+import { describeBroker } from '@tether/server/testing';
 import { startRedisServer, type RedisServer } from '../testing/redis-server.js';
 import { RedisBroker, redisBroker, type RedisBrokerOptions } from './redis-broker.js';
 
