@@ -110,7 +110,7 @@ export class Client<Ctx = unknown> extends Emitter<ClientEvents> implements Asyn
 
   /** Serves `name` to the server, which may call the client as the client calls it. */
   register(name: string, handler: Handler<Ctx>, options?: MethodOptions): this {
-    this.#peer.register(name, handler, options);
+    this.#peer.service.register(name, handler, options);
     return this;
   }
 
@@ -118,13 +118,13 @@ export class Client<Ctx = unknown> extends Emitter<ClientEvents> implements Asyn
   serve<C>(implementation: Implementation<C, Ctx>): this;
   serve(tree: HandlerTree<Ctx>): this;
   serve(tree: object): this {
-    this.#peer.serve(tree as HandlerTree<Ctx>);
+    this.#peer.service.serve(tree as HandlerTree<Ctx>);
     return this;
   }
 
   /** Adds a middleware around every call the server makes to the client. */
   use(middleware: Middleware<Ctx>): this {
-    this.#peer.use(middleware);
+    this.#peer.service.use(middleware);
     return this;
   }
 

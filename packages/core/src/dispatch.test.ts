@@ -11,13 +11,13 @@ const request = (method: string, params?: unknown, id: unknown = 1) =>
 describe('serving', () => {
   it('serves a method registered by name', async () => {
     await using side = rawSide();
-    side.peer.register('ping', () => 'pong');
+    side.peer.service.register('ping', () => 'pong');
     expect(await side.exchange(request('ping'))).toEqual({ jsonrpc: '2.0', id: 1, result: 'pong' });
   });
 
   it('serves a namespace tree under dotted names, at any depth', async () => {
     await using side = rawSide();
-    side.peer.serve({ math: { add: (a: number, b: number) => a + b, deep: { neg: (a: number) => -a } } });
+    side.peer.service.serve({ math: { add: (a: number, b: number) => a + b, deep: { neg: (a: number) => -a } } });
     expect(await side.exchange(request('math.add', [2, 3]))).toMatchObject({ result: 5 });
     expect(await side.exchange(request('math.deep.neg', [4]))).toMatchObject({ result: -4 });
     expect(await side.exchange(request('math'))).toMatchObject({ error: { code: ErrorCode.MethodNotFound } });
@@ -27,7 +27,7 @@ describe('serving', () => {
   it('passes by-position params as arguments and by-name params as one object', async () => {
     await using side = rawSide();
     const seen: unknown[][] = [];
-    side.peer.register('record', (...args: unknown[]) => {
+    side.peer.service.register('record', (...args: unknown[]) => {
       seen.push(args);
       return args.length;
     });
@@ -40,18 +40,18 @@ describe('serving', () => {
 
   it('answers a handler returning undefined with result null (a response must carry result)', async () => {
     await using side = rawSide();
-    side.peer.register('nothing', () => undefined);
+    side.peer.service.register('nothing', () => undefined);
     expect(await side.exchange(request('nothing'))).toEqual({ jsonrpc: '2.0', id: 1, result: null });
   });
 
   it('runs notifications without answering, even when they fail or name no method', async () => {
     await using side = rawSide();
     const ran: string[] = [];
-    side.peer.register('log', (line: string) => void ran.push(line));
-    side.peer.register('boom', () => {
+    side.peer.service.register('log', (line: string) => void ran.push(line));
+    side.peer.service.register('boom', () => {
       throw new Error('boom');
     });
-    side.peer.register('asyncBoom', async () => Promise.reject(new Error('boom')));
+    side.peer.service.register('asyncBoom', async () => Promise.reject(new Error('boom')));
     const errors: string[] = [];
     side.peer.on('handlerError', (_e, method) => errors.push(method));
     side.send({ jsonrpc: '2.0', method: 'log', params: ['a'] });
@@ -66,7 +66,7 @@ describe('serving', () => {
   it('answers -32002 beyond maxInFlight running calls, and serves again once they finish', async () => {
     await using side = rawSide({ maxInFlight: 2 });
     const release: Array<() => void> = [];
-    side.peer.register('hold', () => new Promise<void>((resolve) => release.push(resolve)));
+    side.peer.service.register('hold', () => new Promise<void>((resolve) => release.push(resolve)));
     side.send(request('hold', undefined, 1));
     side.send(request('hold', undefined, 2));
     expect(await side.exchange(request('hold', undefined, 3))).toMatchObject({
@@ -89,8 +89,8 @@ describe('serving', () => {
 describe('incoming batches', () => {
   it('answers every request of a batch in one array, none for its notifications', async () => {
     await using side = rawSide();
-    side.peer.register('echo', (x: unknown) => x);
-    side.peer.register('later', async (x: unknown) => x);
+    side.peer.service.register('echo', (x: unknown) => x);
+    side.peer.service.register('later', async (x: unknown) => x);
     const reply = await side.exchange([
       request('echo', [1], 'a'),
       { jsonrpc: '2.0', method: 'echo', params: [2] },
@@ -107,7 +107,7 @@ describe('incoming batches', () => {
 
   it('sends nothing at all for a batch of notifications (not an empty array)', async () => {
     await using side = rawSide();
-    side.peer.register('echo', (x: unknown) => x);
+    side.peer.service.register('echo', (x: unknown) => x);
     side.send([{ jsonrpc: '2.0', method: 'echo', params: [1] }, { jsonrpc: '2.0', method: 'nope' }]);
     await side.expectSilence();
   });
@@ -125,7 +125,7 @@ describe('incoming batches', () => {
   it('answers each request of a batch longer than maxBatch with -32600 under its own id (invalid entries as ever), and runs none of it', async () => {
     await using side = rawSide({ maxBatch: 3 });
     let ran = 0;
-    side.peer.register('count', () => ++ran);
+    side.peer.service.register('count', () => ++ran);
     const tooLarge = { code: -32600, message: 'Batch too large: 6 > 3' };
     const batch = [
       request('count', [], 0),
@@ -150,7 +150,7 @@ describe('incoming batches', () => {
   it('sends nothing for a batch of notifications longer than maxBatch', async () => {
     await using side = rawSide({ maxBatch: 1 });
     let ran = 0;
-    side.peer.register('count', () => ++ran);
+    side.peer.service.register('count', () => ++ran);
     side.send([{ jsonrpc: '2.0', method: 'count' }, { jsonrpc: '2.0', method: 'count' }]);
     await side.expectSilence();
     expect(ran).toBe(0);
@@ -185,7 +185,7 @@ describe('incoming batches', () => {
 
   it('defaults maxBatch to 100', async () => {
     await using side = rawSide();
-    side.peer.register('n', () => 1);
+    side.peer.service.register('n', () => 1);
     const batch = (n: number) => Array.from({ length: n }, (_, i) => request('n', [], i));
     expect(await side.exchange(batch(100))).toHaveLength(100);
     const refused = (await side.exchange(batch(101))) as unknown[];
@@ -197,7 +197,7 @@ describe('incoming batches', () => {
 describe('handler context', () => {
   it('gives handlers the connection data, the method, params and id', async () => {
     await using side = rawSide({ data: { user: 'ada' } });
-    side.peer.register('whoami', function (this: { data: { user: string }; method: string; id: unknown; params: unknown }) {
+    side.peer.service.register('whoami', function (this: { data: { user: string }; method: string; id: unknown; params: unknown }) {
       return [this.data.user, this.method, this.id, this.params];
     });
     expect(await side.exchange(request('whoami', { x: 1 }, 'q'))).toMatchObject({
@@ -207,7 +207,7 @@ describe('handler context', () => {
 
   it('lets a handler call back the other side mid-call through this.peer', async () => {
     await using pair = connectedPair();
-    pair.client.register('client.name', () => 'browser');
+    pair.client.service.register('client.name', () => 'browser');
     pair.service.register('greet', async function () {
       return `hello ${await this.peer.call<string>('client.name')}`;
     });
@@ -269,7 +269,7 @@ describe('handler failures', () => {
   it('logs a non-RpcError once, with the method and the stack, when nobody listens for handlerError', async () => {
     const logged: unknown[][] = [];
     await using side = rawSide({ logger: { error: (...args: unknown[]) => void logged.push(args) } });
-    side.peer.register('boom', boom);
+    side.peer.service.register('boom', boom);
     expect(await side.exchange(request('boom'))).toEqual({
       jsonrpc: '2.0',
       id: 1,
@@ -287,7 +287,7 @@ describe('handler failures', () => {
     await using side = rawSide({ logger: { error: (...args: unknown[]) => void logged.push(args) } });
     const taken: string[] = [];
     side.peer.on('handlerError', (_error, method) => taken.push(method));
-    side.peer.register('boom', boom);
+    side.peer.service.register('boom', boom);
     await side.exchange(request('boom'));
     expect(taken).toEqual(['boom']);
     expect(logged).toEqual([]);
@@ -297,7 +297,7 @@ describe('handler failures', () => {
     const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
       await using side = rawSide();
-      side.peer.register('boom', boom);
+      side.peer.service.register('boom', boom);
       await side.exchange(request('boom'));
       expect(spy).toHaveBeenCalledTimes(1);
       expect(spy).toHaveBeenCalledWith(expect.stringContaining('boom'), expect.objectContaining({ message: 'secret detail' }));
@@ -330,7 +330,7 @@ describe('nested calls', () => {
     pair.service.register('refuse', () => {
       throw new RpcError(-32010, 'No', { secret: 'kept on the server' });
     });
-    pair.client.register('ask', async function () {
+    pair.client.service.register('ask', async function () {
       return this.peer.call('refuse');
     });
     await expect(pair.server.call('ask')).rejects.toMatchObject(nestedFailure('refuse', -32010));
@@ -339,7 +339,7 @@ describe('nested calls', () => {
 
   it('wraps a nested call’s local failure (its timeout) as well', async () => {
     await using pair = connectedPair({ allowStrays: true });
-    pair.client.register('slow', function () {
+    pair.client.service.register('slow', function () {
       return new Promise((_, reject) => this.signal.addEventListener('abort', () => reject(this.signal.reason)));
     });
     pair.service.register('outer', async function () {
@@ -354,7 +354,7 @@ describe('nested calls', () => {
     await using pair = connectedPair();
     let started!: () => void;
     const running = new Promise<void>((resolve) => (started = resolve));
-    pair.client.register('client.wait', function () {
+    pair.client.service.register('client.wait', function () {
       started();
       return new Promise((_, reject) => this.signal.addEventListener('abort', () => reject(this.signal.reason)));
     });
@@ -426,7 +426,7 @@ describe('method lookup', () => {
     }
     const tools = Object.assign(new Tools(), { own: () => 'own' });
     // A class instance is no HandlerTree to the type checker; served anyway, its prototype stays out.
-    side.peer.serve({ math: { add: (a: number, b: number) => a + b }, tools: tools as unknown as HandlerTree });
+    side.peer.service.serve({ math: { add: (a: number, b: number) => a + b }, tools: tools as unknown as HandlerTree });
     const names = [
       ...inherited,
       ...inherited.map((n) => `math.${n}`),
@@ -450,7 +450,7 @@ describe('method lookup', () => {
   it('does not serve a tree key named __proto__ through the prototype chain', async () => {
     await using side = rawSide();
     const tree = JSON.parse('{"__proto__": {"x": 1}}') as Record<string, unknown>;
-    side.peer.serve({ ...(tree as object), safe: () => 1 } as never);
+    side.peer.service.serve({ ...(tree as object), safe: () => 1 } as never);
     expect(await side.exchange(request('__proto__.x'))).toMatchObject({ error: { code: -32601 } });
     expect(await side.exchange(request('x'))).toMatchObject({ error: { code: -32601 } });
   });
@@ -458,17 +458,17 @@ describe('method lookup', () => {
   it('refuses to register reserved names (rpc.*, $/...), the empty name and duplicates', () => {
     const peer = new Peer();
     const fn = () => 1;
-    expect(() => peer.register('rpc.discover', fn)).toThrow(/reserved/);
-    expect(() => peer.register('rpc.subscribe', fn)).toThrow(/reserved/);
-    expect(() => peer.register('$/cancelRequest', fn)).toThrow(/reserved/);
-    expect(() => peer.register('$/anything', fn)).toThrow(/reserved/);
-    expect(() => peer.serve({ rpc: { mine: fn } })).toThrow(/reserved/);
-    expect(() => peer.register('', fn)).toThrow(/reserved/);
-    expect(() => peer.register('not.a.function', 42 as never)).toThrow(TypeError);
-    peer.register('once', fn);
-    expect(() => peer.register('once', fn)).toThrow(/already registered/);
+    expect(() => peer.service.register('rpc.discover', fn)).toThrow(/reserved/);
+    expect(() => peer.service.register('rpc.subscribe', fn)).toThrow(/reserved/);
+    expect(() => peer.service.register('$/cancelRequest', fn)).toThrow(/reserved/);
+    expect(() => peer.service.register('$/anything', fn)).toThrow(/reserved/);
+    expect(() => peer.service.serve({ rpc: { mine: fn } })).toThrow(/reserved/);
+    expect(() => peer.service.register('', fn)).toThrow(/reserved/);
+    expect(() => peer.service.register('not.a.function', 42 as never)).toThrow(TypeError);
+    peer.service.register('once', fn);
+    expect(() => peer.service.register('once', fn)).toThrow(/already registered/);
     // Names merely containing the prefixes are the user's.
-    expect(() => peer.register('myrpc.x', fn).register('a$/b', fn).register('rpc', fn)).not.toThrow();
+    expect(() => peer.service.register('myrpc.x', fn).register('a$/b', fn).register('rpc', fn)).not.toThrow();
   });
 
   it('answers $/ping with result null on every peer, and nothing for a $/ping notification', async () => {
@@ -476,7 +476,7 @@ describe('method lookup', () => {
     expect(await side.exchange(request('$/ping', undefined, 'p'))).toEqual({ jsonrpc: '2.0', id: 'p', result: null });
     side.send({ jsonrpc: '2.0', method: '$/ping' });
     await side.expectSilence();
-    expect(() => side.peer.register('$/ping', () => 'mine')).toThrow(/reserved/);
+    expect(() => side.peer.service.register('$/ping', () => 'mine')).toThrow(/reserved/);
   });
 
   it('lets no one call a reserved name as a method', async () => {

@@ -30,10 +30,10 @@ describe('errors', () => {
     await using side = rawSide();
     const reported: unknown[] = [];
     side.peer.on('handlerError', (error, method) => reported.push([error, method]));
-    side.peer.register('sync', () => {
+    side.peer.service.register('sync', () => {
       throw make();
     });
-    side.peer.register('async', () => Promise.reject(make()));
+    side.peer.service.register('async', () => Promise.reject(make()));
     for (const method of ['sync', 'async']) {
       side.send({ jsonrpc: '2.0', method, id: method });
       const text = await side.nextText();
@@ -59,7 +59,7 @@ describe('errors', () => {
     await using side = rawSide();
     const reported: string[] = [];
     side.peer.on('handlerError', (_e, method) => reported.push(method));
-    side.peer.register('sync', make).register('async', async () => make());
+    side.peer.service.register('sync', make).register('async', async () => make());
     for (const method of ['sync', 'async']) {
       const text = await (side.send({ jsonrpc: '2.0', method, id: 1 }), side.nextText());
       expect(JSON.parse(text)).toEqual({ jsonrpc: '2.0', id: 1, error: { code: -32603, message: 'Internal error' } });
@@ -71,10 +71,10 @@ describe('errors', () => {
   it('answers an RpcError whose data cannot be serialised with -32603, once', async () => {
     await using side = rawSide();
     side.peer.on('handlerError', () => undefined);
-    side.peer.register('sync', () => {
+    side.peer.service.register('sync', () => {
       throw new RpcError(1, 'has a bigint', 1n);
     });
-    side.peer.register('async', async () => {
+    side.peer.service.register('async', async () => {
       throw new RpcError(1, 'has a bigint', 1n);
     });
     expect(await side.exchange({ jsonrpc: '2.0', method: 'sync', id: 1 })).toEqual({
@@ -92,7 +92,7 @@ describe('errors', () => {
 
   it('answers undefined, functions and symbols as null, as JSON.stringify would', async () => {
     await using side = rawSide();
-    side.peer.register('fn', () => () => 1).register('sym', () => Symbol('x'));
+    side.peer.service.register('fn', () => () => 1).register('sym', () => Symbol('x'));
     expect(await side.exchange({ jsonrpc: '2.0', method: 'fn', id: 1 })).toEqual({ jsonrpc: '2.0', id: 1, result: null });
     expect(await side.exchange({ jsonrpc: '2.0', method: 'sym', id: 2 })).toEqual({ jsonrpc: '2.0', id: 2, result: null });
   });

@@ -29,7 +29,7 @@ function fuzzPeer() {
   const wire = recordingTransport();
   const peer = new Peer({ maxBatch: MAX_BATCH, timeout: 0 });
   peer.on('handlerError', () => undefined);
-  peer.serve({
+  peer.service.serve({
     echo: (...args: unknown[]) => args,
     later: async (...args: unknown[]) => args,
     fail: () => {

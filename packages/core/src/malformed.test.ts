@@ -9,7 +9,7 @@ const invalidRequest = (id: unknown) => ({
 
 function echoPeer() {
   const side = rawSide();
-  side.peer.register('echo', (...args: unknown[]) => args);
+  side.peer.service.register('echo', (...args: unknown[]) => args);
   return side;
 }
 
@@ -75,7 +75,7 @@ describe('malformed input', () => {
   ])('answers params that are %s with -32600 and runs nothing', async (_what, params) => {
     await using side = rawSide();
     let ran = false;
-    side.peer.register('echo', () => (ran = true));
+    side.peer.service.register('echo', () => (ran = true));
     expect(await side.exchange({ jsonrpc: '2.0', method: 'echo', params, id: 'p' })).toEqual(invalidRequest('p'));
     side.send({ jsonrpc: '2.0', method: 'echo', params });
     expect(await side.next()).toEqual(invalidRequest(null));
@@ -110,7 +110,7 @@ describe('malformed input', () => {
   ])('answers an id that is %s with -32600 and id null, running nothing', async (_what, id) => {
     await using side = rawSide();
     let ran = false;
-    side.peer.register('echo', () => (ran = true));
+    side.peer.service.register('echo', () => (ran = true));
     expect(await side.exchange({ jsonrpc: '2.0', method: 'echo', id })).toEqual(invalidRequest(null));
     expect(ran).toBe(false);
   });

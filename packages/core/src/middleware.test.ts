@@ -97,11 +97,11 @@ describe('middleware', () => {
   it('refuses a second next() from one layer', async () => {
     await using side = rawSide();
     let runs = 0;
-    side.peer.use(async (_call, next) => {
+    side.peer.service.use(async (_call, next) => {
       await next();
       return next();
     });
-    side.peer.register('once', () => ++runs);
+    side.peer.service.register('once', () => ++runs);
     const errors: unknown[] = [];
     side.peer.on('handlerError', (e) => errors.push(e));
     expect(await side.exchange({ jsonrpc: '2.0', method: 'once', id: 1 })).toMatchObject({
@@ -115,12 +115,12 @@ describe('middleware', () => {
   it('runs for notifications too, and a failure there stays silent', async () => {
     await using side = rawSide();
     const seen: string[] = [];
-    side.peer.use((call, next) => {
+    side.peer.service.use((call, next) => {
       seen.push(call.method);
       if (call.method === 'deny') throw new RpcError(ErrorCode.Unauthorized, 'no');
       return next();
     });
-    side.peer.register('ok', () => 1).register('deny', () => 2);
+    side.peer.service.register('ok', () => 1).register('deny', () => 2);
     side.send({ jsonrpc: '2.0', method: 'ok' });
     side.send({ jsonrpc: '2.0', method: 'deny' });
     await side.expectSilence();
@@ -130,7 +130,7 @@ describe('middleware', () => {
   it('sees raw params while schema validation happens later, inside next()', async () => {
     await using side = rawSide();
     const seen: unknown[] = [];
-    side.peer.use(async (call, next) => {
+    side.peer.service.use(async (call, next) => {
       seen.push(call.params);
       const result = await next();
       seen.push(call.params);
@@ -143,7 +143,7 @@ describe('middleware', () => {
         validate: (value: unknown) => ({ value: (value as number[]).map(String) }),
       },
     };
-    side.peer.register('strings', (...args: unknown[]) => args, { params: schema });
+    side.peer.service.register('strings', (...args: unknown[]) => args, { params: schema });
     expect(await side.exchange({ jsonrpc: '2.0', method: 'strings', params: [1, 2], id: 1 })).toMatchObject({
       result: ['1', '2'],
     });
@@ -156,7 +156,7 @@ describe('middleware', () => {
   it('does not run for a method that does not exist', async () => {
     await using side = rawSide();
     let ran = false;
-    side.peer.use((_call, next) => {
+    side.peer.service.use((_call, next) => {
       ran = true;
       return next();
     });

@@ -4,8 +4,6 @@ import type { Remote } from './contract.js';
 import { callFailure, ErrorCode, RpcError } from './errors.js';
 import type { BatchEntry, PeerEvents, PushSender, ServedSubscriptions } from './faces.js';
 import { Dispatcher } from './incoming.js';
-import type { Handler, HandlerTree, Implementation, MethodOptions } from './methods.js';
-import type { Middleware } from './middleware.js';
 import { Service } from './service.js';
 import { Subscriber } from './subscription/subscriber.js';
 import type { SubscribeOptions, Subscription } from './subscription/subscription.js';
@@ -70,7 +68,7 @@ export interface PeerStats {
 export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
   /** The connection's data (for a server: what authentication returned), seen by handlers as `this.data`. */
   readonly data: Ctx;
-  /** What this peer serves; shared when the options passed one in. */
+  /** What this peer serves (`peer.service.register(...)`); shared when the options passed one in. */
   readonly service: Service<Ctx>;
   readonly #dispatcher: Dispatcher<Ctx>;
   readonly #outgoing: OutgoingCalls;
@@ -152,20 +150,6 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     };
   }
 
-  /** Serves `name` with `handler` (on the peer's service, shared or not). */
-  register(name: string, handler: Handler<Ctx>, options?: MethodOptions): this {
-    this.service.register(name, handler, options);
-    return this;
-  }
-
-  /** Serves a tree of handlers, checked against a contract at compile time: `serve<Api>({ math: { add } })`. */
-  serve<C>(implementation: Implementation<C, Ctx>): this;
-  serve(tree: HandlerTree<Ctx>): this;
-  serve(tree: object): this {
-    this.service.serve(tree as HandlerTree<Ctx>);
-    return this;
-  }
-
   /**
    * Subscribes to `name` on the other side. Consume it with `for await`, or pass `onEvent`.
    * It is restored after a reconnect from the last event id received.
@@ -173,12 +157,6 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
   subscribe<T = unknown>(name: string, params?: Params, options: SubscribeOptions<T> = {}): Subscription<T> {
     if (this.#closedInfo) throw closedError(this.#closedInfo);
     return (this.#subscriber ??= new Subscriber(this)).subscribe<T>(name, params, options);
-  }
-
-  /** Adds a middleware around every incoming call (on the peer's service, shared or not). */
-  use(middleware: Middleware<Ctx>): this {
-    this.service.use(middleware);
-    return this;
   }
 
   /** Connects the peer to a transport; queued messages go out at once. */

@@ -116,7 +116,7 @@ describe('a persistent peer', () => {
     let started!: (signal: AbortSignal) => void;
     const running = new Promise<AbortSignal>((resolve) => (started = resolve));
     // Ignores its signal on purpose: a handler may finish after its connection is gone.
-    peer.register('slow', function () {
+    peer.service.register('slow', function () {
       started(this.signal);
       return new Promise<string>((resolve) => (release = () => resolve('stale')));
     });

@@ -144,7 +144,7 @@ describe('typed proxy types', () => {
 
   it('checks an implementation against the contract', () => {
     const peer = new Peer<{ user: string }>();
-    peer.serve<Api>({
+    peer.service.serve<Api>({
       math: {
         // `this` is the call's context, and sync or async results both fit.
         add(a, b) {
@@ -164,7 +164,7 @@ describe('typed proxy types', () => {
     };
     expectTypeOf(ok).toExtend<Implementation<Api>>();
     const check = () => {
-      peer.serve<Api>({
+      peer.service.serve<Api>({
         math: {
           // @ts-expect-error wrong parameter type
           add: (a: string, b: number) => b,
@@ -173,7 +173,7 @@ describe('typed proxy types', () => {
         user: { get: async (id) => ({ id, name: '' }) },
         ping: () => 'pong',
       });
-      peer.serve<Api>({
+      peer.service.serve<Api>({
         math: {
           // @ts-expect-error wrong result type
           add: () => 'three',
@@ -182,13 +182,13 @@ describe('typed proxy types', () => {
         user: { get: async (id) => ({ id, name: '' }) },
         ping: () => 'pong',
       });
-      peer.serve<Api>({
+      peer.service.serve<Api>({
         // @ts-expect-error a method is missing
         math: { add: (a, b) => a + b },
         user: { get: async (id) => ({ id, name: '' }) },
         ping: () => 'pong',
       });
-      peer.serve<Api>({
+      peer.service.serve<Api>({
         math: { add: (a, b) => a + b, stats: { mean: () => 0 } },
         user: { get: async (id) => ({ id, name: '' }) },
         // @ts-expect-error wrong literal result

@@ -12,7 +12,7 @@ const notified: unknown[][] = [];
 
 function specPeer() {
   const side = rawSide();
-  side.peer.serve({
+  side.peer.service.serve({
     subtract(a: number | { minuend: number; subtrahend: number }, b?: number) {
       return typeof a === 'object' ? a.minuend - a.subtrahend : a - (b as number);
     },

@@ -22,7 +22,7 @@ describe('server', () => {
     const server = await start({ port: 0 });
     const connected = once(server, 'connect') as Promise<[Peer<undefined>]>;
     const client = await connectPeer(server.url);
-    client.serve<ClientApi>({ ui: { confirm: (q) => q === 'sure?' } });
+    client.service.serve<ClientApi>({ ui: { confirm: (q) => q === 'sure?' } });
     const [peer] = await connected;
     expect(server.connections.has(peer)).toBe(true);
     await expect(peer.remote<ClientApi>().ui.confirm('sure?')).resolves.toBe(true);

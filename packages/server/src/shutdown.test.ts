@@ -61,7 +61,7 @@ describe('graceful shutdown', () => {
     });
     const connected = once(server, 'connect');
     const client = await connectPeer(server.url);
-    client.register('never', () => new Promise(() => {}));
+    client.service.register('never', () => new Promise(() => {}));
     const [peer] = await connected;
     const toClient = expect(peer.call('never')).rejects.toMatchObject({ code: ErrorCode.ConnectionClosed });
     const forever = expect(client.call('forever')).rejects.toMatchObject({ code: ErrorCode.ConnectionClosed });

@@ -6,7 +6,7 @@ import { startPeerServer } from '../testing/peer-server.js';
 describe('the Node socket (ws)', () => {
   it('calls the server and serves its calls', async () => {
     await using server = await startPeerServer({
-      setup: (peer) => peer.register('add', (a: number, b: number) => a + b),
+      setup: (peer) => peer.service.register('add', (a: number, b: number) => a + b),
     });
     await using client = connect(server.url).register('whoami', () => 'node client');
     await expect(client.call('add', [2, 3])).resolves.toBe(5);
@@ -33,7 +33,7 @@ describe('the Node socket (ws)', () => {
     await using client = connect(`ws://127.0.0.1:${port}`, { reconnect: { baseDelay: 20, maxDelay: 50 } });
     const answer = client.call('ping');
     await new Promise((resolve) => client.once('reconnecting', resolve));
-    await using _server = await startPeerServer({ port, setup: (peer) => peer.register('ping', () => 'pong') });
+    await using _server = await startPeerServer({ port, setup: (peer) => peer.service.register('ping', () => 'pong') });
     await expect(answer).resolves.toBe('pong');
   });
 });

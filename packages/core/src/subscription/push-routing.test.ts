@@ -13,11 +13,11 @@ describe('subscription pushes, routed by kind', () => {
     await using pair = connectedPair();
     countTo(pair);
     const seen: string[] = [];
-    pair.client.use((call, next) => {
+    pair.client.service.use((call, next) => {
       seen.push(call.method);
       return next();
     });
-    pair.client.register('hello', () => 'hi');
+    pair.client.service.register('hello', () => 'hi');
     const got: number[] = [];
     for await (const n of pair.client.subscribe<number>('count', [3])) got.push(n);
     await pair.server.call('hello');
@@ -30,7 +30,7 @@ describe('subscription pushes, routed by kind', () => {
     countTo(pair);
     let release!: () => void;
     const started = new Promise<void>((resolve) => {
-      pair.client.register('slow', () => {
+      pair.client.service.register('slow', () => {
         resolve();
         return new Promise<string>((done) => (release = () => done('done')));
       });

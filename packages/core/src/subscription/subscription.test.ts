@@ -189,7 +189,7 @@ describe('unsubscribing while the subscribe request is in flight', () => {
   it('releases what the other side opened once its answer arrives', async () => {
     const { client, server, topic } = pair();
     const seen: string[] = [];
-    server.use((call, next) => {
+    server.service.use((call, next) => {
       seen.push(call.method);
       return next();
     });
@@ -266,7 +266,8 @@ describe('a stream that takes time to go live', () => {
     const [a, b] = createMemoryTransportPair();
     let goLive!: () => void;
     const { live, stream } = slowStream(new Promise((resolve) => (goLive = resolve)));
-    const server = new Peer().attach(a).register('ping', () => 'pong');
+    const server = new Peer().attach(a);
+    server.service.register('ping', () => 'pong');
     serveSubscription(server.service, 'feed', stream);
     const seen: Array<{ id?: number; result?: unknown; params?: { result: unknown } }> = [];
     b.onMessage((text) => seen.push(JSON.parse(text)));
@@ -291,7 +292,7 @@ describe('positions with an epoch', () => {
     const [a, b] = createMemoryTransportPair();
     const server = new Peer().attach(a);
     const requests: unknown[] = [];
-    server.use((call, next) => {
+    server.service.use((call, next) => {
       if (call.method === 'rpc.subscribe') requests.push(call.params);
       return next();
     });

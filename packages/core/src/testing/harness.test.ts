@@ -45,7 +45,7 @@ describe('leak-checked test pair', () => {
     await expect(pair[Symbol.asyncDispose]()).rejects.toThrow('untaken handler error(s) in boom');
 
     const strays = connectedPair();
-    strays.client.register('fake', function () {
+    strays.client.service.register('fake', function () {
       // Answers a call the server never made.
       strays.client.sendRaw('{"jsonrpc":"2.0","id":77,"result":1}');
     });

@@ -118,8 +118,8 @@ describe('redis registry', () => {
       connect: (provider) => {
         const [client, server] = createMemoryTransportPair();
         const peer = new Peer();
-        peer.register('whoami', () => provider.nodeId);
-        peer.register('hang', () => new Promise(() => undefined));
+        peer.service.register('whoami', () => provider.nodeId);
+        peer.service.register('hang', () => new Promise(() => undefined));
         peer.attach(server);
         servers.set(provider.nodeId, peer);
         return new Peer().attach(client);
