@@ -65,4 +65,35 @@ describe('client subscriptions', () => {
     expect(sub.lastEventId).toBe(5);
     await sub.unsubscribe();
   });
+
+  it('reach the subscription, not the middleware added with client.use', async () => {
+    const news = topic();
+    await using server = await startPeerServer({
+      setup: (peer) => serveSubscription(peer.service, 'news', () => news.stream()),
+    });
+    const seen: string[] = [];
+    await using client = connect(server.url).use((call, next) => {
+      seen.push(call.method);
+      return next();
+    });
+    client.register('hello', () => 'hi');
+    const got: string[] = [];
+    let arrived!: () => void;
+    const both = new Promise<void>((resolve) => (arrived = resolve));
+    const sub = client.subscribe<string>('news', undefined, {
+      onEvent: (data) => {
+        got.push(data);
+        if (got.length === 2) arrived();
+      },
+    });
+    await sub.ready;
+    news.publish('a');
+    news.publish('b');
+    await both;
+    const [peer] = server.peers;
+    await expect(peer?.call('hello')).resolves.toBe('hi');
+    expect(got).toEqual(['a', 'b']);
+    expect(seen).toEqual(['hello']);
+    await sub.unsubscribe();
+  });
 });
