@@ -2,8 +2,11 @@ type Listener<Args extends unknown[]> = (...args: Args) => void;
 
 /** The listening half of an emitter: what a part that only listens is given. */
 export interface Listenable<Events extends { [K in keyof Events]: unknown[] }> {
+  /** Calls `listener` on each `event`. */
   on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): this;
+  /** Calls `listener` on the next `event` only. */
   once<K extends keyof Events>(event: K, listener: Listener<Events[K]>): this;
+  /** Removes a listener added with `on` or `once`. */
   off<K extends keyof Events>(event: K, listener: Listener<Events[K]>): this;
 }
 
