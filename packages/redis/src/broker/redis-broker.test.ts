@@ -26,6 +26,7 @@ const connect = async (prefix: string, historySize: number) => {
 };
 
 describeBroker(
+  { describe, it, afterEach },
   'redis',
   ({ historySize }) => connect(`conformance${++runs}:`, historySize),
   (first, { historySize }) => connect(prefixes.get(first)!, historySize),

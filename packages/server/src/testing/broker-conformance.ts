@@ -1,5 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import assert from 'node:assert/strict';
 import type { Broker, TopicEvent } from '../broker/broker.js';
+
+/**
+ * The test runner's functions the suite registers its tests with: vitest's, node:test's or
+ * jest's fit as they are (`describeBroker({ describe, it, afterEach }, ...)`), so the suite
+ * depends on no runner. Its checks are node:assert's.
+ */
+export interface TestRunner {
+  /** Groups tests under a name. */
+  describe(name: string, body: () => void): unknown;
+  /** Registers one test. */
+  it(name: string, body: () => Promise<void>): unknown;
+  /** Runs after each test of the group. */
+  afterEach(body: () => Promise<void>): unknown;
+}
 
 /**
  * The behaviour every Broker owes a server, run against each implementation (in-memory,
@@ -9,11 +23,13 @@ import type { Broker, TopicEvent } from '../broker/broker.js';
  * whose backend is itself).
  */
 export function describeBroker(
+  runner: TestRunner,
   name: string,
   make: (options: { historySize: number }) => Promise<Broker>,
   makePeer?: (first: Broker, options: { historySize: number }) => Promise<Broker>,
   lose?: (broker: Broker, options: { historySize: number }) => Promise<Broker>,
 ): void {
+  const { describe, it, afterEach } = runner;
   describe(`${name} broker conformance`, () => {
     const open: Broker[] = [];
     const create = async (historySize = 100) => {
@@ -41,7 +57,7 @@ export function describeBroker(
       const ids = [];
       for (let i = 0; i < 5; i++) ids.push(await broker.publish('a', i));
       ids.push(await broker.publish('b', 'x'));
-      expect(ids).toEqual([1, 2, 3, 4, 5, 1]);
+      assert.deepEqual(ids, [1, 2, 3, 4, 5, 1]);
     });
 
     it('delivers every event to every subscriber exactly once, in order', async () => {
@@ -51,8 +67,8 @@ export function describeBroker(
       for (let i = 0; i < 50; i++) void broker.publish('t', { i });
       await Promise.all(subs.map((s) => s.finished));
       for (const s of subs) {
-        expect(s.seen.map((e) => e.id)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
-        expect(s.seen.map((e) => (e.data as { i: number }).i)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+        assert.deepEqual(s.seen.map((e) => e.id), Array.from({ length: 50 }, (_, i) => i + 1));
+        assert.deepEqual(s.seen.map((e) => (e.data as { i: number }).i), Array.from({ length: 50 }, (_, i) => i));
       }
     });
 
@@ -70,21 +86,25 @@ export function describeBroker(
       await after.ready;
       await broker.publish('x', 3);
       await after.finished;
-      expect(seen).toEqual([]);
+      assert.deepEqual(seen, []);
     });
 
     it('keeps a bounded history and says when it is incomplete', async () => {
       const broker = await create(10);
       for (let i = 1; i <= 25; i++) await broker.publish('h', i);
       const recent = await broker.history('h', 20);
-      expect(recent.events.map((e) => e.id)).toEqual([21, 22, 23, 24, 25]);
-      expect(recent.complete).toBe(true);
-      expect(recent.lastId).toBe(25);
+      assert.deepEqual(recent.events.map((e) => e.id), [21, 22, 23, 24, 25]);
+      assert.equal(recent.complete, true);
+      assert.equal(recent.lastId, 25);
       const old = await broker.history('h', 3);
-      expect(old.complete).toBe(false);
-      expect(old.events.length).toBeLessThanOrEqual(10);
-      expect(old.events.at(-1)?.id).toBe(25);
-      expect(await broker.history('never', 0)).toMatchObject({ events: [], complete: true, lastId: 0 });
+      assert.equal(old.complete, false);
+      assert.ok(old.events.length <= 10, `${old.events.length} events kept, more than 10`);
+      assert.equal(old.events.at(-1)?.id, 25);
+      const never = await broker.history('never', 0);
+      assert.deepEqual(
+        { events: never.events, complete: never.complete, lastId: never.lastId },
+        { events: [], complete: true, lastId: 0 },
+      );
     });
 
     it('keeps delivering to the other listeners when one throws or leaves', async () => {
@@ -100,8 +120,8 @@ export function describeBroker(
       await leave();
       await broker.publish('l', 2);
       await staying.finished;
-      expect(staying.seen.map((e) => e.id)).toEqual([1, 2]);
-      expect(leaving.every((e) => e.id === 1)).toBe(true);
+      assert.deepEqual(staying.seen.map((e) => e.id), [1, 2]);
+      assert.equal(leaving.every((e) => e.id === 1), true);
       await thrower();
     });
 
@@ -131,8 +151,8 @@ export function describeBroker(
       await publishing;
       if (!past.events.some((e) => e.id === total)) await finished;
       const ids = new Set([...past.events, ...live].map((e) => e.id));
-      expect([...ids].sort((a, b) => a - b)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
-      expect(live.map((e) => e.id)).toEqual([...live.map((e) => e.id)].sort((a, b) => a - b));
+      assert.deepEqual([...ids].sort((a, b) => a - b), Array.from({ length: total }, (_, i) => i + 1));
+      assert.deepEqual(live.map((e) => e.id), [...live.map((e) => e.id)].sort((a, b) => a - b));
     });
 
     it('gives every event, live and in history, the epoch of its topic', async () => {
@@ -143,11 +163,11 @@ export function describeBroker(
       await live.finished;
       const past = await broker.history('e', 0);
       const epoch = past.epoch;
-      expect(epoch).toEqual(expect.any(String));
-      expect(epoch).not.toBe('');
-      expect(live.seen.map((e) => e.epoch)).toEqual([epoch, epoch, epoch]);
-      expect(past.events.map((e) => e.epoch)).toEqual([epoch, epoch, epoch]);
-      expect((await broker.history('e', 2)).epoch).toBe(epoch);
+      assert.equal(typeof epoch, 'string');
+      assert.notEqual(epoch, '');
+      assert.deepEqual(live.seen.map((e) => e.epoch), [epoch, epoch, epoch]);
+      assert.deepEqual(past.events.map((e) => e.epoch), [epoch, epoch, epoch]);
+      assert.equal((await broker.history('e', 2)).epoch, epoch);
     });
 
     if (lose) {
@@ -158,20 +178,20 @@ export function describeBroker(
         const after = await lose(broker, { historySize: 100 });
         if (after !== broker) open.push(after);
         const empty = await after.history('lost', 0);
-        expect(empty.events).toEqual([]);
-        expect(empty.epoch).not.toBe(before.epoch);
+        assert.deepEqual(empty.events, []);
+        assert.notEqual(empty.epoch, before.epoch);
         for (let i = 0; i < 3; i++) await after.publish('lost', `new${i}`);
         const now = await after.history('lost', 0);
-        expect(now.epoch).toEqual(expect.any(String));
-        expect(now.epoch).not.toBe(before.epoch);
-        expect(now.events.map((e) => e.data)).toEqual(['new0', 'new1', 'new2']);
-        expect(now.events.every((e) => e.epoch === now.epoch)).toBe(true);
+        assert.equal(typeof now.epoch, 'string');
+        assert.notEqual(now.epoch, before.epoch);
+        assert.deepEqual(now.events.map((e) => e.data), ['new0', 'new1', 'new2']);
+        assert.equal(now.events.every((e) => e.epoch === now.epoch), true);
       });
     }
 
     it('reports ok status while healthy', async () => {
       const broker = await create();
-      expect(broker.status).toBe('ok');
+      assert.equal(broker.status, 'ok');
     });
 
     if (makePeer) {
@@ -188,8 +208,8 @@ export function describeBroker(
         }
         await Promise.all([onSecond.finished, onFirst.finished]);
         const ids = Array.from({ length: 20 }, (_, i) => i + 1);
-        expect(onSecond.seen.map((e) => e.id)).toEqual(ids);
-        expect(onFirst.seen.map((e) => e.data)).toEqual(onSecond.seen.map((e) => e.data));
+        assert.deepEqual(onSecond.seen.map((e) => e.id), ids);
+        assert.deepEqual(onFirst.seen.map((e) => e.data), onSecond.seen.map((e) => e.data));
       });
     }
   });
