@@ -35,4 +35,19 @@ describe('import graph', () => {
       .map(([file]) => file);
     expect(importers).toEqual([]);
   });
+
+  it('reaches another package only through its exports, never by a relative path into its src', async () => {
+    const tree = await parseDependencyTree(['packages/*/src/**/*.ts', 'e2e/*.ts', 'e2e/support/*.ts', 'bench/src/**/*.ts'], {
+      context: root,
+      cwd: root,
+    });
+    const packageOf = (file: string) => /^packages\/([^/]+)\//.exec(file)?.[1];
+    const crossings = Object.entries(tree).flatMap(([file, deps]) =>
+      (deps ?? [])
+        .filter((dep) => dep.request.startsWith('.') && /^packages\/[^/]+\/src\//.test(dep.id ?? ''))
+        .filter((dep) => packageOf(dep.id!) !== packageOf(file))
+        .map((dep) => `${file} -> ${dep.request}`),
+    );
+    expect(crossings).toEqual([]);
+  });
 });

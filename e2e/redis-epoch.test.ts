@@ -3,7 +3,7 @@ import { redisBroker, type RedisBroker } from '@tether/redis';
 import { createServer, type TetherServer } from '@tether/server';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServer } from '../packages/redis/src/testing/redis-server.js';
+import { startRedisServer, type RedisServer } from '@tether/redis/testing';
 
 let redis: RedisServer;
 beforeAll(async () => {
