@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { serveSubscription, type EventStream, type Peer, type StreamSink } from '@tether/core';
+import type { EventStream, StreamSink } from '@tether/core';
+import { startTestServer } from '@tether/server/testing';
 import { connect } from './client.js';
-import { startPeerServer } from './testing/peer-server.js';
 
 /** A topic with a full history, outliving the servers that serve it, so a resume can be checked for loss and duplicates. */
 function topic() {
@@ -31,8 +31,12 @@ function topic() {
 describe('client subscriptions', () => {
   it('resume after a reconnect from the last event seen: nothing lost, nothing twice', async () => {
     const news = topic();
-    const setup = (peer: Peer) => serveSubscription(peer.service, 'news', () => news.stream());
-    const first = await startPeerServer({ setup });
+    const start = async (port?: number) => {
+      const test = await startTestServer(port === undefined ? {} : { port });
+      test.server.subscription('news', () => news.stream());
+      return test;
+    };
+    const first = await start();
     await using client = connect(first.url, { reconnect: { baseDelay: 10, maxDelay: 20 } });
     const seen: string[] = [];
     let arrived: (() => void) | undefined;
@@ -53,11 +57,11 @@ describe('client subscriptions', () => {
     await count(2);
 
     const reconnecting = new Promise((resolve) => client.once('reconnecting', resolve));
-    await first.kill();
+    await first.drop();
     await reconnecting;
     news.publish('c');
     news.publish('d');
-    await using _second = await startPeerServer({ port: first.port, setup });
+    await using _second = await start(first.port);
     await count(4);
     news.publish('e');
     await count(5);
@@ -68,11 +72,10 @@ describe('client subscriptions', () => {
 
   it('reach the subscription, not the middleware added with client.use', async () => {
     const news = topic();
-    await using server = await startPeerServer({
-      setup: (peer) => serveSubscription(peer.service, 'news', () => news.stream()),
-    });
+    await using test = await startTestServer();
+    test.server.subscription('news', () => news.stream());
     const seen: string[] = [];
-    await using client = connect(server.url).use((call, next) => {
+    await using client = connect(test.url).use((call, next) => {
       seen.push(call.method);
       return next();
     });
@@ -90,7 +93,7 @@ describe('client subscriptions', () => {
     news.publish('a');
     news.publish('b');
     await both;
-    const [peer] = server.peers;
+    const [peer] = test.server.connections;
     await expect(peer?.call('hello')).resolves.toBe('hi');
     expect(got).toEqual(['a', 'b']);
     expect(seen).toEqual(['hello']);

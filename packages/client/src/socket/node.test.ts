@@ -1,22 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '@tether/core';
+import { HttpError } from '@tether/server';
+import { startTestServer } from '@tether/server/testing';
 import { connect } from '../client.js';
-import { startPeerServer } from '../testing/peer-server.js';
 
 describe('the Node socket (ws)', () => {
   it('calls the server and serves its calls', async () => {
-    await using server = await startPeerServer({
-      setup: (peer) => peer.service.register('add', (a: number, b: number) => a + b),
-    });
-    await using client = connect(server.url).register('whoami', () => 'node client');
+    await using test = await startTestServer();
+    test.server.register('add', (a: number, b: number) => a + b);
+    await using client = connect(test.url).register('whoami', () => 'node client');
     await expect(client.call('add', [2, 3])).resolves.toBe(5);
-    const [peer] = server.peers;
+    const [peer] = test.server.connections;
     await expect(peer?.call('whoami')).resolves.toBe('node client');
   });
 
   it('stops reconnecting when the upgrade is refused with 401, naming the status', async () => {
-    await using server = await startPeerServer({ verifyClient: (_info, done) => done(false, 401) });
-    const client = connect(server.url);
+    await using test = await startTestServer({
+      authenticate: () => {
+        throw new HttpError(401);
+      },
+    });
+    const client = connect(test.url);
     const closed = new Promise((resolve) => client.once('closed', resolve));
     await expect(closed).resolves.toMatchObject({
       why: 'refused',
@@ -27,13 +31,14 @@ describe('the Node socket (ws)', () => {
   });
 
   it('keeps retrying a port where nothing listens yet, and connects once a server does', async () => {
-    const probe = await startPeerServer();
+    const probe = await startTestServer();
     const port = probe.port;
-    await probe.kill();
+    await probe.drop();
     await using client = connect(`ws://127.0.0.1:${port}`, { reconnect: { baseDelay: 20, maxDelay: 50 } });
     const answer = client.call('ping');
     await new Promise((resolve) => client.once('reconnecting', resolve));
-    await using _server = await startPeerServer({ port, setup: (peer) => peer.service.register('ping', () => 'pong') });
+    await using again = await startTestServer({ port });
+    again.server.register('ping', () => 'pong');
     await expect(answer).resolves.toBe('pong');
   });
 });
