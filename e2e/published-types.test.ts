@@ -146,4 +146,19 @@ describe('published types', () => {
     const missing = [...importedNames(files, from)].filter((name) => !exported.has(name));
     expect(missing).toEqual([]);
   });
+
+  it.each(['core', 'server', 'client', 'redis'])('%s: no class it exports has a field a user could overwrite', (pkg) => {
+    const files = pkg === 'core' ? core : declarations(pkg);
+    const exported = exportedNames(files);
+    const writable = [...files.values()].flatMap((text) =>
+      [...text.matchAll(/^export declare class (\w+)[^\n]*\{\n([\s\S]*?)^\}/gm)]
+        .filter(([, name]) => exported.has(name!))
+        .flatMap(([, name, body]) =>
+          [...body!.matchAll(/^ {4}(?!readonly |private |protected |static readonly |get |set |#)([A-Za-z_$][\w$]*)\??:(?![^\n]*\);$)/gm)].map(
+            (m) => `${name}.${m[1]}`,
+          ),
+        ),
+    );
+    expect(writable).toEqual([]);
+  });
 });

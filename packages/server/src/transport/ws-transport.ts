@@ -44,8 +44,7 @@ const textFrame = { binary: false } as const;
  * grow the server's memory without bound.
  */
 export class WsTransport implements Transport {
-  /** Droppable messages shed because the reader was slow. */
-  dropped = 0;
+  private droppedCount = 0;
   private readonly maxBufferedBytes: number;
   private readonly policy: BackpressurePolicy;
   private readonly socket: Socket | undefined;
@@ -81,6 +80,11 @@ export class WsTransport implements Transport {
   /** Bytes queued for the socket and not yet handed to the kernel. */
   get bufferedAmount(): number {
     return this.ws.bufferedAmount;
+  }
+
+  /** Droppable messages shed because the reader was slow. */
+  get dropped(): number {
+    return this.droppedCount;
   }
 
   /** Bytes read from the socket, framing and handshake included (0 without `socket`). */
@@ -137,7 +141,7 @@ export class WsTransport implements Transport {
       // Without the socket's 'drain', a send under the limit is the only sign the reader caught up.
       if (!this.socket) this.congested = false;
     } else if (droppable) {
-      this.dropped++;
+      this.droppedCount++;
       this.congest('drop', buffered);
       return false;
     } else if (this.policy === 'close') {
