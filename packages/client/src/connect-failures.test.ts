@@ -3,9 +3,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '@tether/core';
+import { HttpError } from '@tether/server';
+import { startTestServer } from '@tether/server/testing';
 import { connect, type Client } from './client.js';
 import type { ReconnectingEvent } from './connection.js';
-import { startPeerServer } from './testing/peer-server.js';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
@@ -31,8 +32,8 @@ async function httpServer(respond: Parameters<typeof createServer>[1]): Promise<
 }
 
 async function closedPort(): Promise<string> {
-  const probe = await startPeerServer();
-  await probe.kill();
+  const probe = await startTestServer();
+  await probe.drop();
   return `ws://127.0.0.1:${probe.port}/`;
 }
 
@@ -52,19 +53,22 @@ describe('why the client cannot connect', () => {
   });
 
   it('names the HTTP status of a refused upgrade: 503 is retried, 401 ends the client', async () => {
-    const busy = await startPeerServer({ verifyClient: (_info, done) => done(false, 503) });
-    cleanups.push(() => busy.kill());
+    const refuse = (status: number) => () => {
+      throw new HttpError(status);
+    };
+    const busy = await startTestServer({ authenticate: refuse(503) });
+    cleanups.push(() => busy.drop());
     const retrying = client(busy.url);
     const event = await nextReconnecting(retrying);
     expect(event.disconnect.status).toBe(503);
-    expect(event.message).toBe(`cannot connect to ${busy.url}/: the upgrade was refused with HTTP 503; the server is unavailable`);
+    expect(event.message).toBe(`cannot connect to ${busy.url}: the upgrade was refused with HTTP 503; the server is unavailable`);
 
-    const locked = await startPeerServer({ verifyClient: (_info, done) => done(false, 401) });
-    cleanups.push(() => locked.kill());
+    const locked = await startTestServer({ authenticate: refuse(401) });
+    cleanups.push(() => locked.drop());
     const refused = client(locked.url);
     const queued = refused.call('ping');
     const closed = await new Promise((resolve) => refused.once('closed', resolve));
-    const reason = `refused: cannot connect to ${locked.url}/: the upgrade was refused with HTTP 401; check the credentials`;
+    const reason = `refused: cannot connect to ${locked.url}: the upgrade was refused with HTTP 401; check the credentials`;
     expect(closed).toMatchObject({ why: 'refused', reason });
     await expect(queued).rejects.toMatchObject({
       code: ErrorCode.ConnectionClosed,

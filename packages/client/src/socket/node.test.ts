@@ -24,7 +24,7 @@ describe('the Node socket (ws)', () => {
     const closed = new Promise((resolve) => client.once('closed', resolve));
     await expect(closed).resolves.toMatchObject({
       why: 'refused',
-      reason: `refused: cannot connect to ${server.url}/: the upgrade was refused with HTTP 401; check the credentials`,
+      reason: `refused: cannot connect to ${test.url}: the upgrade was refused with HTTP 401; check the credentials`,
       disconnect: { code: 1006, status: 401 },
     });
     await expect(client.call('x')).rejects.toMatchObject({ code: ErrorCode.ConnectionClosed });
