@@ -3,21 +3,23 @@
  * for both sides: the server closes with them, and the client reads them to tell a shutdown from
  * a limit from a broken frame.
  */
-export const CloseCode = {
+// An enum, not an `as const` object like ErrorCode: a bundler inlines an enum's members where
+// they are used and drops the table, which the browser client's 8 KB budget has no room for.
+export enum CloseCode {
   /** A deliberate close with nothing wrong (`close()` on either side). */
-  Normal: 1000,
+  Normal = 1000,
   /** The server is shutting down (`server.close()`); reconnect elsewhere or later. */
-  GoingAway: 1001,
+  GoingAway = 1001,
   /** A frame broke the WebSocket protocol. */
-  ProtocolError: 1002,
+  ProtocolError = 1002,
   /** The connection ended without a close frame (a drop, or a socket that never opened); never sent. */
-  Abnormal: 1006,
+  Abnormal = 1006,
   /** A text message was not valid UTF-8. */
-  InvalidData: 1007,
+  InvalidData = 1007,
   /** A policy refused the connection (a message in too many fragments; a refused handshake). */
-  PolicyViolation: 1008,
+  PolicyViolation = 1008,
   /** A message was larger than `maxPayload`. */
-  MessageTooBig: 1009,
+  MessageTooBig = 1009,
   /** The client read too slowly and the `backpressure` policy is 'close'. */
-  TryAgainLater: 1013,
-} as const;
+  TryAgainLater = 1013,
+}

@@ -5,20 +5,13 @@ type Invoke = (method: string, args: unknown[]) => Promise<unknown>;
 interface Target {
   path: string;
   invoke: Invoke;
-  /** The nodes read from this one so far, so that `remote.math` is the same node every time. */
-  children: Map<string, unknown> | undefined;
+  /** The nodes read from this one so far, so that `remote.math` is the same node every time; made on first read. */
+  children?: Map<string, unknown>;
 }
 
-/**
- * What `call`, `apply` and `bind` do on a method node: what they do on any function, with the
- * call going to the other side (`this` is ignored, as the other side has none of ours). So a
- * remote method named `call`, `apply` or `bind` is reached with `peer.call('x.call')` instead.
- */
-const functionKeys: Record<string, (self: (...args: unknown[]) => unknown) => unknown> = {
-  call: (self) => (_this: unknown, ...args: unknown[]) => self(...args),
-  apply: (self) => (_this: unknown, args?: ArrayLike<unknown>) => self(...Array.from(args ?? [])),
-  bind: (self) => (_this: unknown, ...bound: unknown[]) => (...args: unknown[]) => self(...bound, ...args),
-};
+function readOnly(): never {
+  throw new TypeError('tether: a remote proxy is read-only');
+}
 
 /**
  * One handler for every node of every proxy: a node is a function target carrying its dotted
@@ -26,38 +19,29 @@ const functionKeys: Record<string, (self: (...args: unknown[]) => unknown) => un
  * `then` reads as undefined so that `await remote` is not mistaken for a thenable.
  */
 const handler: ProxyHandler<Target> = {
-  get(target, key, receiver) {
+  get(target, key) {
     if (typeof key !== 'string' || key === 'then') return undefined;
-    if (target.path && Object.hasOwn(functionKeys, key)) return functionKeys[key]!(receiver as (...a: unknown[]) => unknown);
+    // On a method, call/apply/bind are a function's own: called on the node, they call it, and
+    // the call goes out (`this` ignored). A remote method of one of these names: use peer.call.
+    if (target.path && (key === 'call' || key === 'apply' || key === 'bind')) return Function.prototype[key];
     const children = (target.children ??= new Map());
     let child = children.get(key);
-    if (child === undefined) {
-      child = node(target.path ? `${target.path}.${key}` : key, target.invoke);
-      children.set(key, child);
-    }
+    if (!child) children.set(key, (child = node(target.path ? `${target.path}.${key}` : key, target.invoke)));
     return child;
   },
   apply(target, _this, args: unknown[]) {
     if (!target.path) throw new TypeError('tether: the remote root is not callable');
     return target.invoke(target.path, args);
   },
-  construct(target) {
-    throw new TypeError(`tether: ${target.path ? `remote method "${target.path}"` : 'the remote root'} is not a constructor`);
-  },
-  set() {
-    throw new TypeError('tether: a remote proxy is read-only');
-  },
-  defineProperty() {
-    throw new TypeError('tether: a remote proxy is read-only');
-  },
-  deleteProperty() {
-    throw new TypeError('tether: a remote proxy is read-only');
-  },
+  set: readOnly,
+  defineProperty: readOnly,
+  deleteProperty: readOnly,
 };
 
 function node(path: string, invoke: Invoke): unknown {
-  // A function target is what makes the `apply` and `construct` traps reachable.
-  const target = Object.assign(function remote() {}, { path, invoke, children: undefined }) as unknown as Target;
+  // A function target makes the `apply` trap reachable; an arrow function, having no
+  // [[Construct]], makes `new` on any node throw a TypeError, as on a method of an object.
+  const target = Object.assign(() => {}, { path, invoke }) as unknown as Target;
   return new Proxy(target, handler);
 }
 
