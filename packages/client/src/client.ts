@@ -53,7 +53,8 @@ export class Client<Ctx = unknown> extends Emitter<ClientEvents> implements Asyn
     const href = new URL(url).href;
     const WebSocket = options.WebSocket ?? DefaultWebSocket;
     if (!WebSocket) throw new TypeError('tether: this runtime has no WebSocket; pass one as the WebSocket option');
-    this.#peer = new Peer<Ctx>({ ...options, persistent: true });
+    // The peer asks the connection why it is offline, rather than being told: data flows one way.
+    this.#peer = new Peer<Ctx>({ ...options, persistent: true, offlineReason: () => this.#connection.offlineReason });
     this.#connection = new Connection(this.#peer, connectionSettings(href, WebSocket, options), {
       connecting: (event) => this.emit('connecting', event),
       open: () => this.emit('open'),

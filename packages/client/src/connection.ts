@@ -60,8 +60,6 @@ export interface AttachablePeer {
   attach(transport: Transport): unknown;
   close(code?: number, reason?: string): void;
   call(method: string, params?: Params, options?: CallOptions): Promise<unknown>;
-  /** Why no socket is open, for queued calls that time out. */
-  offlineReason: string | undefined;
 }
 
 /** What a Connection needs: where to connect, how, and the policy for retries. */
@@ -107,6 +105,11 @@ export class Connection {
   #state: ClientStatus = 'connecting';
   #socket: WebSocketLike | undefined;
   #transport: SocketTransport | undefined;
+  /** Why no socket is open, in words (the last disconnect); undefined while open or before the first failure. */
+  get offlineReason(): string | undefined {
+    return this.#offlineReason;
+  }
+
   /** Stops the heartbeat of the open socket. */
   #stopHeartbeat: (() => void) | undefined;
   #retries = 0;
@@ -114,6 +117,7 @@ export class Connection {
   #socketClosed: Promise<void> = Promise.resolve();
 
   readonly #peer: AttachablePeer;
+  #offlineReason: string | undefined;
   readonly #settings: ConnectionSettings;
   readonly #events: ConnectionEvents;
 
@@ -169,7 +173,7 @@ export class Connection {
       cancelTimeout?.();
       opened = true;
       if (this.#socket !== socket) return;
-      this.#peer.offlineReason = undefined;
+      this.#offlineReason = undefined;
       this.#retries = 0;
       this.#state = 'open';
       const transport = (this.#transport = new SocketTransport(socket));
@@ -230,7 +234,7 @@ export class Connection {
   #lost(info: DisconnectInfo): void {
     const { url } = this.#settings;
     const message = describeDisconnect(info, url);
-    this.#peer.offlineReason = message;
+    this.#offlineReason = message;
     if (!this.#settings.retryable(info)) {
       this.#finish({ why: 'refused', reason: `refused: ${message}`, disconnect: info }, info.code);
       return;

@@ -23,6 +23,7 @@ export type {
   Handler,
   HandlerTree,
   Implementation,
+  Logger,
   MethodOptions,
   Middleware,
   Params,

@@ -20,7 +20,7 @@ export interface ReconnectOptions extends BackoffOptions {
  * Options of `connect`: those of the client's peer (timeout, maxQueued, …, with the peer's
  * defaults), the socket's, and the reconnect policy.
  */
-export interface ClientOptions<Ctx> extends Omit<PeerOptions<Ctx>, 'persistent'> {
+export interface ClientOptions<Ctx> extends Omit<PeerOptions<Ctx>, 'persistent' | 'offlineReason'> {
   /** WebSocket subprotocols to offer. Default: none. */
   protocols?: string | string[];
   /**

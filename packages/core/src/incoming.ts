@@ -151,10 +151,8 @@ export class Dispatcher<Ctx> {
     }
     if (m.params !== undefined && !isParams(m.params)) return invalidRequest(id);
     if (refusal) return hasId ? encodeError(id, refusal) : undefined;
-    if (!hasId && m.method === SUBSCRIPTION_NOTIFICATION) {
-      this.#peer.receivePush(m.params);
-      return undefined;
-    }
+    // A push is not a call: it goes to our subscriptions, and nothing answers it.
+    if (!hasId && m.method === SUBSCRIPTION_NOTIFICATION) return void this.#peer.receivePush(m.params);
     return this.#invoke(m.method, m.params, hasId ? id : undefined);
   }
 

@@ -44,6 +44,11 @@ export interface PeerOptions<Ctx> {
    * Default false.
    */
   persistent?: boolean;
+  /**
+   * Why no transport is attached, in words, asked when a queued call times out so that its error
+   * says so (the reconnecting client answers with its last disconnect). Default: not asked.
+   */
+  offlineReason?: () => string | undefined;
 }
 
 /** A peer's counts of work in progress. */
@@ -83,14 +88,14 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
   #served: ServedSubscriptions | undefined;
   /** The subscriptions this peer holds on the other side, made on first subscribe. */
   #subscriber: Subscriber | undefined;
-  /** @internal Why a persistent peer has no transport, in words: set by its owner (the client), named by queued calls that time out. */
-  offlineReason: string | undefined;
+  readonly #offlineReason: (() => string | undefined) | undefined;
 
   constructor(options: PeerOptions<Ctx> = {}) {
     super();
     this.data = options.data as Ctx;
     this.#timeout = options.timeout ?? 30_000;
     this.#logger = options.logger ?? console;
+    this.#offlineReason = options.offlineReason;
     this.persistent = options.persistent ?? false;
     this.service = options.service ?? new Service<Ctx>();
     this.#outgoing = new OutgoingCalls(this);
@@ -102,6 +107,11 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
       options.maxBatch ?? 100,
       options.maxInFlight ?? 1000,
     );
+  }
+
+  /** @internal Why no transport is attached, for the timeout of a call that never left (see PeerOptions.offlineReason). */
+  get offlineReason(): string | undefined {
+    return this.#offlineReason?.();
   }
 
   /** @internal An `rpc.subscription` push: only a subscription of ours can want it. */

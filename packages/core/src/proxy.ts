@@ -6,7 +6,7 @@ interface Target {
   path: string;
   invoke: Invoke;
   /** The nodes read from this one so far, so that `remote.math` is the same node every time; made on first read. */
-  children?: Map<string, unknown>;
+  children?: Record<string, unknown>;
 }
 
 function readOnly(): never {
@@ -23,11 +23,12 @@ const handler: ProxyHandler<Target> = {
     if (typeof key !== 'string' || key === 'then') return undefined;
     // On a method, call/apply/bind are a function's own: called on the node, they call it, and
     // the call goes out (`this` ignored). A remote method of one of these names: use peer.call.
-    if (target.path && (key === 'call' || key === 'apply' || key === 'bind')) return Function.prototype[key];
-    const children = (target.children ??= new Map());
-    let child = children.get(key);
-    if (!child) children.set(key, (child = node(target.path ? `${target.path}.${key}` : key, target.invoke)));
-    return child;
+    if (target.path && (key === 'call' || key === 'apply' || key === 'bind')) return (target as never as Function)[key];
+    // A prototype-less record: no key, `__proto__` included, finds anything it was not given.
+    return ((target.children ??= Object.create(null) as Record<string, unknown>)[key] ??= node(
+      target.path ? `${target.path}.${key}` : key,
+      target.invoke,
+    ));
   },
   apply(target, _this, args: unknown[]) {
     if (!target.path) throw new TypeError('tether: the remote root is not callable');

@@ -1,6 +1,5 @@
 import type { CallContext } from './context.js';
 import { MethodTable, type Handler, type HandlerTree, type Implementation, type MethodOptions } from './methods.js';
-import type { SubscriptionHandler } from './subscription/publisher.js';
 import type { RpcError } from './errors.js';
 import type { Middleware } from './middleware.js';
 
@@ -25,8 +24,6 @@ export class Service<Ctx = unknown> {
   readonly methods = new MethodTable();
   /** @internal */
   readonly middleware: Middleware<Ctx>[] = [];
-  /** @internal Subscription handlers by name, filled by `serveSubscription`. */
-  readonly subscriptions = new Map<string, SubscriptionHandler<Ctx>>();
   #guard: CallGuard<Ctx> | undefined;
 
   /** @internal The guard `setGuard` set, if any. */

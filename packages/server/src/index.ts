@@ -27,6 +27,7 @@ export type {
   Handler,
   HandlerTree,
   Implementation,
+  Logger,
   MethodOptions,
   Middleware,
   Params,

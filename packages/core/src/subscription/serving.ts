@@ -49,6 +49,12 @@ function publisherOf(call: CallContext<unknown>): Publisher<unknown> {
 }
 
 /**
+ * The subscription handlers each service serves, by name: kept here rather than on the Service,
+ * so that a bundle that never serves a subscription carries neither the table nor this module.
+ */
+const served = new WeakMap<Service<any>, Map<string, SubscriptionHandler<any>>>();
+
+/**
  * Serves a subscription on a service (a lone peer's is `peer.service`): subscribers call
  * `subscribe(name, params)` and the handler returns what they get (an EventStream such as a
  * server topic, or an AsyncIterable), or throws an RpcError to refuse. A free function rather
@@ -57,9 +63,12 @@ function publisherOf(call: CallContext<unknown>): Publisher<unknown> {
 export function serveSubscription<Ctx>(service: Service<Ctx>, name: string, handler: SubscriptionHandler<Ctx>): void {
   if (typeof handler !== 'function') throw new TypeError(`tether: handler for "${name}" is not a function`);
   if (name === '' || isReservedName(name)) throw new TypeError(`tether: "${name}" is a reserved name`);
-  const handlers = service.subscriptions;
+  let handlers = served.get(service);
+  if (!handlers) {
+    served.set(service, (handlers = new Map()));
+    installServing(service, handlers);
+  }
   if (handlers.has(name)) throw new TypeError(`tether: subscription "${name}" is already registered`);
-  if (handlers.size === 0) installServing(service, handlers);
   handlers.set(name, handler);
 }
 

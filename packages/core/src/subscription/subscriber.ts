@@ -103,7 +103,7 @@ export class Subscriber {
 
   #retryLater(sub: Subscription<unknown>): void {
     sub.lostWire();
-    const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** sub.refusedForNow());
+    const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** sub.refused());
     const timer = setTimeout(() => {
       if (sub.needsRequest && this.#peer.connected) this.#request(sub);
     }, delay);

@@ -157,7 +157,7 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
   }
 
   /** @internal Counts a subscribe refused as Unavailable; returns how many came before it since the last success. */
-  refusedForNow(): number {
+  refused(): number {
     return this.#retries++;
   }
 
