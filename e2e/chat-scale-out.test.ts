@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChatErrorCode } from '@tether/chat';
-import { startRedisServer, type RedisServer } from '../packages/redis/src/testing/redis-server.js';
+import { startRedisServer, type RedisServer } from '@tether/redis/testing';
 import { killChats, spawnChat, type ChatProcess } from './fixtures/chat-process.js';
 import { launchChromium } from './support/chromium.js';
 import { person, say, signIn } from './support/chat-page.js';

@@ -1,7 +1,7 @@
 import { connect, type Client } from '@tether/client';
 import type { PresenceChange } from '@tether/server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisCluster, type RedisCluster } from '../packages/redis/src/testing/redis-cluster.js';
+import { startRedisCluster, type RedisCluster } from '@tether/redis/testing';
 import { killRedisNodes, spawnRedisNode } from './fixtures/redis-nodes.js';
 
 // Two Tether server processes on a local three-master Redis Cluster, each seeded from another node.

@@ -1,7 +1,7 @@
 import { connect, type Client } from '@tether/client';
 import type { PresenceChange, PresenceEntry } from '@tether/server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServer } from '../packages/redis/src/testing/redis-server.js';
+import { startRedisServer, type RedisServer } from '@tether/redis/testing';
 import { killRedisNodes, spawnRedisNode } from './fixtures/redis-nodes.js';
 
 let redis: RedisServer;

@@ -1,8 +1,7 @@
 import type { Broker, PresenceStore, TopicEvent } from '@tether/server';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeBroker } from '../../server/src/testing/broker-conformance.js';
-import { describePresence } from '../../server/src/testing/presence-conformance.js';
+import { describeBroker, describePresence } from '@tether/server/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { redisBroker } from './broker/redis-broker.js';
 import { redisPresence } from './presence/redis-presence.js';
 import { redisRegistry } from './registry/redis-registry.js';
@@ -29,6 +28,7 @@ const connectBroker = async (prefix: string, historySize: number, node: number) 
   return broker;
 };
 describeBroker(
+  { describe, it, afterEach },
   'redis cluster',
   ({ historySize }) => connectBroker(`cb${++runs}:`, historySize, 0),
   (first, { historySize }) => connectBroker(prefixes.get(first)!, historySize, 1),
@@ -41,7 +41,7 @@ const connectPresence = async (prefix: string, node: number) => {
   await store.ready();
   return store;
 };
-describePresence('redis cluster', {
+describePresence({ describe, it, afterEach }, 'redis cluster', {
   make: () => connectPresence(`cp${++runs}:`, 0),
   peer: (first: PresenceStore) => connectPresence(prefixes.get(first)!, 2),
   crash: (store) => store.close(),

@@ -41,8 +41,11 @@ const CLOSE_GRACE_MS = 1000;
  * through which it can also call each client. Made by `createServer`.
  */
 export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx>> implements AsyncDisposable {
-  /** The methods and middleware every connection serves: reached only through register, serve, use, subscription. */
-  private readonly service = new Service<Ctx>();
+  /**
+   * The methods and middleware every connection serves (filled by register, serve, use and
+   * subscription): what to hand a peer over a transport of your own, `new Peer({ service })`.
+   */
+  readonly service = new Service<Ctx>();
   /** Where topics live: the `broker` option, or a MemoryBroker of this server's own. */
   readonly broker: Broker;
   private readonly ownsBroker: boolean;

@@ -1,7 +1,7 @@
 import type { PresenceStore } from '@tether/server';
 import { ErrorCode } from '@tether/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describePresence } from '../../../server/src/testing/presence-conformance.js';
+import { describePresence } from '@tether/server/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServer } from '../testing/redis-server.js';
 import { redisPresence } from './redis-presence.js';
 
@@ -24,7 +24,7 @@ const connect = async (prefix: string) => {
   return store;
 };
 
-describePresence('redis', {
+describePresence({ describe, it, afterEach }, 'redis', {
   make: () => connect(`presence${++runs}:`),
   peer: (first) => connect(prefixes.get(first)!),
   // A closed store neither untracks nor refreshes: to the others it is a node that died.

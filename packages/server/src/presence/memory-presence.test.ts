@@ -1,4 +1,5 @@
+import { afterEach, describe, it } from 'vitest';
 import { describePresence } from '../testing/presence-conformance.js';
 import { MemoryPresence } from './memory-presence.js';
 
-describePresence('memory', { make: async () => new MemoryPresence(), peer: async (first) => first });
+describePresence({ describe, it, afterEach }, 'memory', { make: async () => new MemoryPresence(), peer: async (first) => first });

@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import assert from 'node:assert/strict';
+import type { TestRunner } from './broker-conformance.js';
 import type { PresenceChange, PresenceEntry, PresenceStore } from '../presence/presence-store.js';
 
 /** How a conformance run makes its stores. */
@@ -22,7 +23,8 @@ const sortByKey = (entries: PresenceEntry[]) => [...entries].sort((a, b) => a.ke
  * The behaviour every PresenceStore owes a server, run against each implementation (in-memory,
  * Redis), as `describeBroker` is for brokers.
  */
-export function describePresence(name: string, backend: PresenceBackend): void {
+export function describePresence(runner: TestRunner, name: string, backend: PresenceBackend): void {
+  const { describe, it, afterEach } = runner;
   describe(`${name} presence conformance`, () => {
     const open: PresenceStore[] = [];
     const create = async () => {
@@ -41,37 +43,37 @@ export function describePresence(name: string, backend: PresenceBackend): void {
 
     it('announces a join for the first holder only, and a leave for the last', async () => {
       const store = await create();
-      expect(await store.track('room', 'ada', 'n1/1', { name: 'Ada' })).toEqual({ kind: 'join', key: 'ada', meta: { name: 'Ada' } });
-      expect(await store.track('room', 'ada', 'n1/2', { name: 'Ada' })).toBeUndefined();
-      expect(await store.list('room')).toEqual([{ key: 'ada', meta: { name: 'Ada' } }]);
-      expect(await store.untrack('room', 'ada', 'n1/1')).toBeUndefined();
-      expect(await store.list('room')).toHaveLength(1);
-      expect(await store.untrack('room', 'ada', 'n1/2')).toEqual({ kind: 'leave', key: 'ada', meta: { name: 'Ada' } });
-      expect(await store.list('room')).toEqual([]);
+      assert.deepEqual(await store.track('room', 'ada', 'n1/1', { name: 'Ada' }), { kind: 'join', key: 'ada', meta: { name: 'Ada' } });
+      assert.equal(await store.track('room', 'ada', 'n1/2', { name: 'Ada' }), undefined);
+      assert.deepEqual(await store.list('room'), [{ key: 'ada', meta: { name: 'Ada' } }]);
+      assert.equal(await store.untrack('room', 'ada', 'n1/1'), undefined);
+      assert.equal((await store.list('room')).length, 1);
+      assert.deepEqual(await store.untrack('room', 'ada', 'n1/2'), { kind: 'leave', key: 'ada', meta: { name: 'Ada' } });
+      assert.deepEqual(await store.list('room'), []);
     });
 
     it('announces a change of metadata as an update, and a repeat as nothing', async () => {
       const store = await create();
       await store.track('room', 'ada', 'n1/1', { status: 'online' });
-      expect(await store.track('room', 'ada', 'n1/1', { status: 'online' })).toBeUndefined();
-      expect(await store.track('room', 'ada', 'n1/1', { status: 'busy' })).toEqual({
+      assert.equal(await store.track('room', 'ada', 'n1/1', { status: 'online' }), undefined);
+      assert.deepEqual(await store.track('room', 'ada', 'n1/1', { status: 'busy' }), {
         kind: 'update',
         key: 'ada',
         meta: { status: 'busy' },
       });
-      expect(await store.list('room')).toEqual([{ key: 'ada', meta: { status: 'busy' } }]);
+      assert.deepEqual(await store.list('room'), [{ key: 'ada', meta: { status: 'busy' } }]);
     });
 
     it('ignores an untrack of a holder that holds nothing, and keeps topics apart', async () => {
       const store = await create();
       await store.track('a', 'ada', 'n1/1', 1);
       await store.track('b', 'bob', 'n1/1', 2);
-      expect(await store.untrack('a', 'ada', 'n1/9')).toBeUndefined();
-      expect(await store.untrack('a', 'bob', 'n1/1')).toBeUndefined();
-      expect(await store.untrack('nowhere', 'ada', 'n1/1')).toBeUndefined();
-      expect(await store.list('a')).toEqual([{ key: 'ada', meta: 1 }]);
-      expect(await store.list('b')).toEqual([{ key: 'bob', meta: 2 }]);
-      expect(await store.list('nowhere')).toEqual([]);
+      assert.equal(await store.untrack('a', 'ada', 'n1/9'), undefined);
+      assert.equal(await store.untrack('a', 'bob', 'n1/1'), undefined);
+      assert.equal(await store.untrack('nowhere', 'ada', 'n1/1'), undefined);
+      assert.deepEqual(await store.list('a'), [{ key: 'ada', meta: 1 }]);
+      assert.deepEqual(await store.list('b'), [{ key: 'bob', meta: 2 }]);
+      assert.deepEqual(await store.list('nowhere'), []);
     });
 
     it('keeps keys that look alike apart, and metadata of any JSON shape', async () => {
@@ -79,21 +81,21 @@ export function describePresence(name: string, backend: PresenceBackend): void {
       const keys = ['a', 'A', 'a b', 'a\nb', 'ü', '{x}'];
       for (const [i, key] of keys.entries()) await store.track('shapes', key, 'n1/1', { i, nested: [null, 'x'] });
       const listed = await store.list('shapes');
-      expect(listed.map((e) => e.key).sort()).toEqual([...keys].sort());
-      expect(listed.find((e) => e.key === 'a\nb')?.meta).toEqual({ i: 3, nested: [null, 'x'] });
+      assert.deepEqual(listed.map((e) => e.key).sort(), [...keys].sort());
+      assert.deepEqual(listed.find((e) => e.key === 'a\nb')?.meta, { i: 3, nested: [null, 'x'] });
     });
 
     it('lists a key held on one node on every node, once however many nodes hold it', async () => {
       const first = await create();
       const second = await peerOf(first);
-      expect((await first.track('room', 'ada', 'n1/1', { on: 1 }))?.kind).toBe('join');
-      expect(await second.list('room')).toEqual([{ key: 'ada', meta: { on: 1 } }]);
+      assert.equal((await first.track('room', 'ada', 'n1/1', { on: 1 }))?.kind, 'join');
+      assert.deepEqual(await second.list('room'), [{ key: 'ada', meta: { on: 1 } }]);
       // The client reconnected to the other node before the first noticed its old connection close.
-      expect(await second.track('room', 'ada', 'n2/1', { on: 1 })).toBeUndefined();
-      expect(await first.untrack('room', 'ada', 'n1/1')).toBeUndefined();
-      expect(await first.list('room')).toEqual([{ key: 'ada', meta: { on: 1 } }]);
-      expect((await second.untrack('room', 'ada', 'n2/1'))?.kind).toBe('leave');
-      expect(await first.list('room')).toEqual([]);
+      assert.equal(await second.track('room', 'ada', 'n2/1', { on: 1 }), undefined);
+      assert.equal(await first.untrack('room', 'ada', 'n1/1'), undefined);
+      assert.deepEqual(await first.list('room'), [{ key: 'ada', meta: { on: 1 } }]);
+      assert.equal((await second.untrack('room', 'ada', 'n2/1'))?.kind, 'leave');
+      assert.deepEqual(await first.list('room'), []);
     });
 
     it('decides a race for the same key on two nodes with exactly one join', async () => {
@@ -102,12 +104,12 @@ export function describePresence(name: string, backend: PresenceBackend): void {
       const results = await Promise.all(
         Array.from({ length: 20 }, (_, i) => (i % 2 ? first : second).track('race', 'ada', `n${i % 2}/${i}`, 'x')),
       );
-      expect(results.filter((r) => r?.kind === 'join')).toHaveLength(1);
+      assert.equal(results.filter((r) => r?.kind === 'join').length, 1);
       const left = await Promise.all(
         Array.from({ length: 20 }, (_, i) => (i % 2 ? second : first).untrack('race', 'ada', `n${i % 2}/${i}`)),
       );
-      expect(left.filter((r) => r?.kind === 'leave')).toHaveLength(1);
-      expect(await first.list('race')).toEqual([]);
+      assert.equal(left.filter((r) => r?.kind === 'leave').length, 1);
+      assert.deepEqual(await first.list('race'), []);
     });
 
     if (backend.crash) {
@@ -135,14 +137,14 @@ export function describePresence(name: string, backend: PresenceBackend): void {
         await crash(dying);
         await leaves;
         // Listing stops showing them within the ttl; the sweep that announces runs a little after.
-        expect(Date.now() - started).toBeLessThan(ttl * 3);
-        expect(sortByKey(await survivor.list('room'))).toEqual([{ key: 'ada', meta: { name: 'Ada' } }]);
-        expect(await other.list('hall')).toEqual([]);
-        expect(announced.map((a) => `${a.topic} ${a.change.kind} ${a.change.key}`).sort()).toEqual([
+        assert.ok(Date.now() - started < ttl * 3, `took ${Date.now() - started} ms, not under ttl * 3`);
+        assert.deepEqual(sortByKey(await survivor.list('room')), [{ key: 'ada', meta: { name: 'Ada' } }]);
+        assert.deepEqual(await other.list('hall'), []);
+        assert.deepEqual(announced.map((a) => `${a.topic} ${a.change.kind} ${a.change.key}`).sort(), [
           'hall leave ghost',
           'room leave ghost',
         ]);
-        expect(announced.find((a) => a.change.key === 'ghost')?.change.meta).toEqual({ name: 'Ghost' });
+        assert.deepEqual(announced.find((a) => a.change.key === 'ghost')?.change.meta, { name: 'Ghost' });
       });
 
       it('keeps the holders of a live node listed past the ttl', async () => {
@@ -152,7 +154,7 @@ export function describePresence(name: string, backend: PresenceBackend): void {
         const until = Date.now() + ttl * 2;
         // Bounded by time: the refresh must keep the entry through several ttls.
         while (Date.now() < until) {
-          expect(await peer.list('room')).toEqual([{ key: 'ada', meta: 'here' }]);
+          assert.deepEqual(await peer.list('room'), [{ key: 'ada', meta: 'here' }]);
           await new Promise((resolve) => setTimeout(resolve, ttl / 4));
         }
       });
