@@ -16,4 +16,13 @@ export type { RedisPresence } from './presence/redis-presence.js';
 export type { RedisPresenceOptions } from './presence/redis-presence.js';
 export type { RedisTarget } from './connection.js';
 export type { CallOptions, Params } from '@tether/core';
-export type { Broker, BrokerStatus, HistorySlice, TopicEvent, Unsubscribe } from '@tether/server';
+export type {
+  Broker,
+  BrokerStatus,
+  HistorySlice,
+  PresenceChange,
+  PresenceEntry,
+  PresenceStore,
+  TopicEvent,
+  Unsubscribe,
+} from '@tether/server';
