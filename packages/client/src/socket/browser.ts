@@ -1,7 +1,8 @@
 import type { WebSocketConstructor } from './types.js';
 
 /**
- * The browser's own WebSocket. Chosen by the `browser` import condition of `#socket`, so that
- * a browser bundle never contains `ws`; undefined in a runtime without a global WebSocket.
+ * The runtime's own WebSocket: the browser's, Bun's, Deno's or workerd's. Chosen by the
+ * `browser`, `bun`, `deno` and `workerd` import conditions of `#socket`, so that `ws` is never
+ * loaded (nor bundled) where the runtime has a standard WebSocket; undefined in a runtime without one.
  */
 export const DefaultWebSocket: WebSocketConstructor | undefined = globalThis.WebSocket;
