@@ -3,11 +3,8 @@ import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import {
   CloseCode,
-  Peer,
   encodeNotification,
-  Service,
   serveSubscription,
-  type CloseInfo,
   type EventStream,
   type Handler,
   type HandlerTree,
@@ -15,26 +12,23 @@ import {
   type MethodOptions,
   type Middleware,
   type Params,
+  type Peer,
+  type Service,
   type SubscriptionHandler,
 } from '@tether/core';
 import type { WebSocket } from 'ws';
+import { Acceptor } from './acceptor/acceptor.js';
 import type { Broker } from './broker/broker.js';
-import { MemoryBroker } from './broker/memory-broker.js';
 import { MemoryPresence } from './presence/memory-presence.js';
 import { PresenceHub, type Presence } from './presence/presence-hub.js';
 import type { PresenceStore } from './presence/presence-store.js';
-import { CallGate } from './connection/call-gate.js';
-import { HttpError } from './handshake/http-error.js';
+import type { HttpError } from './handshake/http-error.js';
 import { closeHttpServer, listen } from './http-server.js';
 import type { HandshakeRequest } from './handshake/request.js';
 import { Upgrades } from './handshake/upgrades.js';
 import { resolveSettings, type ServerOptions, type Settings } from './options.js';
 import type { CloseOptions, ServerEvents, ServerStats } from './server-events.js';
-import { TopicHub } from './topics/topic-hub.js';
 import { WsTransport } from './transport/ws-transport.js';
-
-/** How long closing connections get to answer the close frame when the deadline has already passed. */
-const CLOSE_GRACE_MS = 1000;
 
 /**
  * A Tether server: one shared Service of methods, and one Peer per WebSocket connection,
@@ -45,24 +39,19 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
    * The methods and middleware every connection serves (filled by register, serve, use and
    * subscription): what to hand a peer over a transport of your own, `new Peer({ service })`.
    */
-  readonly service = new Service<Ctx>();
+  readonly service: Service<Ctx>;
   /** Where topics live: the `broker` option, or a MemoryBroker of this server's own. */
   readonly broker: Broker;
-  private readonly ownsBroker: boolean;
-  private readonly topics: TopicHub;
+  /** What every runtime's server shares: peers, limits, gate, topics; this class adds Node's HTTP server and `ws`. */
+  private readonly acceptor: Acceptor<Ctx, HandshakeRequest, WsTransport>;
   /** Where presence lives: the `presence` option, or a MemoryPresence of this server's own. */
   readonly presenceStore: PresenceStore;
   private readonly ownsPresence: boolean;
   private readonly presences: PresenceHub;
-  /** Open connections: each one's peer, and the transport under it. */
-  private readonly live = new Map<Peer<Ctx>, WsTransport>();
   private readonly settings: Settings<Ctx>;
-  private readonly gate: CallGate<Ctx>;
   private readonly upgrades: Upgrades<Ctx>;
   private readonly heartbeat: ReturnType<typeof setInterval> | undefined;
-  private readonly departed = { bytesIn: 0, bytesOut: 0, dropped: 0 };
   private closing: Promise<void> | undefined;
-  private emptied: (() => void) | undefined;
 
   /** @internal Use `createServer`. */
   constructor(
@@ -73,19 +62,22 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
   ) {
     super();
     this.settings = resolveSettings(options);
-    this.ownsBroker = options.broker === undefined;
-    this.broker = options.broker ?? new MemoryBroker();
-    this.broker.onStatus((status) => this.emit('broker', status));
-    this.topics = new TopicHub(this.broker);
+    this.acceptor = new Acceptor<Ctx, HandshakeRequest, WsTransport>(this.settings, options.broker, {
+      connect: (peer, request) => this.emit('connect', peer, request),
+      disconnect: (peer, info) => this.emit('disconnect', peer, info),
+      error: (error, peer, method) => this.report(error, peer, method),
+      broker: (status) => this.emit('broker', status),
+    });
+    this.service = this.acceptor.service;
+    this.broker = this.acceptor.broker;
+    const { topics } = this.acceptor;
     this.ownsPresence = options.presence === undefined;
     this.presenceStore = options.presence ?? new MemoryPresence();
     this.presences = new PresenceHub(this.presenceStore, {
-      publish: (topic, data) => this.topics.publish(topic, data),
-      stream: (topic) => this.topics.stream(topic),
+      publish: (topic, data) => topics.publish(topic, data),
+      stream: (topic) => topics.stream(topic),
       report: (error) => this.report(error, undefined),
     });
-    this.gate = new CallGate<Ctx>(this.settings.rateLimit);
-    this.service.setGuard(this.gate);
     this.upgrades = new Upgrades<Ctx>({
       settings: this.settings,
       ownsHttpServer,
@@ -101,7 +93,7 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
 
   /** A snapshot of the connections open now, one peer each: `peer.remote<Api>()` calls that client. */
   get connections(): ReadonlySet<Peer<Ctx>> {
-    return new Set(this.live.keys());
+    return new Set(this.acceptor.live.keys());
   }
 
   /** The port the HTTP server listens on. */
@@ -118,17 +110,12 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
 
   /** Counters since the server started, read as a plain object. */
   get stats(): ServerStats {
-    const totals = { ...this.departed };
-    for (const transport of this.live.values()) {
-      totals.bytesIn += transport.bytesIn;
-      totals.bytesOut += transport.bytesOut;
-      totals.dropped += transport.dropped;
-    }
+    const { live, gate } = this.acceptor;
     return {
-      connections: this.live.size,
-      calls: this.gate.calls,
-      errors: this.gate.errors,
-      ...totals,
+      connections: live.size,
+      calls: gate.calls,
+      errors: gate.errors,
+      ...this.acceptor.totals(),
       broker: this.broker.status,
     };
   }
@@ -165,12 +152,12 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
 
   /** A topic as a subscription handler returns it: live events, replayed history on resume, explicit gaps. */
   topic(name: string): EventStream {
-    return this.topics.stream(name);
+    return this.acceptor.topics.stream(name);
   }
 
   /** Publishes to every subscriber of `topic` on every server sharing the broker; resolves with the event id. */
   publish(topic: string, data: unknown): Promise<number> {
-    return this.topics.publish(topic, data);
+    return this.acceptor.topics.publish(topic, data);
   }
 
   /**
@@ -185,7 +172,7 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
 
   /** Subscriptions to `topic` served by this process now: what an unsubscribe or a disconnect brings down. */
   subscriberCount(topic: string): number {
-    return this.topics.receiverCount(topic);
+    return this.acceptor.topics.receiverCount(topic);
   }
 
   /**
@@ -195,7 +182,7 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
   broadcast(method: string, params?: Params): number {
     const frame = Buffer.from(encodeNotification(method, params));
     let sent = 0;
-    for (const transport of this.live.values()) {
+    for (const transport of this.acceptor.live.values()) {
       if (transport.sendEncoded(frame, true)) sent++;
     }
     return sent;
@@ -217,30 +204,15 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
   }
 
   private async shutdown(deadline: number): Promise<void> {
-    const end = performance.now() + deadline;
     const httpClosed = this.ownsHttpServer ? closeHttpServer(this.httpServer) : Promise.resolve();
-    await within(this.gate.drain(), deadline);
-    for (const transport of this.live.values()) transport.close(CloseCode.GoingAway, 'server shutting down');
-    const grace = Math.max(end - performance.now(), CLOSE_GRACE_MS);
-    if (!(await within(this.allClosed(), grace))) {
-      for (const transport of this.live.values()) transport.terminate();
-      await this.allClosed();
-    }
+    await this.acceptor.closeConnections(deadline);
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.httpServer.off('upgrade', this.upgrades.listener);
     this.upgrades.abort();
     await this.presences.close();
     if (this.ownsPresence) await this.presenceStore.close();
-    await this.topics.close();
-    if (this.ownsBroker) await this.broker.close();
+    await this.acceptor.release();
     await httpClosed;
-  }
-
-  private allClosed(): Promise<void> {
-    if (this.live.size === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.emptied = resolve;
-    });
   }
 
   private address(): AddressInfo {
@@ -252,44 +224,24 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
   }
 
   private refusal(handshaking: number): HttpError | undefined {
-    if (this.closing) return new HttpError(503, 'Server shutting down');
-    if (this.live.size + handshaking >= this.settings.maxConnections) return new HttpError(503, 'Too many connections');
-    return undefined;
+    return this.acceptor.refusal(handshaking);
   }
 
   private open(ws: WebSocket, socket: Socket, request: HandshakeRequest, data: Ctx): void {
     const { settings } = this;
-    const peer = new Peer<Ctx>({
-      service: this.service,
-      data,
-      timeout: settings.timeout,
-      maxBatch: settings.maxBatch,
-      maxInFlight: settings.maxInFlight,
-    });
+    // Backpressure events name the peer, which is made once its transport exists.
+    let peer: Peer<Ctx> | undefined;
     const transport = new WsTransport(ws, {
       socket,
       maxBufferedBytes: settings.maxBufferedBytes,
       backpressure: settings.backpressure,
-      onBackpressure: (event) => this.emit('backpressure', peer, event),
+      onBackpressure: (event) => this.emit('backpressure', peer!, event),
     });
-    peer.on('handlerError', (error, method) => this.report(error, peer, method));
-    peer.once('close', (info) => this.closed(peer, transport, info));
-    this.live.set(peer, transport);
-    peer.attach(transport);
-    this.emit('connect', peer, request);
-  }
-
-  private closed(peer: Peer<Ctx>, transport: WsTransport, info: CloseInfo): void {
-    this.live.delete(peer);
-    this.departed.bytesIn += transport.bytesIn;
-    this.departed.bytesOut += transport.bytesOut;
-    this.departed.dropped += transport.dropped;
-    this.emit('disconnect', peer, info);
-    if (this.live.size === 0) this.emptied?.();
+    peer = this.acceptor.open(transport, data, request);
   }
 
   private beat(): void {
-    for (const transport of this.live.values()) transport.beat();
+    for (const transport of this.acceptor.live.values()) transport.beat();
   }
 
   /**
@@ -301,19 +253,6 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
     else if (method !== undefined) {
       this.settings.logger.error(`tether: handler of ${method} threw (its caller got -32603)`, error);
     } else this.settings.logger.error('tether: authenticate threw; the upgrade was answered 500', error);
-  }
-}
-
-/** Resolves true when `promise` settles within `ms`, false when the time runs out first. */
-async function within(promise: Promise<void>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([promise.then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -1,0 +1,160 @@
+import { CloseCode, Peer, Service, type CloseInfo, type Transport } from '@tether/core';
+import type { Broker, BrokerStatus } from '../broker/broker.js';
+import { MemoryBroker } from '../broker/memory-broker.js';
+import { CallGate, type RateLimit } from '../connection/call-gate.js';
+import { HttpError } from '../handshake/http-error.js';
+import { TopicHub } from '../topics/topic-hub.js';
+
+/** How long closing connections get to answer the close frame when the deadline has already passed. */
+const CLOSE_GRACE_MS = 1000;
+
+/** A server-side connection as the acceptor sees it: a Transport it can also cut off, with its counters. */
+export interface ServerTransport extends Transport {
+  /** Bytes read and written, where the runtime tells (0 where it does not). */
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  /** Droppable messages shed because the reader was slow. */
+  readonly dropped: number;
+  /** Ends the connection at once, without a closing handshake. */
+  terminate(): void;
+}
+
+/** The limits every connection gets, whatever runtime accepted it. */
+export interface AcceptorLimits {
+  readonly maxConnections: number;
+  readonly maxBatch: number;
+  readonly maxInFlight: number;
+  readonly rateLimit: RateLimit | undefined;
+  readonly timeout: number;
+}
+
+/** What the acceptor tells its server; each is optional. */
+export interface AcceptorHooks<Ctx, Request> {
+  connect?(peer: Peer<Ctx>, request: Request): void;
+  disconnect?(peer: Peer<Ctx>, info: CloseInfo): void;
+  /** A failure that is the server's: a handler (named by `method`) or `authenticate` threw something unexpected. */
+  error?(error: unknown, peer: Peer<Ctx> | undefined, method?: string): void;
+  broker?(status: BrokerStatus): void;
+}
+
+/**
+ * The runtime-neutral heart of a server: one shared Service, one Peer per accepted transport,
+ * the call gate (rate limit, shutdown drain), topics on the broker, the connection limit and
+ * the counters. Each runtime's adapter does the upgrade and wraps its socket as a
+ * ServerTransport; everything a connection shares with the others lives here.
+ */
+export class Acceptor<Ctx, Request = unknown, T extends ServerTransport = ServerTransport> {
+  /** The methods and middleware every connection serves. */
+  readonly service = new Service<Ctx>();
+  readonly broker: Broker;
+  readonly topics: TopicHub;
+  readonly gate: CallGate<Ctx>;
+  /** Open connections: each one's peer, and the transport under it. */
+  readonly live = new Map<Peer<Ctx>, T>();
+  /** Set once shutdown begins: from then on every upgrade is refused with 503. */
+  closing = false;
+  private readonly ownsBroker: boolean;
+  private readonly departed = { bytesIn: 0, bytesOut: 0, dropped: 0 };
+  private emptied: (() => void) | undefined;
+
+  constructor(
+    private readonly limits: AcceptorLimits,
+    broker: Broker | undefined,
+    private readonly hooks: AcceptorHooks<Ctx, Request>,
+  ) {
+    this.ownsBroker = broker === undefined;
+    this.broker = broker ?? new MemoryBroker();
+    this.broker.onStatus((status) => hooks.broker?.(status));
+    this.topics = new TopicHub(this.broker);
+    this.gate = new CallGate<Ctx>(limits.rateLimit);
+    this.service.setGuard(this.gate);
+  }
+
+  /** Why no connection can be taken now (503: shutting down or full), given `handshaking` still in progress. */
+  refusal(handshaking: number): HttpError | undefined {
+    if (this.closing) return new HttpError(503, 'Server shutting down');
+    if (this.live.size + handshaking >= this.limits.maxConnections) return new HttpError(503, 'Too many connections');
+    return undefined;
+  }
+
+  /** Makes the peer of an accepted connection, with the shared service and limits, and attaches it. */
+  open(transport: T, data: Ctx, request: Request): Peer<Ctx> {
+    const { limits } = this;
+    const peer = new Peer<Ctx>({
+      service: this.service,
+      data,
+      timeout: limits.timeout,
+      maxBatch: limits.maxBatch,
+      maxInFlight: limits.maxInFlight,
+    });
+    peer.on('handlerError', (error, method) => this.hooks.error?.(error, peer, method));
+    peer.once('close', (info) => this.closed(peer, transport, info));
+    this.live.set(peer, transport);
+    peer.attach(transport);
+    this.hooks.connect?.(peer, request);
+    return peer;
+  }
+
+  /** Byte and drop counters of every connection since the start, those still open included. */
+  totals(): { bytesIn: number; bytesOut: number; dropped: number } {
+    const totals = { ...this.departed };
+    for (const transport of this.live.values()) {
+      totals.bytesIn += transport.bytesIn;
+      totals.bytesOut += transport.bytesOut;
+      totals.dropped += transport.dropped;
+    }
+    return totals;
+  }
+
+  /**
+   * The connections' part of a shutdown: refuses new calls, lets running ones finish until the
+   * deadline, closes every connection with 1001, and terminates those that have not closed
+   * after the grace. Resolves once every connection has closed.
+   */
+  async closeConnections(deadline: number): Promise<void> {
+    this.closing = true;
+    const end = performance.now() + deadline;
+    await within(this.gate.drain(), deadline);
+    for (const transport of this.live.values()) transport.close(CloseCode.GoingAway, 'server shutting down');
+    const grace = Math.max(end - performance.now(), CLOSE_GRACE_MS);
+    if (!(await within(this.allClosed(), grace))) {
+      for (const transport of this.live.values()) transport.terminate();
+      await this.allClosed();
+    }
+  }
+
+  /** The last part of a shutdown: drops the topics, and closes the broker if it is our own. */
+  async release(): Promise<void> {
+    await this.topics.close();
+    if (this.ownsBroker) await this.broker.close();
+  }
+
+  private allClosed(): Promise<void> {
+    if (this.live.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.emptied = resolve;
+    });
+  }
+
+  private closed(peer: Peer<Ctx>, transport: T, info: CloseInfo): void {
+    this.live.delete(peer);
+    this.departed.bytesIn += transport.bytesIn;
+    this.departed.bytesOut += transport.bytesOut;
+    this.departed.dropped += transport.dropped;
+    this.hooks.disconnect?.(peer, info);
+    if (this.live.size === 0) this.emptied?.();
+  }
+}
+
+/** Resolves true when `promise` settles within `ms`, false when the time runs out first. */
+async function within(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
