@@ -3,10 +3,10 @@ import type { HandshakeRequest } from './handshake/request.js';
 import type { BackpressureEvent } from './transport/ws-transport.js';
 import type { BrokerStatus } from './broker/broker.js';
 
-/** Events a server emits. */
-export interface ServerEvents<Ctx> {
+/** Events a server emits; `Request` is the handshake of its runtime (Node's by default). */
+export interface ServerEvents<Ctx, Request = HandshakeRequest> {
   /** A connection was accepted; `request` is what `authenticate` saw. */
-  connect: [peer: Peer<Ctx>, request: HandshakeRequest];
+  connect: [peer: Peer<Ctx>, request: Request];
   /** A connection closed; every call on it has settled. */
   disconnect: [peer: Peer<Ctx>, info: CloseInfo];
   /**

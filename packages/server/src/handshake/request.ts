@@ -1,7 +1,10 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 
-/** What `authenticate` sees of an upgrade request: enough to decide, parsed once. */
-export interface HandshakeRequest {
+/**
+ * What `authenticate` sees of an upgrade request: enough to decide, parsed once. `Raw` is the
+ * runtime's own request: Node's IncomingMessage, or the fetch `Request` on Bun, Deno and Workers.
+ */
+export interface HandshakeRequest<Raw = IncomingMessage> {
   /** The request's headers, names in lower case. */
   readonly headers: IncomingHttpHeaders;
   /** The request target as sent, path and query: `/rpc?token=abc`. */
@@ -17,7 +20,7 @@ export interface HandshakeRequest {
   /** The peer's IP address as the socket sees it (a proxy's, behind one). */
   readonly remoteAddress: string | undefined;
   /** The raw request, for what the fields above leave out (TLS details, say). */
-  readonly raw: IncomingMessage;
+  readonly raw: Raw;
 }
 
 /** The path of a request target, without its query. */

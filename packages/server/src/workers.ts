@@ -1,0 +1,14 @@
+// @tether/server/workers: a Tether server in a Cloudflare Durable Object. Runtime-neutral: nothing here loads node:* or ws.
+export { TetherDurableObject } from './runtime/workers/durable-object.js';
+export type { DurableObjectStateLike, WorkerWebSocket } from './runtime/workers/durable-object.js';
+export { HttpError } from './handshake/http-error.js';
+export type { HandshakeRequest } from './handshake/request.js';
+export { CloseCode } from './close-codes.js';
+export { MemoryBroker } from './broker/memory-broker.js';
+export type { MemoryBrokerOptions } from './broker/memory-broker.js';
+export type { Broker, BrokerStatus, HistorySlice, TopicEvent, Unsubscribe } from './broker/broker.js';
+export type { RateLimit } from './connection/call-gate.js';
+export type { CloseOptions, ServerEvents, ServerStats } from './server-events.js';
+export type { BackpressureEvent, BackpressurePolicy } from './transport/ws-transport.js';
+export type { RuntimeServer } from './runtime/runtime-server.js';
+export type { FetchHandshake, RuntimeServerOptions } from './runtime/options.js';
