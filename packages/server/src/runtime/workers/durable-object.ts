@@ -102,6 +102,13 @@ export class TetherDurableObject<Ctx = undefined> {
   webSocketClose(socket: WorkerWebSocket, code: number, reason: string): void {
     this.transports.get(socket)?.end({ code, reason });
     this.transports.delete(socket);
+    // Completes the closing handshake, which a hibernatable socket leaves to us: without it
+    // the client waits for its close timeout. 1005 and 1006 are never sent on the wire.
+    try {
+      socket.close(code === 1005 || code === 1006 ? 1000 : code, reason);
+    } catch {
+      // already closed
+    }
   }
 
   webSocketError(socket: WorkerWebSocket, error: unknown): void {

@@ -1,0 +1,85 @@
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { Miniflare } from 'miniflare';
+import { createServer, HttpError } from '@tether/server';
+import { drive, type Runtime } from '../support/runtimes.js';
+// @ts-expect-error: plain JavaScript shared with the other runtimes, without declarations
+import { appOptions, setup } from './fixtures/app.mjs';
+
+/** A conformance app served by one runtime's adapter, at `url`. */
+export interface Target {
+  readonly url: string;
+  /** The server's shutdown, `server.close({ deadline })`; resolves once it has resolved. */
+  close(deadline: number): Promise<void>;
+  /** Stops the runtime. */
+  dispose(): Promise<void>;
+}
+
+const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
+
+async function onNode(): Promise<Target> {
+  const server = await createServer({ port: 0, ...appOptions(HttpError) });
+  setup(server);
+  return { url: server.url, close: (deadline) => server.close({ deadline }), dispose: () => server.close({ deadline: 0 }) };
+}
+
+/** Bun or Deno in a child process running the fixture's server, driven over stdio. */
+async function inChild(runtime: Runtime): Promise<Target> {
+  const child = drive(runtime, `${runtime}-server.mjs`, [], fixtures);
+  const { url } = await child.next<{ url: string }>((m) => m['type'] === 'listening');
+  return {
+    url,
+    async close(deadline) {
+      child.send(`close ${deadline}`);
+      await child.next((m) => m['type'] === 'closed');
+    },
+    async dispose() {
+      child.send('exit');
+      if ((await child.exited) !== 0) throw new Error(`the ${runtime} server exited with an error`);
+    },
+  };
+}
+
+let workerScript: Promise<string> | undefined;
+
+/** The fixture worker bundled into one ES module, as workerd loads it; built once per run. */
+function bundleWorker(): Promise<string> {
+  workerScript ??= build({
+    entryPoints: [`${fixtures}worker.mjs`],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    conditions: ['workerd', 'worker'],
+    write: false,
+    logLevel: 'warning',
+  }).then((result) => result.outputFiles[0]!.text);
+  return workerScript;
+}
+
+/** workerd through miniflare: the Durable Object of fixtures/worker.mjs, reached over loopback. */
+async function onWorkerd(): Promise<Target> {
+  const miniflare = new Miniflare({
+    modules: true,
+    script: await bundleWorker(),
+    compatibilityDate: '2025-09-01',
+    durableObjects: { ROOM: 'Room' },
+    host: '127.0.0.1',
+    port: 0,
+  });
+  const http = await miniflare.ready;
+  return {
+    url: `ws://${http.host}/rpc`,
+    async close(deadline) {
+      await (await fetch(new URL(`/__close?deadline=${deadline}`, http))).text();
+    },
+    dispose: () => miniflare.dispose(),
+  };
+}
+
+/** Every server adapter the conformance suite runs on. */
+export const targets: Record<string, () => Promise<Target>> = {
+  node: onNode,
+  bun: () => inChild('bun'),
+  deno: () => inChild('deno'),
+  workerd: onWorkerd,
+};
