@@ -1,6 +1,6 @@
 // @tether/server/bun: a Tether server on Bun.serve. Runtime-neutral: nothing here loads node:* or ws.
 export { createBunServer } from './runtime/bun/bun-server.js';
-export type { BunServerHandle, BunServerOptions, BunTetherServer, BunWebSocket, BunWebSocketHandler, SocketData } from './runtime/bun/bun-server.js';
+export type { BunServerHandle, BunSocketAddress, BunServerOptions, BunTetherServer, BunWebSocket, BunWebSocketHandler, SocketData } from './runtime/bun/bun-server.js';
 export { HttpError } from './handshake/http-error.js';
 export type { HandshakeRequest } from './handshake/request.js';
 export { CloseCode } from './close-codes.js';

@@ -1,6 +1,6 @@
 // @tether/server/deno: a Tether server on Deno.serve. Runtime-neutral: nothing here loads node:* or ws.
 export { createDenoServer } from './runtime/deno/deno-server.js';
-export type { DenoServeInfo, DenoServerOptions, DenoTetherServer, StandardWebSocket } from './runtime/deno/deno-server.js';
+export type { DenoNetAddr, DenoServeInfo, DenoServerOptions, DenoTetherServer, StandardWebSocket } from './runtime/deno/deno-server.js';
 export { HttpError } from './handshake/http-error.js';
 export type { HandshakeRequest } from './handshake/request.js';
 export { CloseCode } from './close-codes.js';

@@ -5,37 +5,61 @@ import { RuntimeServer, type Admitted } from '../runtime-server.js';
 
 /** The part of Bun's ServerWebSocket the adapter uses; declared here so that no Bun types are needed to build. */
 export interface BunWebSocket<Data> {
+  /** What `server.upgrade` was given. */
   readonly data: Data;
   /** -1: queued behind backpressure; 0: dropped; otherwise the bytes sent. */
   send(message: string): number;
+  /** Starts the closing handshake. */
   close(code?: number, reason?: string): void;
+  /** Ends the connection at once. */
   terminate(): void;
+  /** Bytes queued and not yet sent. */
   getBufferedAmount(): number;
+}
+
+/** An address as Bun's `requestIP` gives it. */
+export interface BunSocketAddress {
+  /** The IP address. */
+  readonly address: string;
 }
 
 /** The part of Bun's Server the adapter uses. */
 export interface BunServerHandle {
+  /** Upgrades the request to a WebSocket carrying `data`; false if it could not. */
   upgrade(request: Request, options: { data: unknown }): boolean;
-  requestIP(request: Request): { address: string } | null;
+  /** The client's address. */
+  requestIP(request: Request): BunSocketAddress | null;
 }
 
 /** What each Bun socket carries: its admission until it opens, then its transport. */
 export interface SocketData<Ctx> {
+  /** The handshake and context from `admit`. */
   readonly admitted: Admitted<Ctx>;
+  /** Set once the socket is open. */
   transport?: BunTransport;
 }
 
 /** Bun's `websocket` option: the handlers, and the limits Bun enforces itself. */
 export interface BunWebSocketHandler<Ctx> {
+  /** The server's `maxPayload`: Bun closes the connection with 1009 past it. */
   maxPayloadLength: number;
+  /** The server's `maxBufferedBytes`: past it Bun's `send` returns -1. */
   backpressureLimit: number;
+  /** false: the backpressure policy decides, not Bun. */
   closeOnBackpressureLimit: boolean;
+  /** The heartbeat: seconds of silence, pings included, before Bun closes. */
   idleTimeout: number;
+  /** true: Bun pings idle connections itself. */
   sendPings: boolean;
+  /** false, as on Node. */
   perMessageDeflate: boolean;
+  /** A socket opened: its peer is made. */
   open(ws: BunWebSocket<SocketData<Ctx>>): void;
+  /** A message arrived. */
   message(ws: BunWebSocket<SocketData<Ctx>>, message: string | Uint8Array): void;
+  /** The socket's queue emptied: the reader caught up. */
   drain(ws: BunWebSocket<SocketData<Ctx>>): void;
+  /** The socket closed. */
   close(ws: BunWebSocket<SocketData<Ctx>>, code: number, reason: string): void;
 }
 

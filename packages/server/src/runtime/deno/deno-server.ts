@@ -5,10 +5,15 @@ import { RuntimeServer } from '../runtime-server.js';
 
 /** The part of a standard (WHATWG) server-side WebSocket the Deno adapter uses. */
 export interface StandardWebSocket {
+  /** 1 while open. */
   readonly readyState: number;
+  /** Bytes queued and not yet sent: the only backpressure signal. */
   readonly bufferedAmount: number;
+  /** Queues a text frame. */
   send(message: string): void;
+  /** Starts the closing handshake. */
   close(code?: number, reason?: string): void;
+  /** Listens for the socket's events. */
   addEventListener(type: 'open' | 'close' | 'message', listener: (event: { data?: unknown; code?: number; reason?: string }) => void): void;
 }
 
@@ -17,9 +22,16 @@ interface DenoUpgrade {
   upgradeWebSocket(request: Request, options?: { idleTimeout?: number }): { socket: StandardWebSocket; response: Response };
 }
 
+/** An address as `Deno.serve` gives it. */
+export interface DenoNetAddr {
+  /** The IP address. */
+  readonly hostname?: string;
+}
+
 /** What `Deno.serve` hands a handler beside the request. */
 export interface DenoServeInfo {
-  readonly remoteAddr?: { readonly hostname?: string };
+  /** The client's address. */
+  readonly remoteAddr?: DenoNetAddr;
 }
 
 /** Options of a Tether server on Deno. */

@@ -4,12 +4,15 @@ import { RuntimeServer } from '../runtime-server.js';
 
 /** The part of a workerd WebSocket the adapter uses; declared here so that no Workers types are needed to build. */
 export interface WorkerWebSocket {
+  /** Queues a text frame; throws once the socket is closed. */
   send(message: string): void;
+  /** Starts (or, after the client's close, completes) the closing handshake. */
   close(code?: number, reason?: string): void;
 }
 
 /** The part of a Durable Object's state the adapter uses: the hibernation API. */
 export interface DurableObjectStateLike {
+  /** Takes a socket's events into the object's `webSocket*` methods, so that the object may hibernate. */
   acceptWebSocket(socket: WorkerWebSocket): void;
 }
 
@@ -93,12 +96,14 @@ export class TetherDurableObject<Ctx = undefined> {
     return new Response(null, { status: 101, webSocket: pair[0] } as ResponseInit);
   }
 
+  /** workerd: a message arrived on a socket accepted by this object (or by its instance before an eviction). */
   webSocketMessage(socket: WorkerWebSocket, message: string | ArrayBuffer): void {
     const transport = this.transports.get(socket);
     if (transport) transport.deliver(message);
     else socket.close(SERVICE_RESTART, 'tether: the durable object restarted; reconnect');
   }
 
+  /** workerd: the client closed a socket. */
   webSocketClose(socket: WorkerWebSocket, code: number, reason: string): void {
     this.transports.get(socket)?.end({ code, reason });
     this.transports.delete(socket);
@@ -111,6 +116,7 @@ export class TetherDurableObject<Ctx = undefined> {
     }
   }
 
+  /** workerd: a socket failed. */
   webSocketError(socket: WorkerWebSocket, error: unknown): void {
     this.transports.get(socket)?.end({ code: 1006, reason: String(error) });
     this.transports.delete(socket);
