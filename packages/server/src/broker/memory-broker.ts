@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Broker, BrokerStatus, HistorySlice, TopicEvent, Unsubscribe } from './broker.js';
 
 /** Options for the in-memory broker. */
@@ -22,7 +21,8 @@ interface Topic {
  */
 export class MemoryBroker implements Broker {
   readonly status: BrokerStatus = 'ok';
-  private readonly epoch = randomUUID().replaceAll('-', '').slice(0, 16);
+  // Web Crypto's, not node:crypto's: the broker runs on Bun, Deno and workerd too.
+  private readonly epoch = crypto.randomUUID().replaceAll('-', '').slice(0, 16);
   private readonly topics = new Map<string, Topic>();
   private readonly historySize: number;
 
