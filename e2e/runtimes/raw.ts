@@ -11,6 +11,10 @@ export interface Raw {
   /** Resolves with the close code once the connection has closed. */
   readonly closed: Promise<number>;
   close(): Promise<void>;
+  /** Stops reading from the socket: a client that does not read. */
+  pause(): void;
+  /** Drops the connection without a closing handshake. */
+  terminate(): void;
 }
 
 export async function openRaw(url: string): Promise<Raw> {
@@ -34,6 +38,8 @@ export async function openRaw(url: string): Promise<Raw> {
       return next();
     },
     closed,
+    pause: () => ws.pause(),
+    terminate: () => ws.terminate(),
     async close() {
       ws.close();
       await closed;
