@@ -1,3 +1,4 @@
+import type { Logger } from '@tether/core';
 import type { RateLimit } from '../connection/call-gate.js';
 import type { Broker } from '../broker/broker.js';
 import type { HandshakeRequest } from '../handshake/request.js';
@@ -38,6 +39,8 @@ export interface RuntimeServerOptions<Ctx> {
   backpressure?: BackpressurePolicy;
   /** Default timeout in ms for the server's calls to clients; 0 disables. Default 30000. */
   timeout?: number;
+  /** Where a failure of the server's own is logged, with its stack, when no 'error' listener takes it. Default `console`. */
+  logger?: Logger;
 }
 
 /** The options with every default filled in. */
@@ -53,6 +56,7 @@ export interface RuntimeSettings<Ctx> {
   readonly maxBufferedBytes: number;
   readonly backpressure: BackpressurePolicy;
   readonly timeout: number;
+  readonly logger: Logger;
 }
 
 const MiB = 1024 * 1024;
@@ -70,5 +74,6 @@ export function resolveRuntimeSettings<Ctx>(options: RuntimeServerOptions<Ctx>):
     maxBufferedBytes: options.maxBufferedBytes ?? MiB,
     backpressure: options.backpressure ?? 'drop',
     timeout: options.timeout ?? 30_000,
+    logger: options.logger ?? console,
   };
 }

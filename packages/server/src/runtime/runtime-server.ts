@@ -49,7 +49,7 @@ export class RuntimeServer<Ctx = undefined> extends Emitter<ServerEvents<Ctx, Fe
     this.acceptor = new Acceptor<Ctx, FetchHandshake, PushedTransport>(this.settings, options.broker, {
       connect: (peer, request) => this.emit('connect', peer, request),
       disconnect: (peer, info) => this.emit('disconnect', peer, info),
-      error: (error, peer) => this.report(error, peer),
+      error: (error, peer, method) => this.report(error, peer, method),
       broker: (status) => this.emit('broker', status),
     });
     this.service = this.acceptor.service;
@@ -168,9 +168,11 @@ export class RuntimeServer<Ctx = undefined> extends Emitter<ServerEvents<Ctx, Fe
     await this.acceptor.release();
   }
 
-  /** Emits 'error' only when someone listens, as on Node: one failing handler must not take the server down. */
-  private report(error: unknown, peer: Peer<Ctx> | undefined): void {
+  /** Emits 'error' when someone listens, and logs it otherwise, as on Node: one failing handler must not take the server down. */
+  private report(error: unknown, peer: Peer<Ctx> | undefined, method?: string): void {
     if (this.listenerCount('error') > 0) this.emit('error', error, peer);
+    else if (method !== undefined) this.settings.logger.error(`tether: handler of ${method} threw (its caller got -32603)`, error);
+    else this.settings.logger.error('tether: authenticate threw; the upgrade was answered 500', error);
   }
 }
 
