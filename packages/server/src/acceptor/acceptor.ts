@@ -146,6 +146,12 @@ export class Acceptor<Ctx, Request = unknown, T extends ServerTransport = Server
   }
 }
 
+/** The 403 for a browser origin not on the list; a request without an Origin (not a browser's) passes to `authenticate`. */
+export function originRefusal(allowed: ReadonlySet<string> | undefined, origin: string | undefined): HttpError | undefined {
+  if (!allowed || origin === undefined || allowed.has(origin)) return undefined;
+  return new HttpError(403, 'Origin not allowed');
+}
+
 /** Resolves true when `promise` settles within `ms`, false when the time runs out first. */
 async function within(promise: Promise<void>, ms: number): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Settings } from '../options.js';
+import { originRefusal } from '../acceptor/acceptor.js';
 import { HttpError } from './http-error.js';
 import { refuse } from './refuse.js';
 import { pathOf, readHandshake, type HandshakeRequest } from './request.js';
@@ -58,7 +59,9 @@ export class Upgrades<Ctx> {
     // A client that resets mid-handshake must not take the process down with an unhandled 'error'.
     socket.on('error', ignore);
     const request = readHandshake(raw);
-    const early = ours ? (this.host.refusal(this.handshaking.size) ?? this.checkOrigin(request)) : new HttpError(404);
+    const early = ours
+      ? (this.host.refusal(this.handshaking.size) ?? originRefusal(settings.origins, request.origin))
+      : new HttpError(404);
     if (early) {
       refuse(socket, early);
       return;
@@ -84,11 +87,5 @@ export class Upgrades<Ctx> {
       socket.off('error', ignore);
       this.host.open(ws, socket as Socket, request, data);
     });
-  }
-
-  private checkOrigin(request: HandshakeRequest): HttpError | undefined {
-    const allowed = this.host.settings.origins;
-    if (!allowed || request.origin === undefined || allowed.has(request.origin)) return undefined;
-    return new HttpError(403, 'Origin not allowed');
   }
 }

@@ -12,7 +12,7 @@ import {
   type Service,
   type SubscriptionHandler,
 } from '@tether/core';
-import { Acceptor } from '../acceptor/acceptor.js';
+import { Acceptor, originRefusal } from '../acceptor/acceptor.js';
 import type { Broker } from '../broker/broker.js';
 import { HttpError } from '../handshake/http-error.js';
 import { pathOf } from '../handshake/request.js';
@@ -174,10 +174,4 @@ export class RuntimeServer<Ctx = undefined> extends Emitter<ServerEvents<Ctx, Fe
     else if (method !== undefined) this.settings.logger.error(`tether: handler of ${method} threw (its caller got -32603)`, error);
     else this.settings.logger.error('tether: authenticate threw; the upgrade was answered 500', error);
   }
-}
-
-/** The 403 for a browser origin not on the list; requests without an Origin pass, as on Node. */
-function originRefusal(allowed: ReadonlySet<string> | undefined, origin: string | undefined): HttpError | undefined {
-  if (!allowed || origin === undefined || allowed.has(origin)) return undefined;
-  return new HttpError(403, 'Origin not allowed');
 }
