@@ -2,7 +2,9 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { createServer, MemoryBroker, type TetherServer } from '@tether/server';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Miniflare } from 'miniflare';
 import { drive, type Driven, type Runtime } from '../support/runtimes.js';
+import { bundleForWorkerd } from './targets.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const cleanup: Array<() => Promise<unknown> | unknown> = [];
@@ -55,5 +57,19 @@ describe.each<Runtime>(['bun', 'deno'])('the built client on %s, against a Node 
     expect(closed.events).toEqual([1, 2, 3, 4]); // each once, in order, the one published while down included
     expect(closed.socketsMade).toBeGreaterThanOrEqual(2); // every attempt on the runtime's WebSocket, a refused one too
     await expect(client.exited).resolves.toBe(0);
+  });
+});
+
+describe('the built client in workerd (miniflare), against a Node server', () => {
+  it('calls, serves the server, and takes a subscription event over workerd\'s own WebSocket', async () => {
+    const server = await start(new MemoryBroker());
+    server.register('ask', function (this: { peer: { call(method: string): Promise<unknown> } }, method: string) {
+      return this.peer.call(method);
+    });
+    server.register('publish', (room: string, data: unknown) => server.publish(`news:${room}`, data));
+    const miniflare = new Miniflare({ modules: true, script: await bundleForWorkerd('client-worker.mjs'), compatibilityDate: '2025-09-01' });
+    cleanup.push(() => miniflare.dispose());
+    const response = await miniflare.dispatchFetch(`http://worker/?server=${encodeURIComponent(server.url)}`);
+    await expect(response.json()).resolves.toEqual({ sum: 5, asked: 'workerd', event: 'hello' });
   });
 });

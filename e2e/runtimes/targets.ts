@@ -40,27 +40,31 @@ async function inChild(runtime: Runtime): Promise<Target> {
   };
 }
 
-let workerScript: Promise<string> | undefined;
+const bundles = new Map<string, Promise<string>>();
 
-/** The fixture worker bundled into one ES module, as workerd loads it; built once per run. */
-function bundleWorker(): Promise<string> {
-  workerScript ??= build({
-    entryPoints: [`${fixtures}worker.mjs`],
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    conditions: ['workerd', 'worker'],
-    write: false,
-    logLevel: 'warning',
-  }).then((result) => result.outputFiles[0]!.text);
-  return workerScript;
+/** A fixture bundled into one ES module with the `workerd` condition, as workerd loads it; built once per run. */
+export function bundleForWorkerd(fixture: string): Promise<string> {
+  let bundle = bundles.get(fixture);
+  if (!bundle) {
+    bundle = build({
+      entryPoints: [`${fixtures}${fixture}`],
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      conditions: ['workerd', 'worker'],
+      write: false,
+      logLevel: 'warning',
+    }).then((result) => result.outputFiles[0]!.text);
+    bundles.set(fixture, bundle);
+  }
+  return bundle;
 }
 
 /** workerd through miniflare: the Durable Object of fixtures/worker.mjs, reached over loopback. */
 async function onWorkerd(): Promise<Target> {
   const miniflare = new Miniflare({
     modules: true,
-    script: await bundleWorker(),
+    script: await bundleForWorkerd('worker.mjs'),
     compatibilityDate: '2025-09-01',
     durableObjects: { ROOM: 'Room' },
     host: '127.0.0.1',
