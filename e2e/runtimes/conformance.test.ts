@@ -53,6 +53,11 @@ describe.each(Object.keys(targets))('the server adapter on %s', (name) => {
     );
   });
 
+  it("answers the client's dead-link check, $/ping", async () => {
+    const socket = await raw();
+    await expect(socket.exchange('{"jsonrpc":"2.0","id":"p","method":"$/ping"}')).resolves.toEqual({ jsonrpc: '2.0', id: 'p', result: null });
+  });
+
   it('closes a connection with 1009 on a message past maxPayload', async () => {
     const socket = await raw();
     socket.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'add', params: ['x'.repeat(5000), 1] }));
