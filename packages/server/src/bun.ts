@@ -3,7 +3,7 @@ export { createBunServer } from './runtime/bun/bun-server.js';
 export type { BunServerHandle, BunSocketAddress, BunServerOptions, BunTetherServer, BunWebSocket, BunWebSocketHandler, SocketData } from './runtime/bun/bun-server.js';
 export { HttpError } from './handshake/http-error.js';
 export type { HandshakeRequest } from './handshake/request.js';
-export { CloseCode } from './close-codes.js';
+export { CloseCode } from '@tether/core';
 export { MemoryBroker } from './broker/memory-broker.js';
 export type { MemoryBrokerOptions } from './broker/memory-broker.js';
 export type { Broker, BrokerStatus, HistorySlice, TopicEvent, Unsubscribe } from './broker/broker.js';

@@ -1,6 +1,5 @@
-import type { CloseInfo, SendOptions } from '@tether/core';
+import { CloseCode, type CloseInfo, type SendOptions } from '@tether/core';
 import type { ServerTransport } from '../acceptor/acceptor.js';
-import { CloseCode } from '../close-codes.js';
 import type { BackpressureEvent, BackpressurePolicy } from '../transport/ws-transport.js';
 
 /** What every runtime's transport is told at birth. */
