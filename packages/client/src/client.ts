@@ -1,6 +1,8 @@
 import {
+  AUTHENTICATE_METHOD,
   Emitter,
   ErrorCode,
+  onCredentialsExpired,
   Peer,
   RpcError,
   type BatchEntry,
@@ -24,7 +26,7 @@ import {
   type ConnectingEvent,
   type ReconnectingEvent,
 } from './connection.js';
-import type { ClientOptions } from './options.js';
+import type { ClientOptions, Fresh } from './options.js';
 
 /** Events a client emits, each once its state is consistent; `status` already reads the new value. */
 export interface ClientEvents {
@@ -46,16 +48,19 @@ export class Client<Ctx = unknown> extends Emitter<ClientEvents> implements Asyn
   readonly #peer: Peer<Ctx>;
   readonly #connection: Connection;
   #closedEvent: ClosedEvent | undefined;
+  readonly #auth: ClientOptions<Ctx>['auth'];
 
   /** @internal Use `connect()`. */
-  constructor(url: string | URL, options: ClientOptions<Ctx> = {}) {
+  constructor(url: Fresh<string | URL>, options: ClientOptions<Ctx> = {}) {
     super();
-    const href = new URL(url).href;
     const WebSocket = options.WebSocket ?? DefaultWebSocket;
     if (!WebSocket) throw new TypeError('tether: this runtime has no WebSocket; pass one as the WebSocket option');
     // The peer asks the connection why it is offline, rather than being told: data flows one way.
     this.#peer = new Peer<Ctx>({ ...options, persistent: true, offlineReason: () => this.#connection.offlineReason });
-    this.#connection = new Connection(this.#peer, connectionSettings(href, WebSocket, options), {
+    this.#auth = options.auth;
+    // Ignored by the server's notice alone: without fresh credentials, 4001 ends the connection and we reconnect.
+    if (this.#auth) onCredentialsExpired(this.#peer.service, () => void this.reauthenticate().catch(() => undefined));
+    this.#connection = new Connection(this.#peer, connectionSettings(url, WebSocket, options), {
       connecting: (event) => this.emit('connecting', event),
       open: () => this.emit('open'),
       reconnecting: (event) => this.emit('reconnecting', event),
@@ -129,6 +134,16 @@ export class Client<Ctx = unknown> extends Emitter<ClientEvents> implements Asyn
     return this;
   }
 
+  /**
+   * Re-authenticates without reconnecting: asks the `auth` option for credentials and sends them
+   * as `rpc.authenticate`. Resolves once the server took them; rejects when it refused (it then
+   * closes the connection with 4401) or there is no `auth` option.
+   */
+  async reauthenticate(): Promise<void> {
+    if (!this.#auth) throw new TypeError('tether: reauthenticate() needs the auth option');
+    await this.#peer.call(AUTHENTICATE_METHOD, await this.#auth());
+  }
+
   /** Resolves when the client is open (at once if it is); rejects if it closes for good first. */
   opened(): Promise<void> {
     if (this.status === 'open') return Promise.resolve();
@@ -168,7 +183,10 @@ function closedError(event: ClosedEvent): RpcError {
   });
 }
 
-/** Connects to a Tether server at `url` (ws: or wss:) and keeps reconnecting until closed. */
-export function connect<Ctx = unknown>(url: string | URL, options?: ClientOptions<Ctx>): Client<Ctx> {
+/**
+ * Connects to a Tether server at `url` (ws: or wss:) and keeps reconnecting until closed. `url`
+ * may be a function (sync or async), asked before every attempt: a refreshed token goes in its query.
+ */
+export function connect<Ctx = unknown>(url: Fresh<string | URL>, options?: ClientOptions<Ctx>): Client<Ctx> {
   return new Client<Ctx>(url, options);
 }

@@ -7,9 +7,9 @@ import {
   type Transport,
 } from '@tether/core';
 import { startHeartbeat, type HeartbeatOptions } from './heartbeat.js';
-import type { ClientOptions } from './options.js';
+import type { ClientOptions, Fresh } from './options.js';
 import { backoffDelay, type BackoffOptions } from './reconnect/backoff.js';
-import { describeDisconnect, isRetryable, type DisconnectInfo } from './reconnect/policy.js';
+import { describeDisconnect, isRetryable, reconnectWindow, type DisconnectInfo } from './reconnect/policy.js';
 import { scheduleTimeout, type Schedule } from './reconnect/schedule.js';
 import { SocketTransport } from './socket/socket-transport.js';
 import type { WebSocketConstructor, WebSocketLike } from './socket/types.js';
@@ -64,8 +64,8 @@ export interface AttachablePeer {
 
 /** What a Connection needs: where to connect, how, and the policy for retries. */
 export interface ConnectionSettings {
-  url: string;
-  protocols: string | string[] | undefined;
+  url: Fresh<string | URL>;
+  protocols: Fresh<string | string[]> | undefined;
   WebSocket: WebSocketConstructor;
   connectTimeout: number;
   backoff: BackoffOptions;
@@ -77,7 +77,7 @@ export interface ConnectionSettings {
 
 /** Fills in the defaults documented on ClientOptions and ReconnectOptions. */
 export function connectionSettings(
-  url: string,
+  url: Fresh<string | URL>,
   WebSocket: WebSocketConstructor,
   options: Pick<ClientOptions<unknown>, 'protocols' | 'connectTimeout' | 'reconnect' | 'heartbeat' | 'schedule'>,
 ): ConnectionSettings {
@@ -115,6 +115,8 @@ export class Connection {
   #retries = 0;
   #cancelTimer: (() => void) | undefined;
   #socketClosed: Promise<void> = Promise.resolve();
+  /** The URL of the last attempt, as errors name it. */
+  #href: string;
 
   readonly #peer: AttachablePeer;
   #offlineReason: string | undefined;
@@ -125,6 +127,7 @@ export class Connection {
     this.#peer = peer;
     this.#settings = settings;
     this.#events = events;
+    this.#href = typeof settings.url === 'function' ? 'the url option' : new URL(settings.url).href;
   }
 
   get status(): ClientStatus {
@@ -147,13 +150,31 @@ export class Connection {
     return this.#socketClosed;
   }
 
+  /** Asks for the URL and protocols where they are functions, then opens a socket with them. */
   #attempt(attempt: number): void {
+    const { url, protocols } = this.#settings;
+    if (typeof url !== 'function' && typeof protocols !== 'function') return this.#open(attempt, this.#href, protocols);
+    Promise.all([fresh(url), fresh(protocols)])
+      .then(([href, list]) => [new URL(href).href, list] as const)
+      .then(
+        ([href, list]) => {
+          this.#href = href;
+          if (this.#state !== 'closed') this.#open(attempt, href, list);
+        },
+        // Retried like a network failure: a token endpoint may be down for a moment.
+        (error: unknown) => {
+          if (this.#state !== 'closed') this.#lost({ code: CloseCode.Abnormal, reason: '', error: `the url or protocols option failed: ${message(error)}` });
+        },
+      );
+  }
+
+  #open(attempt: number, url: string, protocols: string | string[] | undefined): void {
     let socket: WebSocketLike;
     try {
-      socket = new this.#settings.WebSocket(this.#settings.url, this.#settings.protocols);
+      socket = new this.#settings.WebSocket(url, protocols);
     } catch (error) {
       // The constructor throws only for arguments it rejects (a bad URL or subprotocol): no retry can fix those.
-      const reason = `refused: ${error instanceof Error ? error.message : String(error)}`;
+      const reason = `refused: ${message(error)}`;
       this.#finish({ why: 'refused', reason }, CloseCode.Abnormal);
       return;
     }
@@ -232,7 +253,7 @@ export class Connection {
   }
 
   #lost(info: DisconnectInfo): void {
-    const { url } = this.#settings;
+    const url = this.#href;
     const message = describeDisconnect(info, url);
     this.#offlineReason = message;
     if (!this.#settings.retryable(info)) {
@@ -244,7 +265,7 @@ export class Connection {
       this.#finish({ why: 'exhausted', reason, disconnect: info }, info.code);
       return;
     }
-    const delay = backoffDelay(this.#retries, this.#settings.backoff);
+    const delay = backoffDelay(this.#retries, this.#settings.backoff, reconnectWindow(info));
     const attempt = ++this.#retries;
     this.#state = 'reconnecting';
     this.#cancelTimer = this.#settings.schedule(() => {
@@ -266,3 +287,8 @@ export class Connection {
     this.#events.closed(event);
   }
 }
+
+/** Async, so that a function throwing at once rejects like one whose promise does. */
+const fresh = async <T>(value: Fresh<T>): Promise<T> => (typeof value === 'function' ? (value as () => T | Promise<T>)() : value);
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -4,11 +4,11 @@
 export { connect } from './client.js';
 export type { Client, ClientEvents } from './client.js';
 export type { ClientStatus, ClosedEvent, ConnectingEvent, ReconnectingEvent } from './connection.js';
-export type { ClientOptions, ReconnectOptions } from './options.js';
+export type { ClientOptions, Fresh, ReconnectOptions } from './options.js';
 export type { HeartbeatOptions } from './heartbeat.js';
 export { backoffDelay } from './reconnect/backoff.js';
 export type { BackoffOptions } from './reconnect/backoff.js';
-export { describeDisconnect, isRetryable } from './reconnect/policy.js';
+export { describeDisconnect, isRetryable, reconnectWindow } from './reconnect/policy.js';
 export type { DisconnectInfo } from './reconnect/policy.js';
 export type { Schedule } from './reconnect/schedule.js';
 export type { SocketEvent, WebSocketConstructor, WebSocketLike } from './socket/types.js';

@@ -1,4 +1,4 @@
-import type { PeerOptions } from '@tether/core';
+import type { Params, PeerOptions } from '@tether/core';
 import type { HeartbeatOptions } from './heartbeat.js';
 import type { BackoffOptions } from './reconnect/backoff.js';
 import type { DisconnectInfo } from './reconnect/policy.js';
@@ -17,12 +17,29 @@ export interface ReconnectOptions extends BackoffOptions {
 }
 
 /**
+ * A value, or a function (sync or async) asked for it before every connect and reconnect: how a
+ * refreshed token gets into the URL or the subprotocols.
+ */
+export type Fresh<T> = T | (() => T | Promise<T>);
+
+/**
  * Options of `connect`: those of the client's peer (timeout, maxQueued, …, with the peer's
  * defaults), the socket's, and the reconnect policy.
  */
 export interface ClientOptions<Ctx> extends Omit<PeerOptions<Ctx>, 'persistent' | 'offlineReason'> {
-  /** WebSocket subprotocols to offer. Default: none. */
-  protocols?: string | string[];
+  /**
+   * WebSocket subprotocols to offer, or a function asked for them before every attempt (a token
+   * can travel as one, where the server expects it: browsers cannot set headers). Default: none.
+   */
+  protocols?: Fresh<string | string[]>;
+  /**
+   * Credentials for re-authenticating on the open connection: asked for afresh, and sent as the
+   * params of `rpc.authenticate`, each time the server says they expired (`rpc.credentialsExpired`)
+   * and on `client.reauthenticate()`. The credentials of a connect travel in the handshake
+   * instead (`url` or `protocols` as functions). Default: none; expired credentials then end the
+   * connection (4001) and the client reconnects.
+   */
+  auth?: () => Params | Promise<Params>;
   /**
    * The WebSocket class to use. Default: `ws` on Node, the global WebSocket in browsers
    * (picked by the package's `browser` import condition, not by sniffing the runtime).

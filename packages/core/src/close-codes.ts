@@ -20,6 +20,18 @@ export enum CloseCode {
   PolicyViolation = 1008,
   /** A message was larger than `maxPayload`. */
   MessageTooBig = 1009,
+  /**
+   * The server is restarting (`server.close({ reconnectWindow })`): the reason is JSON,
+   * `{"reconnectWindow":<ms>}`, the window over which clients spread their reconnects.
+   */
+  ServiceRestart = 1012,
   /** The client read too slowly and the `backpressure` policy is 'close'. */
   TryAgainLater = 1013,
+  /**
+   * The connection's credentials expired and no re-authentication replaced them in time; the
+   * client reconnects (with a fresh URL and protocols, where those are functions).
+   */
+  CredentialsExpired = 4001,
+  /** Re-authentication (`rpc.authenticate`) was refused: 4000 + HTTP 401, which the client does not retry. */
+  Unauthorized = 4401,
 }

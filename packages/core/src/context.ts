@@ -3,7 +3,10 @@ import type { CallerPeer, DispatchHost } from './faces.js';
 
 /** What a handler and a middleware know of the call they serve. */
 export interface CallContext<Ctx = unknown> {
-  /** The connection's data, set when the peer was made (for a server: what authentication returned). */
+  /**
+   * The connection's data as the call began (for a server: what authentication returned, or the
+   * last re-authentication); a re-authentication while the call runs does not change it.
+   */
   readonly data: Ctx;
   /** The peer the call came in on, to call back the other side. */
   readonly peer: CallerPeer<Ctx>;
@@ -24,6 +27,8 @@ export interface CallContext<Ctx = unknown> {
 export class IncomingCall<Ctx> implements CallContext<Ctx> {
   /** Runs once the call's response has been written: how a subscription starts pushing only after its id is out. */
   afterReply: (() => void) | undefined;
+  /** Read once, so a handler sees one context from start to end even if a re-authentication replaces it meanwhile. */
+  readonly data: Ctx;
   #controller: AbortController | undefined;
   #abortReason: unknown;
 
@@ -33,10 +38,8 @@ export class IncomingCall<Ctx> implements CallContext<Ctx> {
     readonly method: string,
     public params: Params | undefined,
     readonly id: RequestId | undefined,
-  ) {}
-
-  get data(): Ctx {
-    return this.peer.data;
+  ) {
+    this.data = peer.data;
   }
 
   get signal(): AbortSignal {

@@ -84,6 +84,8 @@ export interface DispatchHost<Ctx> extends CallerPeer<Ctx>, ServingHost {
   reportStray(message: unknown): void;
   /** A handler threw something the other side saw only as -32603. */
   reportHandlerError(error: unknown, method: string): void;
+  /** Replaces the connection's data: calls from now on see the new, calls running keep theirs. */
+  replaceData(data: Ctx): void;
 }
 
 /** What a subscriber needs of its peer: its state, and calls whose result it sees before any later message. */

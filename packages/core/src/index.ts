@@ -16,7 +16,9 @@ export type { Remote } from './contract.js';
 export { Emitter } from './emitter.js';
 export { Peer } from './peer.js';
 export {
+  AUTHENTICATE_METHOD,
   CANCEL_METHOD,
+  CREDENTIALS_EXPIRED_METHOD,
   PING_METHOD,
   PING_TIMEOUT_CLOSE,
   SUBSCRIBE_METHOD,
@@ -28,6 +30,8 @@ export type { CallGuard } from './service.js';
 export type { Logger, PeerOptions, PeerStats } from './peer.js';
 export type { BatchEntry, CallerPeer, PeerEvents } from './faces.js';
 export { CloseCode } from './close-codes.js';
+export { onCredentialsExpired, serveReauthentication } from './credentials.js';
+export type { Reauthenticate } from './credentials.js';
 export { Subscription } from './subscription/subscription.js';
 export type { SubscribeOptions, SubscriptionGap } from './subscription/subscription.js';
 export type { SubscriptionHandler } from './subscription/publisher.js';

@@ -32,3 +32,15 @@ export const UNSUBSCRIBE_METHOD = 'rpc.unsubscribe';
  * `{ subscription, error }`, `{ subscription, done: true }`.
  */
 export const SUBSCRIPTION_NOTIFICATION = 'rpc.subscription';
+
+/**
+ * Request replacing the connection's credentials without reconnecting; params are the
+ * application's (the client's `auth` option), answered `true`, or refused with -32004 and close 4401.
+ */
+export const AUTHENTICATE_METHOD = 'rpc.authenticate';
+
+/**
+ * Notification `{ grace }` from the server: the connection's credentials expired, and unless an
+ * `rpc.authenticate` succeeds within `grace` ms the connection closes with 4001.
+ */
+export const CREDENTIALS_EXPIRED_METHOD = 'rpc.credentialsExpired';

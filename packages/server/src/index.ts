@@ -3,7 +3,7 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 export { createServer } from './server.js';
 export type { TetherServer } from './server.js';
-export type { CloseOptions, ServerEvents, ServerStats } from './server-events.js';
+export type { CloseOptions, ExpireOptions, ServerEvents, ServerStats } from './server-events.js';
 export type { AttachOptions, Authenticate, CommonOptions, ListenOptions, ServerOptions } from './options.js';
 export type { RateLimit } from './connection/call-gate.js';
 export { HttpError } from './handshake/http-error.js';
@@ -32,6 +32,7 @@ export type {
   Middleware,
   Params,
   Peer,
+  Reauthenticate,
   SendOptions,
   Service,
   StreamSink,

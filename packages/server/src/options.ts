@@ -3,7 +3,7 @@ import type { HandshakeRequest } from './handshake/request.js';
 import type { RateLimit } from './connection/call-gate.js';
 import type { BackpressurePolicy } from './transport/ws-transport.js';
 import type { Broker } from './broker/broker.js';
-import type { Logger } from '@tether/core';
+import type { Logger, Reauthenticate } from '@tether/core';
 import type { PresenceStore } from './presence/presence-store.js';
 
 /**
@@ -58,6 +58,13 @@ export interface CommonOptions<Ctx> {
   /** Checks each upgrade and returns the connection's context. Default: everyone, with an undefined context. */
   authenticate?: Authenticate<Ctx>;
   /**
+   * Serves `rpc.authenticate`: checks credentials a client sends on a live connection, given the
+   * connection's current context, and returns its new one (`this.data` for calls from then on;
+   * calls already running keep theirs, subscriptions stay open). Throw to refuse: the client is
+   * answered -32004 and the connection closed with 4401. Default: not served (-32601).
+   */
+  reauthenticate?: Reauthenticate<Ctx>;
+  /**
    * Browser origins allowed to connect (exact `Origin` values, e.g. 'https://app.example.com');
    * others are refused with 403. Requests without an Origin header (non-browser clients, which
    * could send any Origin anyway) are let through to `authenticate`. Default: any origin.
@@ -102,6 +109,7 @@ export type ServerOptions<Ctx> = CommonOptions<Ctx> & (ListenOptions | AttachOpt
 export interface Settings<Ctx> {
   readonly path: string | undefined;
   readonly authenticate: Authenticate<Ctx> | undefined;
+  readonly reauthenticate: Reauthenticate<Ctx> | undefined;
   readonly origins: ReadonlySet<string> | undefined;
   readonly maxConnections: number;
   readonly heartbeatInterval: number;
@@ -121,6 +129,7 @@ export function resolveSettings<Ctx>(options: CommonOptions<Ctx>): Settings<Ctx>
   return {
     path: options.path,
     authenticate: options.authenticate,
+    reauthenticate: options.reauthenticate,
     origins: options.origins ? new Set(options.origins) : undefined,
     maxConnections: options.maxConnections ?? 10_000,
     heartbeatInterval: options.heartbeatInterval ?? 30_000,

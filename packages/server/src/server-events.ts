@@ -47,4 +47,17 @@ export interface CloseOptions {
    * with 1001 (and terminated if its close handshake is not done within a further second). Default 10000.
    */
   deadline?: number;
+  /**
+   * Milliseconds over which clients should spread their reconnects: a restart, not a departure.
+   * When above 0, connections close with 1012 (service restart) and the reason
+   * `{"reconnectWindow":<ms>}`, and Tether's clients wait a random delay within it before
+   * reconnecting, so a restarted server is not hit by all of them at once. Default 0: close with 1001.
+   */
+  reconnectWindow?: number;
+}
+
+/** Options for `server.expireCredentials()`. */
+export interface ExpireOptions {
+  /** Milliseconds the client gets to re-authenticate before its connection closes with 4001; 0 closes at once. Default 10000. */
+  grace?: number;
 }

@@ -4,7 +4,9 @@ import type { AddressInfo, Socket } from 'node:net';
 import {
   CloseCode,
   encodeNotification,
+  serveReauthentication,
   serveSubscription,
+  type CallerPeer,
   type EventStream,
   type Handler,
   type HandlerTree,
@@ -27,7 +29,7 @@ import { closeHttpServer, listen } from './http-server.js';
 import type { HandshakeRequest } from './handshake/request.js';
 import { Upgrades } from './handshake/upgrades.js';
 import { resolveSettings, type ServerOptions, type Settings } from './options.js';
-import type { CloseOptions, ServerEvents, ServerStats } from './server-events.js';
+import type { CloseOptions, ExpireOptions, ServerEvents, ServerStats } from './server-events.js';
 import { WsTransport } from './transport/ws-transport.js';
 
 /**
@@ -69,6 +71,10 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
       broker: (status) => this.emit('broker', status),
     });
     this.service = this.acceptor.service;
+    const { expiry } = this.acceptor;
+    if (this.settings.reauthenticate) {
+      serveReauthentication(this.service, this.settings.reauthenticate, (peer) => expiry.forget(peer));
+    }
     this.broker = this.acceptor.broker;
     const { topics } = this.acceptor;
     this.ownsPresence = options.presence === undefined;
@@ -189,12 +195,23 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
   }
 
   /**
+   * Tells a connection its credentials expired (`rpc.credentialsExpired`): unless the client
+   * re-authenticates (`rpc.authenticate`, served with the `reauthenticate` option) within the
+   * grace period, the connection closes with 4001 and the client reconnects with fresh
+   * credentials. Telling it again restarts the grace period.
+   */
+  expireCredentials(peer: CallerPeer<Ctx>, options: ExpireOptions = {}): void {
+    this.acceptor.expiry.expire(peer, options.grace ?? 10_000);
+  }
+
+  /**
    * Shuts down: stops accepting connections, lets running calls finish until the deadline
-   * (refusing new ones), closes every connection with 1001, and closes the HTTP server if it
-   * is our own. Resolves once every connection has closed; calling it again returns the same promise.
+   * (refusing new ones), closes every connection with 1001 (or 1012 and a reconnect window, for
+   * a restart), and closes the HTTP server if it is our own. Resolves once every connection has
+   * closed; calling it again returns the same promise.
    */
   close(options: CloseOptions = {}): Promise<void> {
-    this.closing ??= this.shutdown(options.deadline ?? 10_000);
+    this.closing ??= this.shutdown(options.deadline ?? 10_000, options.reconnectWindow ?? 0);
     return this.closing;
   }
 
@@ -203,9 +220,9 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
     await this.close();
   }
 
-  private async shutdown(deadline: number): Promise<void> {
+  private async shutdown(deadline: number, reconnectWindow: number): Promise<void> {
     const httpClosed = this.ownsHttpServer ? closeHttpServer(this.httpServer) : Promise.resolve();
-    await this.acceptor.closeConnections(deadline);
+    await this.acceptor.closeConnections(deadline, reconnectWindow);
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.httpServer.off('upgrade', this.upgrades.listener);
     this.upgrades.abort();

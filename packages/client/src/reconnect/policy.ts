@@ -43,3 +43,17 @@ export function describeDisconnect(info: DisconnectInfo, url: string): string {
   if (info.status !== undefined) return `${url} refused the upgrade with HTTP ${info.status}`;
   return `connection to ${url} closed (${info.code}${info.reason && ` ${info.reason}`})`;
 }
+
+/**
+ * The window in ms over which a restarting server asked its clients to spread their reconnects:
+ * the `reconnectWindow` of a 1012 close's JSON reason, else 0.
+ */
+export function reconnectWindow(info: CloseInfo): number {
+  if (info.code !== CloseCode.ServiceRestart) return 0;
+  try {
+    const window: unknown = JSON.parse(info.reason).reconnectWindow;
+    return typeof window === 'number' && window > 0 ? window : 0;
+  } catch {
+    return 0;
+  }
+}

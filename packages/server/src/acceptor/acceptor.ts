@@ -2,6 +2,7 @@ import { CloseCode, Peer, Service, type CloseInfo, type Transport } from '@tethe
 import type { Broker, BrokerStatus } from '../broker/broker.js';
 import { MemoryBroker } from '../broker/memory-broker.js';
 import { CallGate, type RateLimit } from '../connection/call-gate.js';
+import { CredentialExpiry } from '../connection/expiry.js';
 import { HttpError } from '../handshake/http-error.js';
 import { TopicHub } from '../topics/topic-hub.js';
 
@@ -49,6 +50,8 @@ export class Acceptor<Ctx, Request = unknown, T extends ServerTransport = Server
   readonly broker: Broker;
   readonly topics: TopicHub;
   readonly gate: CallGate<Ctx>;
+  /** The connections told their credentials expired, each closed (4001) unless re-authenticated in time. */
+  readonly expiry = new CredentialExpiry();
   /** Open connections: each one's peer, and the transport under it. */
   readonly live = new Map<Peer<Ctx>, T>();
   /** Set once shutdown begins: from then on every upgrade is refused with 503. */
@@ -108,14 +111,20 @@ export class Acceptor<Ctx, Request = unknown, T extends ServerTransport = Server
 
   /**
    * The connections' part of a shutdown: refuses new calls, lets running ones finish until the
-   * deadline, closes every connection with 1001, and terminates those that have not closed
+   * deadline, closes every connection with 1001 (with 1012 and `{"reconnectWindow":<ms>}` for a
+   * restart, when `reconnectWindow` is above 0), and terminates those that have not closed
    * after the grace. Resolves once every connection has closed.
    */
-  async closeConnections(deadline: number): Promise<void> {
+  async closeConnections(deadline: number, reconnectWindow = 0): Promise<void> {
     this.closing = true;
+    this.expiry.clear();
     const end = performance.now() + deadline;
     await within(this.gate.drain(), deadline);
-    for (const transport of this.live.values()) transport.close(CloseCode.GoingAway, 'server shutting down');
+    const [code, reason] =
+      reconnectWindow > 0
+        ? [CloseCode.ServiceRestart, JSON.stringify({ reconnectWindow: Math.round(reconnectWindow) })]
+        : [CloseCode.GoingAway, 'server shutting down'];
+    for (const transport of this.live.values()) transport.close(code, reason);
     const grace = Math.max(end - performance.now(), CLOSE_GRACE_MS);
     if (!(await within(this.allClosed(), grace))) {
       for (const transport of this.live.values()) transport.terminate();
@@ -138,6 +147,7 @@ export class Acceptor<Ctx, Request = unknown, T extends ServerTransport = Server
 
   private closed(peer: Peer<Ctx>, transport: T, info: CloseInfo): void {
     this.live.delete(peer);
+    this.expiry.forget(peer);
     this.departed.bytesIn += transport.bytesIn;
     this.departed.bytesOut += transport.bytesOut;
     this.departed.dropped += transport.dropped;
