@@ -140,7 +140,7 @@ export class Client<Ctx = unknown> extends Emitter<ClientEvents> implements Asyn
    * closes the connection with 4401) or there is no `auth` option.
    */
   async reauthenticate(): Promise<void> {
-    if (!this.#auth) throw new TypeError('tether: reauthenticate() needs the auth option');
+    if (!this.#auth) throw new TypeError('tether: no auth option');
     await this.#peer.call(AUTHENTICATE_METHOD, await this.#auth());
   }
 

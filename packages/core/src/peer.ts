@@ -71,7 +71,11 @@ export interface PeerStats {
  * are internal, left out of the published types, and handing `this` to each part checks the shape.
  */
 export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
-  #data: Ctx;
+  /**
+   * The connection's data (for a server: what authentication, or the last re-authentication,
+   * returned), seen by handlers as `this.data`.
+   */
+  readonly data: Ctx;
   /** What this peer serves (`peer.service.register(...)`); shared when the options passed one in. */
   readonly service: Service<Ctx>;
   readonly #dispatcher: Dispatcher<Ctx>;
@@ -91,7 +95,7 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
 
   constructor(options: PeerOptions<Ctx> = {}) {
     super();
-    this.#data = options.data as Ctx;
+    this.data = options.data as Ctx;
     this.#timeout = options.timeout ?? 30_000;
     this.#logger = options.logger ?? console;
     this.#offlineReason = options.offlineReason;
@@ -109,19 +113,12 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
   }
 
   /**
-   * The connection's data (for a server: what authentication, or the last re-authentication,
-   * returned), seen by handlers as `this.data`.
-   */
-  get data(): Ctx {
-    return this.#data;
-  }
-
-  /**
    * @internal Replaces the connection's data (a re-authentication did). Calls running keep the
    * data they began with; calls dispatched from now on see the new.
    */
   replaceData(data: Ctx): void {
-    this.#data = data;
+    // Readonly to everyone else: only a re-authentication replaces it, through here.
+    (this as { data: Ctx }).data = data;
   }
 
   /** @internal Why no transport is attached, for the timeout of a call that never left (see PeerOptions.offlineReason). */
