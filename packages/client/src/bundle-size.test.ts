@@ -3,7 +3,9 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { bundleOptions } from '../scripts/bundle-options.mjs';
 
-const BUDGET = 8 * 1024;
+// 8 KB until re-authentication, credentials as functions and the restart window (issue 15)
+// took it to 8,522 bytes; no trim of that size was found that kept the error messages whole.
+const BUDGET = 8.5 * 1024;
 
 /** The ESM browser bundle as scripts/bundle.mjs makes it, built in memory. */
 async function browserBundle() {
