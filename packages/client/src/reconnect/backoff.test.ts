@@ -24,4 +24,12 @@ describe('backoffDelay', () => {
     expect(backoffDelay(0, { random: top })).toBe(499);
     expect(backoffDelay(20, { random: top })).toBe(29_999);
   });
+
+  it("widens the first retries to a restarting server's window, still capped by maxDelay", () => {
+    expect(backoffDelay(0, { random: top }, 10_000)).toBe(9_999);
+    expect(backoffDelay(0, { random: () => 0.5 }, 10_000)).toBe(5_000);
+    expect(backoffDelay(0, { random: top }, 60_000)).toBe(29_999);
+    // A window shorter than the backoff ceiling changes nothing.
+    expect(backoffDelay(4, { baseDelay: 100, random: top }, 50)).toBe(1599);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeDisconnect, isRetryable } from './policy.js';
+import { describeDisconnect, isRetryable, reconnectWindow } from './policy.js';
 
 describe('isRetryable', () => {
   it('retries drops, restarts and server errors', () => {
@@ -12,6 +12,11 @@ describe('isRetryable', () => {
     for (const code of [1008, 4400, 4401, 4403, 4404]) {
       expect(isRetryable({ code, reason: '' }), String(code)).toBe(false);
     }
+  });
+
+  it('retries 4001 (credentials expired: reconnect with fresh ones) and stops on 4401 (re-authentication refused)', () => {
+    expect(isRetryable({ code: 4001, reason: 'credentials expired' })).toBe(true);
+    expect(isRetryable({ code: 4401, reason: 're-authentication refused' })).toBe(false);
   });
 
   it('retries 4408 and 4429, which say "later" rather than "never"', () => {
@@ -48,5 +53,19 @@ describe('describeDisconnect', () => {
   it('gives the close code and reason of a connection that was open', () => {
     expect(describeDisconnect({ code: 1008, reason: 'banned' }, url)).toBe('connection to ws://example.test/rpc closed (1008 banned)');
     expect(describeDisconnect({ code: 1006, reason: '' }, url)).toBe('connection to ws://example.test/rpc closed (1006)');
+  });
+});
+
+describe('reconnectWindow', () => {
+  it("reads a restarting server's window from its 1012 reason", () => {
+    expect(reconnectWindow({ code: 1012, reason: '{"reconnectWindow":10000}' })).toBe(10_000);
+    expect(reconnectWindow({ code: 1012, reason: '{ "reconnectWindow": 250 }' })).toBe(250);
+  });
+
+  it('is 0 for another code, a reason without a window, or one that is not a count', () => {
+    expect(reconnectWindow({ code: 1001, reason: '{"reconnectWindow":10000}' })).toBe(0);
+    expect(reconnectWindow({ code: 1012, reason: '' })).toBe(0);
+    expect(reconnectWindow({ code: 1012, reason: 'service restart' })).toBe(0);
+    expect(reconnectWindow({ code: 1012, reason: '{"reconnectWindow":-5}' })).toBe(0);
   });
 });
