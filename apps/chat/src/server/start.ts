@@ -9,6 +9,12 @@ import { ChatStore, type ChatStoreOptions } from './store/chat-store.js';
 /** The path the page's WebSocket connects to. */
 export const RPC_PATH = '/rpc';
 
+/**
+ * A stopping chat is usually restarting (or one of several behind a balancer): its pages spread
+ * their reconnects over this many ms (close 1012) instead of all arriving in the first 250.
+ */
+const RECONNECT_WINDOW_MS = 1500;
+
 /** Options for `startChat`. */
 export interface ChatOptions {
   /** TCP port; 0 picks a free one. Default 5173. */
@@ -102,7 +108,7 @@ export async function startChat(options: ChatOptions = {}): Promise<ChatServer> 
       clearTimeout(retry);
       served.detach();
       const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
-      await tether.close({ deadline: 2000 });
+      await tether.close({ deadline: 2000, reconnectWindow: RECONNECT_WINDOW_MS });
       http.closeAllConnections();
       await httpClosed;
       if (ownsStore) store.close();
