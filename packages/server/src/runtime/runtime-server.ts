@@ -151,10 +151,11 @@ export class RuntimeServer<Ctx = undefined> extends Emitter<ServerEvents<Ctx, Fe
 
   /**
    * Shuts down: refuses upgrades (503) and new calls, lets running calls finish until the
-   * deadline, closes every connection with 1001. The runtime's HTTP server is the caller's to stop.
+   * deadline, closes every connection with 1001 (1012 and the window, given a `reconnectWindow`).
+   * The runtime's HTTP server is the caller's to stop.
    */
   close(options: CloseOptions = {}): Promise<void> {
-    this.closing ??= this.shutdown(options.deadline ?? 10_000);
+    this.closing ??= this.shutdown(options.deadline ?? 10_000, options.reconnectWindow ?? 0);
     return this.closing;
   }
 
@@ -163,8 +164,8 @@ export class RuntimeServer<Ctx = undefined> extends Emitter<ServerEvents<Ctx, Fe
     await this.close();
   }
 
-  private async shutdown(deadline: number): Promise<void> {
-    await this.acceptor.closeConnections(deadline);
+  private async shutdown(deadline: number, reconnectWindow: number): Promise<void> {
+    await this.acceptor.closeConnections(deadline, reconnectWindow);
     await this.acceptor.release();
   }
 
