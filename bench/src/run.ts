@@ -1,7 +1,8 @@
 /**
  * `pnpm bench`: Tether against raw ws and its peers, in one run on this machine.
- * Flags: --quick (under a minute), --rounds=N, --only=a,b (systems; raw-ws always runs),
- * --scenarios=a,b, --profile (CPU profiles of every child into results/profiles, summarized),
+ * Flags: --quick (under a minute), --rounds=N, --only=a,b (systems; the floors always run),
+ * --scenarios=a,b, --profile (CPU profiles of each scenario's measured slices in every child, into
+ * results/profiles, summarized per scenario: where the server's time goes),
  * --micro (only the core's hot paths in ns per call, no sockets: src/micro/core-paths.ts),
  * --readme (rewrite the README's Benchmarks section; complete runs only), --report (no run:
  * re-render the table, chart and, with --readme, the README from results/latest.json).
@@ -17,10 +18,11 @@ import { buildChildren } from './process/build.js';
 import { runRound, type RoundOutcomes } from './process/round.js';
 import { fullSettings, quickSettings, rows, scenarioOrder, type ScenarioId } from './scenarios/catalog.js';
 import { systems as allSystems } from './systems/index.js';
+import { checkTargets } from './report/targets.js';
 import { summarizeProfiles } from './report/profile.js';
 import { describeMachine, packageVersions } from './report/machine.js';
 import { outputName, publish, readResults } from './report/publish.js';
-import { aggregate, BASELINE, bestSlice, checkTargets, type Results } from './report/results.js';
+import { aggregate, bestSlice, type Results } from './report/results.js';
 import { formatValue } from './report/table.js';
 
 const args = process.argv.slice(2).filter((a) => a !== '--');
@@ -32,7 +34,7 @@ const settings = { ...(quick ? quickSettings : fullSettings) };
 const rounds = option('rounds');
 if (rounds) settings.rounds = Math.max(1, Number.parseInt(rounds, 10));
 const only = option('only')?.split(',');
-const systems = allSystems.filter((s) => !only || s.name === BASELINE || only.includes(s.name));
+const systems = allSystems.filter((s) => !only || s.role === 'floor' || only.includes(s.name));
 const wanted = option('scenarios')?.split(',');
 const scenarios = scenarioOrder.filter((s) => !wanted || wanted.includes(s));
 
@@ -66,14 +68,17 @@ for (const system of systems) bundles[system.name] = (await measureBundle(system
 
 const roundsOut: Results['rounds'] = [];
 for (let round = 0; round < settings.rounds; round++) {
-  const report = (scenario: ScenarioId, out: RoundOutcomes) =>
-    log(`[round ${round + 1}/${settings.rounds}] ${scenario}: ${summarize(scenario, out)}`);
+  let since = performance.now();
+  const report = (scenario: ScenarioId, out: RoundOutcomes) => {
+    const seconds = ((performance.now() - since) / 1000).toFixed(1);
+    since = performance.now();
+    log(`[round ${round + 1}/${settings.rounds}] ${scenario} (${seconds} s): ${summarize(scenario, out)}`);
+  };
   roundsOut.push(await runRound(systems, scenarios, settings, { profileDir, scripts }, round + 1, report));
 }
 
 const names = systems.map((s) => s.name);
-const { figures, ratios, errors } = aggregate(names, roundsOut, bundles);
-const results: Results = {
+const run: Omit<Results, 'targets'> = {
   date: new Date().toISOString(),
   mode: quick ? 'quick' : 'full',
   machine: describeMachine(),
@@ -84,14 +89,12 @@ const results: Results = {
   scenarios: [...scenarios],
   rounds: roundsOut,
   bundles,
-  figures,
-  ratios,
-  errors,
-  targets: checkTargets(names, scenarios, ratios),
+  ...aggregate(names, scenarios, roundsOut, bundles, settings),
 };
+const results: Results = { ...run, targets: checkTargets(run) };
 
 publish(results, kind, { readme: flag('readme'), rewriteJson: true });
-if (profileDir) console.log(`\nCPU profiles (${profileDir}):\n${summarizeProfiles(profileDir)}`);
+if (profileDir) console.log(`\nCPU profiles of the measured slices (${profileDir}; every process in detail in summary.txt):\n${summarizeProfiles(profileDir, results.baselines)}`);
 log(`\nbench: done in ${((performance.now() - began) / 1000).toFixed(1)} s; results in ${outputName(kind).json}`);
 
 function summarize(scenario: ScenarioId, out: RoundOutcomes): string {

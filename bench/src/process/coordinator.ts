@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Metrics, RunSettings, ScenarioId } from '../scenarios/catalog.js';
+import { fanoutSize, type Metrics, type RunSettings, type ScenarioId } from '../scenarios/catalog.js';
 import type { SystemEntry } from '../systems/types.js';
 import type { ChildScripts } from './build.js';
 import { Channel, DeadlineError } from './channel.js';
@@ -9,7 +9,7 @@ import { Channel, DeadlineError } from './channel.js';
 export interface ChildOptions {
   /** The compiled child entry points. */
   scripts: ChildScripts;
-  /** Directory for `--cpu-prof` profiles of both children; none when undefined. */
+  /** Directory for CPU profiles of every child's measured slices (see profiler.ts); none when undefined. */
   profileDir: string | undefined;
 }
 
@@ -31,9 +31,8 @@ const benchDir = fileURLToPath(new URL('../..', import.meta.url));
 type Relay = (op: string, value: unknown) => Promise<unknown>;
 
 function start(script: string, args: string[], name: string, options: ChildOptions, relay?: Relay): Child {
-  const execArgv = ['--expose-gc'];
-  if (options.profileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${name}.cpuprofile`);
-  const child = fork(script, args, { cwd: benchDir, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const env = options.profileDir ? { ...process.env, BENCH_PROFILE_DIR: options.profileDir, BENCH_PROFILE_NAME: name } : process.env;
+  const child = fork(script, args, { cwd: benchDir, env, execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const channel = new Channel(child);
   let markReady: (value: unknown) => void = () => undefined;
   const ready = new Promise<unknown>((resolve, reject) => {
@@ -69,9 +68,12 @@ async function stop(child: Child, graceful: boolean): Promise<void> {
 /** Longest one request may take before the load generator is killed: its own bounds plus slack. */
 function deadline(op: LoadOp, scenario: ScenarioId, settings: RunSettings): number {
   const slack = 30_000;
-  if (op === 'idle') return 60_000;
+  // Its own bounds: 20 s for the server to be empty, connecting, 30 s to see every connection, 30 s to see none.
+  if (op === 'idle') return 120_000;
   if (op === 'finish') return slack;
-  if (scenario === 'fanout' || scenario === 'fanout-redis') return (op === 'prepare' ? 2 : 1) * settings.fanoutTimeoutMs + slack;
+  if (fanoutSize(scenario, settings)) return (op === 'prepare' ? 2 : 1) * settings.fanoutTimeoutMs + slack;
+  // A publish-rate slice is two windows, each warmed up.
+  if (scenario === 'publish-redis') return op === 'prepare' ? slack : 2 * (settings.sliceWarmMs + settings.sliceMs) + slack;
   return (op === 'prepare' ? settings.warmMs : settings.sliceWarmMs + settings.sliceMs) + slack;
 }
 
@@ -142,6 +144,9 @@ export class SystemUnderTest {
   }
 }
 
+/** Server requests every server answers: counts are summed, profiling starts and stops on all. */
+const everyServer = new Set(['cpu', 'connections', 'profile-start', 'profile-stop']);
+
 /**
  * Answers the load generator's requests for the servers as if they were one: events are
  * published on the first (the others receive them through Redis), CPU and connections are
@@ -151,9 +156,9 @@ function relayTo(servers: readonly Child[]): Relay {
   return async (_op, value) => {
     const { op, args } = value as { op: string; args?: unknown };
     const ask = (server: Child) => server.channel.request(op, args ?? null, 60_000);
-    if (servers.length === 1 || (op !== 'cpu' && op !== 'connections')) return ask(servers[0]!);
+    if (servers.length === 1 || !everyServer.has(op)) return ask(servers[0]!);
     const each = await Promise.all(servers.map(ask));
-    return each.reduce((sum: number, n) => sum + (n as number), 0);
+    return each.reduce((sum: number, n) => sum + (typeof n === 'number' ? n : 0), 0);
   };
 }
 

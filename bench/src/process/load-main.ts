@@ -4,14 +4,16 @@
  * prepared once, measured in slices, then finished, so the coordinator can interleave
  * the slices of every system.
  */
-import { callShapes, type RunSettings, type ScenarioId } from '../scenarios/catalog.js';
+import { callShapes, fanoutSize, idleSize, type RunSettings, type ScenarioId } from '../scenarios/catalog.js';
 import { openCalls } from '../scenarios/calls.js';
-import type { MemoryReading, ServerControl } from '../scenarios/control.js';
+import type { MemoryReading, PublishWindow, ServerControl } from '../scenarios/control.js';
 import { openFanout } from '../scenarios/fanout.js';
 import { runIdle } from '../scenarios/idle.js';
+import { openPublishRate } from '../scenarios/publish.js';
 import type { Session } from '../scenarios/session.js';
 import { systemNamed } from '../systems/index.js';
 import { Channel } from './channel.js';
+import { profiling, startProfile, stopProfile } from './profiler.js';
 
 const system = systemNamed(process.argv[2] ?? '');
 /** One URL per server process: fan-out across nodes splits its clients between them. */
@@ -25,7 +27,31 @@ const server: ServerControl = {
   connections: () => channel.request<number>('server', { op: 'connections' }),
   cpu: () => channel.request<number>('server', { op: 'cpu' }),
   publish: (count, firstSeq) => channel.request<void>('server', { op: 'publish', args: { count, firstSeq } }),
+  publishRate: (window: PublishWindow) => channel.request<number>('server', { op: 'publish-rate', args: window }),
+  startProfile: () => channel.request<void>('server', { op: 'profile-start' }),
+  stopProfile: (scenario) => channel.request<void>('server', { op: 'profile-stop', args: { scenario } }),
 };
+
+/** One measured slice; when profiling, both the server process(es) and this one are profiled through it. */
+async function slice(scenario: ScenarioId): Promise<unknown> {
+  if (!profiling) return session(scenario).slice();
+  await Promise.all([server.startProfile(), startProfile()]);
+  try {
+    return await session(scenario).slice();
+  } finally {
+    await Promise.all([server.stopProfile(scenario), stopProfile(scenario)]);
+  }
+}
+
+/** The scenario's session, connected and warmed up. */
+async function open(scenario: ScenarioId, settings: RunSettings): Promise<Session> {
+  const shape = callShapes[scenario];
+  if (shape) return openCalls(connect, url, server, shape, settings);
+  const size = fanoutSize(scenario, settings);
+  if (size) return openFanout(connect, urls, server, settings, size);
+  if (scenario === 'publish-redis') return openPublishRate(server, settings);
+  throw new Error(`bench: "${scenario}" is not a sliced scenario`);
+}
 
 const sessions = new Map<ScenarioId, Session>();
 
@@ -38,21 +64,16 @@ function session(scenario: ScenarioId): Session {
 channel.serve(async (op, args) => {
   const { scenario, settings } = args as { scenario: ScenarioId; settings: RunSettings };
   switch (op) {
-    case 'idle':
-      return runIdle(connect, url, server, settings);
-    case 'prepare': {
-      const shape = callShapes[scenario];
-      const opened = shape
-        ? await openCalls(connect, url, server, shape, settings)
-        : scenario === 'fanout' || scenario === 'fanout-redis'
-          ? await openFanout(connect, urls, server, settings)
-          : undefined;
-      if (!opened) throw new Error(`bench: "${scenario}" is not a sliced scenario`);
-      sessions.set(scenario, opened);
-      return null;
+    case 'idle': {
+      const count = idleSize(scenario, settings);
+      if (count === undefined) throw new Error(`bench: "${scenario}" is not an idle scenario`);
+      return runIdle(connect, url, server, count);
     }
+    case 'prepare':
+      sessions.set(scenario, await open(scenario, settings));
+      return null;
     case 'slice':
-      return session(scenario).slice();
+      return slice(scenario);
     case 'finish':
       sessions.get(scenario)?.close();
       sessions.delete(scenario);

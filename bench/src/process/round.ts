@@ -1,4 +1,4 @@
-import { nodesOf, runs, type RunSettings, type ScenarioId } from '../scenarios/catalog.js';
+import { idleSize, redisNodesOf, runs, type RunSettings, type ScenarioId } from '../scenarios/catalog.js';
 import type { SystemEntry } from '../systems/types.js';
 import { failure, SystemUnderTest, type ChildOptions, type Outcome } from './coordinator.js';
 import { startRedis } from './redis.js';
@@ -29,7 +29,7 @@ export async function runRound(
 ): Promise<RoundOutcomes> {
   const out: RoundOutcomes = {};
   const running: SystemUnderTest[] = [];
-  const singleNode = scenarios.filter((s) => nodesOf(s) === 1);
+  const singleNode = scenarios.filter((s) => redisNodesOf(s) === undefined);
   for (const system of systems) {
     out[system.name] = {};
     if (singleNode.length === 0) continue;
@@ -45,7 +45,7 @@ export async function runRound(
   try {
     for (const [index, scenario] of scenarios.entries()) {
       const shift = round + index;
-      if (nodesOf(scenario) > 1) await measureOnRedis(systems, scenario, settings, options, round, shift, out, record);
+      if (redisNodesOf(scenario) !== undefined) await measureOnRedis(systems, scenario, settings, options, round, shift, out, record);
       else await measure(running, scenario, settings, shift, out, record);
       report(scenario, out);
     }
@@ -56,8 +56,8 @@ export async function runRound(
 }
 
 async function measure(running: readonly SystemUnderTest[], scenario: ScenarioId, settings: RunSettings, shift: number, out: RoundOutcomes, record: Recorder): Promise<void> {
-  const order = rotate(running, shift).filter((sut) => runs(sut.system.name, scenario));
-  if (scenario === 'idle') {
+  const order = rotate(running, shift).filter((sut) => runs(sut.system.name, scenario, sut.system.scenarios));
+  if (idleSize(scenario, settings) !== undefined) {
     for (const sut of order) {
       await sut.request('idle', scenario, settings).then(
         (metrics) => record(sut, scenario, { slices: metrics ? [metrics] : [] }),
@@ -100,7 +100,7 @@ async function measureOnRedis(
   out: RoundOutcomes,
   record: Recorder,
 ): Promise<void> {
-  const taking = systems.filter((s) => runs(s.name, scenario));
+  const taking = systems.filter((s) => runs(s.name, scenario, s.scenarios));
   if (taking.length === 0) return;
   const fail = (outcome: Outcome) => {
     for (const system of taking) out[system.name]![scenario] = outcome;
@@ -120,7 +120,7 @@ async function measureOnRedis(
   try {
     for (const system of taking) {
       try {
-        running.push(await SystemUnderTest.start(system, options, round, { url: redis.url, nodes: nodesOf(scenario) }));
+        running.push(await SystemUnderTest.start(system, options, round, { url: redis.url, nodes: redisNodesOf(scenario) ?? 1 }));
       } catch (error) {
         out[system.name]![scenario] = failure(error);
       }

@@ -5,9 +5,10 @@
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { eventData } from '../scenarios/payloads.js';
-import { ownCpu, type MemoryReading } from '../scenarios/control.js';
+import { ownCpu, type MemoryReading, type PublishWindow } from '../scenarios/control.js';
 import { systemNamed } from '../systems/index.js';
 import { Channel } from './channel.js';
+import { startProfile, stopProfile } from './profiler.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('bench: the server process needs --expose-gc');
@@ -35,6 +36,26 @@ async function publish(count: number, firstSeq: number): Promise<void> {
   }
 }
 
+/** Publishes for `warmMs` and then for a measured `ms`, `depth` at a time, each awaited; publishes per second. */
+async function publishRate({ depth, warmMs, ms, max }: PublishWindow): Promise<number> {
+  let seq = 0;
+  const run = async (windowMs: number, limit: number) => {
+    let done = 0;
+    const end = performance.now() + windowMs;
+    const lane = async () => {
+      while (done < limit && performance.now() < end) {
+        await server.publish(eventData(seq++));
+        done++;
+      }
+    };
+    const start = performance.now();
+    await Promise.all(Array.from({ length: depth }, lane));
+    return done / ((performance.now() - start) / 1000);
+  };
+  await run(warmMs, max);
+  return run(ms, max);
+}
+
 channel.serve(async (op, args) => {
   switch (op) {
     case 'memory':
@@ -47,6 +68,14 @@ channel.serve(async (op, args) => {
       const { count, firstSeq } = args as { count: number; firstSeq: number };
       return publish(count, firstSeq);
     }
+    case 'profile-start':
+      await startProfile();
+      return null;
+    case 'profile-stop':
+      await stopProfile((args as { scenario: string }).scenario);
+      return null;
+    case 'publish-rate':
+      return publishRate(args as PublishWindow);
     case 'stop':
       await server.close();
       setImmediate(() => process.exit(0));

@@ -1,5 +1,6 @@
-import { rows, type Row } from '../scenarios/catalog.js';
-import { BASELINE, rowKey, type Results } from './results.js';
+import { rowLabel, rows, type Row } from '../scenarios/catalog.js';
+import { roleOf } from '../systems/index.js';
+import { rowKey, type Results } from './results.js';
 
 const palette = ['#e4572e', '#4c78a8', '#72b7b2', '#b279a2', '#eeca3b', '#9d755d'];
 const LABEL_W = 250;
@@ -18,17 +19,17 @@ interface Panel {
 }
 
 /**
- * The run as an SVG: each system's ratio to raw ws per scenario, as horizontal bars with a
+ * The run as an SVG: each library's ratio to the better floor per scenario, as horizontal bars with a
  * line at 1.0. One panel where higher is better (throughput), one where lower is (latency,
  * time, memory). Written by hand so the bench depends on no chart library.
  */
 export function renderChart(results: Results): string {
-  const systems = results.systems.filter((s) => s !== BASELINE);
+  const systems = results.systems.filter((s) => roleOf(s) === 'library');
   const color = (system: string) => palette[systems.indexOf(system) % palette.length] ?? '#888';
-  const measured = (row: Row) => systems.some((s) => results.ratios[s]?.[rowKey(row)] != null);
+  const measured = (row: Row) => row.baseline === 'floor' && systems.some((s) => results.ratios[s]?.[rowKey(row)] != null);
   const panels: Panel[] = [
-    { title: 'Throughput relative to raw ws (higher is better)', rows: rows.filter((r) => r.better === 'higher' && r.unit !== 'MB/s') },
-    { title: 'Latency, time, CPU and memory relative to raw ws (lower is better)', rows: rows.filter((r) => r.better === 'lower' && r.scenario !== 'bundle') },
+    { title: 'Throughput relative to the better floor (higher is better)', rows: rows.filter((r) => r.better === 'higher' && r.unit !== 'MB/s') },
+    { title: 'Latency, time, CPU and memory relative to the better floor (lower is better)', rows: rows.filter((r) => r.better === 'lower' && r.scenario !== 'bundle') },
   ]
     .map((panel) => ({ ...panel, rows: panel.rows.filter(measured) }))
     .filter((panel) => panel.rows.length > 0);
@@ -53,7 +54,7 @@ export function renderChart(results: Results): string {
     const top = y;
     for (const row of panel.rows) {
       const groupH = systems.length * (BAR_H + BAR_GAP);
-      parts.push(`<text x="10" y="${y + groupH / 2 + 4}">${escape(row.label)}</text>`);
+      parts.push(`<text x="10" y="${y + groupH / 2 + 4}">${escape(rowLabel(row, results.settings))}</text>`);
       for (const system of systems) {
         const ratio = results.ratios[system]?.[rowKey(row)];
         if (ratio != null) {
@@ -69,7 +70,7 @@ export function renderChart(results: Results): string {
     }
     const one = LABEL_W + scale(1);
     parts.push(`<line x1="${one}" y1="${top - 4}" x2="${one}" y2="${y - GROUP_GAP + 2}" class="one"/>`);
-    parts.push(`<text x="${one - 12}" y="${y - GROUP_GAP + 14}" class="v">1.0 = raw ws</text>`);
+    parts.push(`<text x="${one - 12}" y="${y - GROUP_GAP + 14}" class="v">1.0 = better floor</text>`);
     y += 6;
   }
   const m = results.machine;

@@ -1,16 +1,31 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scenarioOrder, type ScenarioId } from '../scenarios/catalog.js';
 
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
 }
 
 interface CpuProfile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
+}
+
+/**
+ * Time in µs summed over one or more profiles: self time by function, by source module and by
+ * area, and total (inclusive) time of Tether's own functions, each counted once per sample
+ * however often it recurs on the stack.
+ */
+interface SelfTimes {
+  total: number;
+  byFunction: Map<string, number>;
+  tetherInclusive: Map<string, number>;
+  byModule: Map<string, number>;
+  byArea: Map<string, number>;
 }
 
 /**
@@ -50,54 +65,123 @@ function area(path: string): string {
   return 'other';
 }
 
-/**
- * Self time of a `--cpu-prof` profile, by function and by area (Tether package, dependency,
- * Node, the bench itself), so a profile reads as "what costs" without opening DevTools.
- */
-export function summarizeProfile(file: string, top = 25): string {
+const add = (map: Map<string, number>, key: string, us: number) => map.set(key, (map.get(key) ?? 0) + us);
+
+/** Adds the self time of one `.cpuprofile` to `into`. */
+function addProfile(file: string, into: SelfTimes, mappers: Map<string, (line: number) => string>): void {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
   profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-  const mappers = new Map<string, (line: number) => string>();
   const locate = (url: string, line: number) => {
     if (!url.endsWith('.mjs') || !url.includes('/.build/')) return url;
     let mapper = mappers.get(url);
     if (!mapper) mappers.set(url, (mapper = moduleLines(url)));
     return mapper(line);
   };
-  const byFunction = new Map<string, number>();
-  const byArea = new Map<string, number>();
-  let total = 0;
-  for (const [id, us] of selfUs) {
-    const frame = byId.get(id)?.callFrame;
-    if (!frame || frame.functionName === '(idle)') continue;
-    total += us;
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const described = new Map<number, { key: string; where: string; area: string }>();
+  const describe = (node: ProfileNode) => {
+    let found = described.get(node.id);
+    if (found) return found;
+    const frame = node.callFrame;
     const path = frame.url === '' ? '' : locate(frame.url, frame.lineNumber);
-    const where = path.replace(/^.*?(packages|node_modules)\//, '$1/');
+    const where = path.replace(/^.*?(packages|node_modules)\//, '$1/').replace(/^node_modules\/\.pnpm\/[^/]+\/node_modules\//, '');
     // Lines of a compiled child are the bundle's, not the source's: the module names the place.
     const line = frame.url && path === frame.url ? `:${frame.lineNumber + 1}` : '';
-    const key = `${frame.functionName || '(anonymous)'} ${where}${line}`;
-    byFunction.set(key, (byFunction.get(key) ?? 0) + us);
-    const a = frame.url === '' ? frame.functionName || '(native)' : area(path);
-    byArea.set(a, (byArea.get(a) ?? 0) + us);
+    found = { key: `${frame.functionName || '(anonymous)'} ${where}${line}`, where, area: frame.url === '' ? frame.functionName || '(native)' : area(path) };
+    described.set(node.id, found);
+    return found;
+  };
+  for (const [id, us] of selfUs) {
+    const node = byId.get(id);
+    if (!node || node.callFrame.functionName === '(idle)') continue;
+    into.total += us;
+    const leaf = describe(node);
+    add(into.byFunction, leaf.key, us);
+    add(into.byModule, leaf.where || '(native)', us);
+    add(into.byArea, leaf.area, us);
+    const onStack = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const frame = describe(byId.get(at)!);
+      if (frame.area.startsWith('tether/')) onStack.add(frame.key);
+    }
+    for (const key of onStack) add(into.tetherInclusive, key, us);
   }
-  const pct = (us: number) => `${((100 * us) / total).toFixed(1).padStart(5)}%`;
-  const sorted = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n);
-  return [
-    `${file}: ${(total / 1000).toFixed(0)} ms busy`,
-    '  by area:',
-    ...sorted(byArea, 12).map(([k, us]) => `    ${pct(us)}  ${k}`),
-    '  by function (self):',
-    ...sorted(byFunction, top).map(([k, us]) => `    ${pct(us)}  ${k}`),
-  ].join('\n');
 }
 
-/** Summaries of every profile in `dir`. */
-export function summarizeProfiles(dir: string): string {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.cpuprofile'))
-    .sort()
-    .map((f) => summarizeProfile(join(dir, f)))
-    .join('\n\n');
+const empty = (): SelfTimes => ({ total: 0, byFunction: new Map(), tetherInclusive: new Map(), byModule: new Map(), byArea: new Map() });
+const top = (map: Map<string, number>, n: number) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n);
+const pct = (us: number, total: number) => `${((100 * us) / total).toFixed(1).padStart(5)}%`;
+const areaLine = (t: SelfTimes) => top(t.byArea, 6).map(([k, us]) => `${k} ${((100 * us) / t.total).toFixed(0)}%`).join(', ');
+
+function details(title: string, t: SelfTimes, functions: number, modules: number): string[] {
+  const lines = [
+    `  ${title}, by function (self time):`,
+    ...top(t.byFunction, functions).map(([k, us]) => `    ${pct(us, t.total)}  ${k}`),
+    `  ${title}, by module (self time):`,
+    ...top(t.byModule, modules).map(([k, us]) => `    ${pct(us, t.total)}  ${k}`),
+  ];
+  if (t.tetherInclusive.size > 0) {
+    lines.push(`  ${title}, Tether's functions by total time (with what they call):`);
+    lines.push(...top(t.tetherInclusive, functions).map(([k, us]) => `    ${pct(us, t.total)}  ${k}`));
+  }
+  return lines;
+}
+
+/** One process's profiles: `<scenario>__<system>[-redis]-r<round>-<server|serverN|load>__<n>.cpuprofile`, rounds merged. */
+function parseName(file: string): { scenario: ScenarioId; system: string; role: string } | undefined {
+  const [scenario, name] = file.split('__');
+  const process = /^(.+?)(-redis)?-r\d+-(server\d*|load)$/.exec(name ?? '');
+  if (!scenario || !process) return undefined;
+  return { scenario: scenario as ScenarioId, system: process[1]! + (process[2] ?? ''), role: process[3]! };
+}
+
+/**
+ * Where each scenario's time goes, from the profiles of its measured slices in `dir`: per
+ * system, each process's busy time and its split by area (Tether package, dependency, Node,
+ * garbage collector); then Tether's server and the scenario's baseline floor by function and
+ * by module. The short form is returned for the terminal; the long one (every process in
+ * detail) is written to `dir/summary.txt`.
+ */
+export function summarizeProfiles(dir: string, baselines: Partial<Record<ScenarioId, string>>): string {
+  const groups = new Map<string, Map<string, SelfTimes>>();
+  const mappers = new Map<string, (line: number) => string>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
+    const parsed = parseName(file);
+    if (!parsed) continue;
+    let bySystem = groups.get(parsed.scenario);
+    if (!bySystem) groups.set(parsed.scenario, (bySystem = new Map()));
+    const key = `${parsed.system} ${parsed.role}`;
+    let times = bySystem.get(key);
+    if (!times) bySystem.set(key, (times = empty()));
+    addProfile(join(dir, file), times, mappers);
+  }
+  const short: string[] = [];
+  const long: string[] = [];
+  for (const scenario of scenarioOrder) {
+    const bySystem = groups.get(scenario);
+    if (!bySystem) continue;
+    const head = [`== ${scenario}: busy time in the measured slices (all rounds), and where it goes ==`];
+    const keys = [...bySystem.keys()].sort();
+    for (const key of keys) {
+      const t = bySystem.get(key)!;
+      head.push(`  ${key.padEnd(34)} ${(t.total / 1000).toFixed(0).padStart(6)} ms  ${areaLine(t)}`);
+    }
+    short.push(...head);
+    long.push(...head);
+    const baseline = baselines[scenario];
+    for (const key of keys) {
+      const t = bySystem.get(key)!;
+      if (t.total === 0) continue;
+      long.push(...details(key, t, 25, 12));
+      if (key.startsWith('tether') && key.includes('server')) short.push(...details(key, t, 15, 8));
+      else if (baseline && key === `${baseline} server`) short.push(...details(`${key} (the baseline)`, t, 8, 5));
+    }
+    short.push('');
+    long.push('');
+  }
+  writeFileSync(join(dir, 'summary.txt'), long.join('\n'));
+  return short.join('\n');
 }

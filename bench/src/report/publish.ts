@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { renderChart } from './chart.js';
 import { benchmarksSection, updateReadme } from './readme.js';
 import type { Results } from './results.js';
-import { formatErrors, formatTable, formatTargets } from './table.js';
+import { formatErrors, formatGrowth, formatTable, formatTargets } from './table.js';
 
 const resultsDir = fileURLToPath(new URL('../../results/', import.meta.url));
 const readmePath = fileURLToPath(new URL('../../../README.md', import.meta.url));
@@ -24,7 +24,7 @@ export function readResults(json: string): Results {
 
 /**
  * Writes the results as JSON and as the SVG chart, rewrites the README's Benchmarks section
- * when asked, and prints the table, Tether's targets and any errors.
+ * when asked, and prints the table, how cost grows, Tether's targets and any errors.
  */
 export function publish(results: Results, kind: '' | '-quick' | '-partial', options: { readme: boolean; rewriteJson: boolean }): void {
   const out = outputName(kind);
@@ -32,7 +32,9 @@ export function publish(results: Results, kind: '' | '-quick' | '-partial', opti
   writeFileSync(out.chart, renderChart(results));
   if (options.readme) updateReadme(readmePath, benchmarksSection(results, out.chartLink));
   console.log(formatTable(results));
-  if (results.targets.length) console.log(`\nTether's targets:\n${formatTargets(results)}`);
+  const growth = formatGrowth(results);
+  if (growth) console.log(`\nHow cost grows with the work:\n${growth}`);
+  if (results.targets.length) console.log(`\nTether's targets (issue 14; ratios to the better floor of this run):\n${formatTargets(results)}`);
   const errors = formatErrors(results);
   if (errors) console.log(`\nErrors:\n${errors}`);
 }

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { formatTable, formatTargets } from './table.js';
+import { formatGrowth, formatTable, formatTargets } from './table.js';
 import type { Results } from './results.js';
 
 const START = '<!-- bench:start: written by `pnpm bench --readme` (bench/src/report/readme.ts) -->';
@@ -11,21 +11,30 @@ export function benchmarksSection(results: Results, chartPath: string): string {
   const versions = Object.entries(results.versions)
     .map(([name, version]) => `${name} ${version}`)
     .join(', ');
-  const { rounds, slices, sliceMs } = results.settings;
+  const s = results.settings;
+  const { rounds, slices, sliceMs } = s;
   return [
     START,
     `Measured by \`pnpm bench\` on ${results.date.slice(0, 10)}: ${m.nproc} × ${m.cpu}, Node ${m.node} (${m.platform}).`,
     `Server and load generator run in separate processes over 127.0.0.1; each system uses its documented API;`,
     `every system runs each scenario in ${slices} slices per round (${sliceMs} ms windows for calls, one burst for fan-out) interleaved with the other systems', over ${rounds} round${rounds === 1 ? '' : 's'};`,
     `a figure is the system's best slice (load from elsewhere on a shared machine only ever slows a slice), idle memory the median over rounds;`,
-    'the ratio in brackets is to raw `ws` with JSON.parse/stringify (the floor). CPU rows are process CPU time (user + system) per call or per delivered event.',
+    'the ratio in brackets is to the row\'s baseline, named in the second column: for most rows the better of two floors in this run, raw `ws` with JSON.parse/stringify',
+    '(`raw-ws`, one write per frame) and the same with each socket corked from its first send of a tick until the tick ends (`raw-ws-cork`), on server and client alike.',
+    '`raw-ws-frame-once` is a reference, never the baseline: the corked floor that also frames each event once and writes the same buffer to every subscriber.',
+    'CPU rows are process CPU time (user + system) per call or per delivered event.',
     `Versions: ${versions}. Load average (1 min) at start and end: ${results.load.start.toFixed(2)}, ${results.load.end.toFixed(2)}.`,
     '',
     formatTable(results),
     '',
-    `Fan-out: ${results.settings.fanoutClients} subscribed clients, ${results.settings.fanoutEvents} events each;`,
+    'How cost grows with the work:',
+    '',
+    formatGrowth(results),
+    '',
+    `Fan-out: ${s.fanoutClients} subscribed clients, ${s.fanoutEvents} events per burst, and ${s.fanoutClientsLarge} clients, ${s.fanoutEventsLarge} events per burst;`,
     'across 2 nodes, the same clients split over two server processes sharing one local redis-server, events published on one (Tether only: no peer adapter for Redis is installed);',
-    `idle memory: ${results.settings.idleConnections} connections, server process GC'd before each reading;`,
+    `publish via Redis: one Tether server process publishing to a local redis-server, awaited one at a time and ${s.publishDepth} in flight;`,
+    `idle memory: ${s.idleConnections} and ${s.idleConnectionsLarge} connections, server process GC'd before each reading;`,
     'bundles: esbuild for the browser platform, minified, gzip level 9 (raw ws needs no library in a browser).',
     '',
     "Tether's targets in this run:",

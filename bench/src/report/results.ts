@@ -1,14 +1,12 @@
-import { rows, type Metrics, type Row, type RunSettings, type ScenarioId } from '../scenarios/catalog.js';
+import { idleSize, primaryRowOf, rows, type Metrics, type Row, type RunSettings, type ScenarioId } from '../scenarios/catalog.js';
 import { median } from '../scenarios/stats.js';
+import { floors } from '../systems/index.js';
 import type { BundleSize } from '../bundle.js';
 import type { RoundOutcomes } from '../process/round.js';
 import type { Machine } from './machine.js';
 
 /** A row's key in figures and ratios: `scenario.metric`. */
 export const rowKey = (row: Row): string => `${row.scenario}.${row.metric}`;
-
-/** The system every ratio is taken against. */
-export const BASELINE = 'raw-ws';
 
 /** Everything one run produced; written as JSON to bench/results/latest.json. */
 export interface Results {
@@ -27,7 +25,9 @@ export interface Results {
   bundles: Record<string, BundleSize | null>;
   /** Per system, per row key (see `aggregate`); null where none was measured. */
   figures: Record<string, Record<string, number | null>>;
-  /** `figures` divided by raw ws's, per system, per row key. */
+  /** Per scenario, the floor its ratios are taken against: the better floor in this run. */
+  baselines: Partial<Record<ScenarioId, string>>;
+  /** `figures` divided by each row's baseline, per system, per row key. */
   ratios: Record<string, Record<string, number | null>>;
   errors: Record<string, string[]>;
   targets: TargetCheck[];
@@ -36,13 +36,9 @@ export interface Results {
 /** One of Tether's targets and whether this run met it. */
 export interface TargetCheck {
   label: string;
-  met: boolean;
+  /** Undefined where the run did not measure what the target needs. */
+  met: boolean | undefined;
   detail: string;
-}
-
-/** The row a scenario is ranked by: its first in the table (calls/s, events/s, heap per connection). */
-export function primaryRow(scenario: ScenarioId): Row | undefined {
-  return rows.find((r) => r.scenario === scenario);
 }
 
 /** The slice with the best figure in `row`'s metric: interference from elsewhere only ever makes a slice worse. */
@@ -57,16 +53,54 @@ export function bestSlice(row: Row, slices: readonly Metrics[]): Metrics | undef
   return best;
 }
 
+const better = (row: Row, a: number, b: number) => (row.better === 'higher' ? a > b : a < b);
+
+/**
+ * Each scenario's baseline: of the floors that measured it, the one with the better figure in
+ * the scenario's first row (what an expert writing it by hand would pick for that workload).
+ * All of that scenario's rows then take their ratio against the same floor.
+ */
+export function pickBaselines(figures: Results['figures'], scenarios: readonly ScenarioId[], candidates: readonly string[] = floors): Results['baselines'] {
+  const baselines: Results['baselines'] = {};
+  for (const scenario of scenarios) {
+    const primary = primaryRowOf(scenario);
+    if (!primary || primary.baseline !== 'floor') continue;
+    const key = rowKey(primary);
+    let chosen: string | undefined;
+    for (const floor of candidates) {
+      const value = figures[floor]?.[key];
+      const current = chosen === undefined ? undefined : figures[chosen]?.[key];
+      if (value == null) continue;
+      if (current == null || better(primary, value, current)) chosen = floor;
+    }
+    if (chosen) baselines[scenario] = chosen;
+  }
+  return baselines;
+}
+
+/** The figure `row`'s ratio for `system` is taken against, if any. */
+function against(row: Row, system: string, figures: Results['figures'], baselines: Results['baselines']): number | null | undefined {
+  if (row.baseline === 'none' || row.scenario === 'bundle') return undefined;
+  if (row.baseline === 'floor') {
+    const floor = baselines[row.scenario];
+    return floor === undefined ? undefined : figures[floor]?.[rowKey(row)];
+  }
+  return figures[system]?.[`${row.baseline.sameSystemIn}.${row.metric}`];
+}
+
 /**
  * Each system's figures: for a sliced scenario, every figure of its best slice over all rounds
- * (the throughput the system reaches when the shared machine leaves it alone); for idle memory,
- * which load elsewhere hardly moves, the median over rounds. Ratios divide by raw ws's figures.
+ * (the throughput the system reaches when the shared machine leaves it alone), or for a row
+ * marked `ownBest` the best slice in its own metric; for idle memory, which load elsewhere
+ * hardly moves, the median over rounds. Ratios divide by each row's baseline (see Row).
  */
 export function aggregate(
   systems: readonly string[],
+  scenarios: readonly ScenarioId[],
   roundsOut: Results['rounds'],
   bundles: Results['bundles'],
-): Pick<Results, 'figures' | 'ratios' | 'errors'> {
+  settings: RunSettings,
+): Pick<Results, 'figures' | 'baselines' | 'ratios' | 'errors'> {
   const figures: Results['figures'] = {};
   const errors: Results['errors'] = {};
   for (const system of systems) {
@@ -85,58 +119,31 @@ export function aggregate(
         continue;
       }
       const slices = slicesOf(scenario);
-      const primary = primaryRow(scenario)!;
-      const best = scenario === 'idle' ? undefined : bestSlice(primary, slices);
+      const idle = idleSize(scenario, settings) !== undefined;
+      const best = idle ? undefined : bestSlice(primaryRowOf(scenario)!, slices);
       for (const row of rows.filter((r) => r.scenario === scenario)) {
-        const value = scenario === 'idle' ? median(slices.map((m) => m[row.metric] ?? Number.NaN)) : best?.[row.metric];
+        const value = idle
+          ? median(slices.map((m) => m[row.metric] ?? Number.NaN))
+          : (row.ownBest ? bestSlice(row, slices) : best)?.[row.metric];
         mine[rowKey(row)] = value !== undefined && Number.isFinite(value) ? value : null;
       }
     }
     figures[system] = mine;
     errors[system] = [...seen];
   }
+  const baselines = pickBaselines(figures, scenarios);
   const ratios: Results['ratios'] = {};
-  const base = figures[BASELINE] ?? {};
   for (const system of systems) {
     const mine: Record<string, number | null> = {};
     for (const row of rows) {
       const key = rowKey(row);
       const value = figures[system]?.[key];
-      const against = base[key];
-      mine[key] = value != null && against != null && against !== 0 ? value / against : null;
+      const base = against(row, system, figures, baselines);
+      mine[key] = value != null && base != null && base !== 0 ? value / base : null;
     }
     ratios[system] = mine;
   }
-  return { figures, ratios, errors };
-}
-
-/**
- * Tether's targets, each from this run only: at least 0.95x raw ws and ahead of every peer on
- * every call scenario and on fan-out; idle memory per connection at most 1.15x raw ws.
- */
-export function checkTargets(systems: readonly string[], scenarios: readonly ScenarioId[], ratios: Results['ratios']): TargetCheck[] {
-  const tether = 'tether';
-  if (!systems.includes(tether) || !systems.includes(BASELINE)) return [];
-  const peers = systems.filter((s) => s !== tether && s !== BASELINE);
-  const checks: TargetCheck[] = [];
-  for (const row of rows) {
-    const key = rowKey(row);
-    const ratio = ratios[tether]?.[key] ?? null;
-    if (!scenarios.includes(row.scenario as ScenarioId)) continue;
-    if (row.target) {
-      const ahead = peers.filter((p) => {
-        const theirs = ratios[p]?.[key];
-        return theirs == null || (ratio != null && ratio > theirs);
-      });
-      const behind = peers.filter((p) => !ahead.includes(p));
-      const met = ratio != null && ratio >= 0.95 && behind.length === 0;
-      const detail = `${formatRatio(ratio)} of raw ws${behind.length ? `; behind ${behind.join(', ')}` : '; ahead of every peer'}`;
-      checks.push({ label: row.label, met, detail });
-    } else if (row.scenario === 'idle') {
-      checks.push({ label: row.label, met: ratio != null && ratio <= 1.15, detail: `${formatRatio(ratio)} of raw ws (target <= 1.15x)` });
-    }
-  }
-  return checks;
+  return { figures, baselines, ratios, errors };
 }
 
 export const formatRatio = (ratio: number | null | undefined): string => (ratio == null ? 'n/a' : `${ratio.toFixed(2)}x`);

@@ -4,23 +4,46 @@
  */
 
 /** A scenario's name; each runs once per system per round. */
-export type ScenarioId = 'idle' | 'sequential' | 'inflight' | 'conns' | 'echo1k' | 'fanout' | 'fanout-redis';
+export type ScenarioId =
+  | 'idle'
+  | 'idle-large'
+  | 'sequential'
+  | 'inflight'
+  | 'conns'
+  | 'echo1k'
+  | 'fanout'
+  | 'fanout-large'
+  | 'fanout-redis'
+  | 'publish-redis';
 
-/** Runs in this order: idle first, on a fresh server process, so its memory baseline is clean. */
-export const scenarioOrder: readonly ScenarioId[] = ['idle', 'sequential', 'inflight', 'conns', 'echo1k', 'fanout', 'fanout-redis'];
+/** Runs in this order: idle memory first, on fresh server processes, so its baseline is the process at rest. */
+export const scenarioOrder: readonly ScenarioId[] = [
+  'idle',
+  'idle-large',
+  'sequential',
+  'inflight',
+  'conns',
+  'echo1k',
+  'fanout',
+  'fanout-large',
+  'fanout-redis',
+  'publish-redis',
+];
 
 /**
  * Scenarios only some systems can run, and which; the others show n/a. Fan-out across two
  * server processes needs a broker between them: Tether's is @tether/redis, and the peers'
  * (socket.io's Redis adapter, say) are not installed here.
  */
-export const onlyFor: Partial<Record<ScenarioId, readonly string[]>> = { 'fanout-redis': ['tether'] };
+export const onlyFor: Partial<Record<ScenarioId, readonly string[]>> = { 'fanout-redis': ['tether'], 'publish-redis': ['tether'] };
 
-/** Whether `system` runs `scenario`. */
-export const runs = (system: string, scenario: ScenarioId): boolean => onlyFor[scenario]?.includes(system) ?? true;
+/** Whether a system (limited to `itsScenarios`, if given) runs `scenario`. */
+export const runs = (system: string, scenario: ScenarioId, itsScenarios?: readonly ScenarioId[]): boolean =>
+  (onlyFor[scenario]?.includes(system) ?? true) && (itsScenarios?.includes(scenario) ?? true);
 
-/** Server processes a scenario runs on, sharing one redis-server when more than one. */
-export const nodesOf = (scenario: ScenarioId): number => (scenario === 'fanout-redis' ? 2 : 1);
+/** Server processes of a scenario that runs over a fresh local redis-server; undefined for one without Redis. */
+export const redisNodesOf = (scenario: ScenarioId): number | undefined =>
+  scenario === 'fanout-redis' ? 2 : scenario === 'publish-redis' ? 1 : undefined;
 
 /** Sizes and time bounds of one run. */
 export interface RunSettings {
@@ -32,18 +55,26 @@ export interface RunSettings {
   warmMs: number;
   /** Calls made at the start of each slice, before its window opens. */
   sliceWarmMs: number;
-  /** Length of a call slice's measured window. */
+  /** Length of a call slice's measured window (and of each publish-rate window). */
   sliceMs: number;
-  /** Upper bound on calls in one slice, whatever the time. */
+  /** Upper bound on calls (or publishes) in one slice, whatever the time. */
   maxCalls: number;
   idleConnections: number;
+  /** Connections of the larger idle scenario, spread over several loopback source addresses when needed. */
+  idleConnectionsLarge: number;
   fanoutClients: number;
   /** Events of one fan-out slice. */
   fanoutEvents: number;
+  /** Subscribers of the larger fan-out scenario. */
+  fanoutClientsLarge: number;
+  /** Events of one slice of the larger fan-out scenario. */
+  fanoutEventsLarge: number;
   /** Events published and awaited once, before the measured bursts. */
   fanoutWarmEvents: number;
   /** Longest a fan-out burst may take before it is reported as incomplete. */
   fanoutTimeoutMs: number;
+  /** Publishes kept in flight in the pipelined publish-rate window. */
+  publishDepth: number;
 }
 
 export const fullSettings: RunSettings = {
@@ -54,10 +85,14 @@ export const fullSettings: RunSettings = {
   sliceMs: 600,
   maxCalls: 2_000_000,
   idleConnections: 2000,
+  idleConnectionsLarge: 10_000,
   fanoutClients: 200,
   fanoutEvents: 500,
+  fanoutClientsLarge: 2000,
+  fanoutEventsLarge: 50,
   fanoutWarmEvents: 50,
   fanoutTimeoutMs: 30_000,
+  publishDepth: 100,
 };
 
 /** Smaller in every dimension but shape, to finish within a minute; its figures are a smoke test. */
@@ -69,10 +104,14 @@ export const quickSettings: RunSettings = {
   sliceMs: 250,
   maxCalls: 1_000_000,
   idleConnections: 1000,
+  idleConnectionsLarge: 3000,
   fanoutClients: 200,
   fanoutEvents: 200,
-  fanoutWarmEvents: 20,
+  fanoutClientsLarge: 1000,
+  fanoutEventsLarge: 20,
+  fanoutWarmEvents: 10,
   fanoutTimeoutMs: 10_000,
+  publishDepth: 100,
 };
 
 /** The shape of a call scenario: how many connections, calls in flight on each, which params. */
@@ -91,39 +130,86 @@ export const callShapes: Partial<Record<ScenarioId, CallShape>> = {
   echo1k: { connections: 1, depth: 64, params: 'kilobyte', latency: false },
 };
 
+/** A fan-out scenario's size: subscribers, and events per measured burst. */
+export function fanoutSize(scenario: ScenarioId, settings: RunSettings): { clients: number; events: number } | undefined {
+  if (scenario === 'fanout' || scenario === 'fanout-redis') return { clients: settings.fanoutClients, events: settings.fanoutEvents };
+  if (scenario === 'fanout-large') return { clients: settings.fanoutClientsLarge, events: settings.fanoutEventsLarge };
+  return undefined;
+}
+
+/** Connections of an idle-memory scenario. */
+export function idleSize(scenario: ScenarioId, settings: RunSettings): number | undefined {
+  if (scenario === 'idle') return settings.idleConnections;
+  if (scenario === 'idle-large') return settings.idleConnectionsLarge;
+  return undefined;
+}
+
 /** Figures a scenario reports, by metric name. */
 export type Metrics = Record<string, number>;
+
+/**
+ * What a row's ratio is taken against: `floor`, the scenario's baseline (the better floor in
+ * the run); `none`, no ratio (an absolute figure); or a scenario, the same system's figure
+ * in that scenario (two Redis nodes against one node).
+ */
+export type RowBaseline = 'floor' | 'none' | { sameSystemIn: ScenarioId; note: string };
 
 /** One row of the report. */
 export interface Row {
   scenario: ScenarioId | 'bundle';
   metric: string;
+  /** `{setting}` stands for that RunSettings figure: the label names the sizes of the run it describes. */
   label: string;
   unit: string;
   /** Which way is better, so a ratio can be read. */
   better: 'higher' | 'lower';
-  /** Whether Tether's target (>= 0.95x raw ws, ahead of every peer) applies to this row. */
-  target: boolean;
+  baseline: RowBaseline;
+  /** Taken from the slice best in this row's own metric, rather than from the slice best in the scenario's first row. */
+  ownBest?: boolean;
 }
 
-export const rows: readonly Row[] = [
-  { scenario: 'sequential', metric: 'callsPerSec', label: 'sequential calls, 1 conn', unit: 'calls/s', better: 'higher', target: true },
-  { scenario: 'sequential', metric: 'p50Us', label: 'sequential latency p50', unit: 'µs', better: 'lower', target: false },
-  { scenario: 'sequential', metric: 'p99Us', label: 'sequential latency p99', unit: 'µs', better: 'lower', target: false },
-  { scenario: 'inflight', metric: 'callsPerSec', label: '64 in flight, 1 conn', unit: 'calls/s', better: 'higher', target: true },
-  { scenario: 'inflight', metric: 'serverCpuUs', label: '64 in flight: server CPU per call', unit: 'µs', better: 'lower', target: false },
-  { scenario: 'inflight', metric: 'loadCpuUs', label: '64 in flight: client CPU per call', unit: 'µs', better: 'lower', target: false },
-  { scenario: 'conns', metric: 'callsPerSec', label: '16 conns × 16 in flight', unit: 'calls/s', better: 'higher', target: true },
-  { scenario: 'echo1k', metric: 'callsPerSec', label: '1 KB echo, 64 in flight', unit: 'calls/s', better: 'higher', target: true },
-  { scenario: 'echo1k', metric: 'mbPerSec', label: '1 KB echo, params+result', unit: 'MB/s', better: 'higher', target: false },
-  { scenario: 'fanout', metric: 'eventsPerSec', label: 'fan-out, delivered events', unit: 'events/s', better: 'higher', target: true },
-  { scenario: 'fanout', metric: 'lastMs', label: 'fan-out, until last client has all', unit: 'ms', better: 'lower', target: false },
-  { scenario: 'fanout', metric: 'serverCpuUs', label: 'fan-out: server CPU per event', unit: 'µs', better: 'lower', target: false },
-  { scenario: 'fanout', metric: 'loadCpuUs', label: 'fan-out: client CPU per event', unit: 'µs', better: 'lower', target: false },
-  // Absolute figures only: raw ws has no second node, and a ratio to its single-node fan-out would read as overhead.
-  { scenario: 'fanout-redis', metric: 'eventsPerSec', label: 'fan-out, 2 nodes via Redis, delivered events (absolute)', unit: 'events/s', better: 'higher', target: false },
-  { scenario: 'fanout-redis', metric: 'lastMs', label: 'fan-out, 2 nodes via Redis, until last client has all (absolute)', unit: 'ms', better: 'lower', target: false },
-  { scenario: 'idle', metric: 'heapPerConn', label: 'idle server heap per conn', unit: 'KB', better: 'lower', target: false },
-  { scenario: 'idle', metric: 'rssPerConn', label: 'idle server RSS per conn', unit: 'KB', better: 'lower', target: false },
-  { scenario: 'bundle', metric: 'gzipBytes', label: 'browser bundle, min+gzip', unit: 'KB', better: 'lower', target: false },
+const fanoutRows = (scenario: 'fanout' | 'fanout-large', clients: string): Row[] => [
+  { scenario, metric: 'eventsPerSec', label: `fan-out to ${clients} subscribers, delivered events`, unit: 'events/s', better: 'higher', baseline: 'floor' },
+  { scenario, metric: 'lastMs', label: `fan-out to ${clients}: until last client has all`, unit: 'ms', better: 'lower', baseline: 'floor' },
+  { scenario, metric: 'serverCpuUs', label: `fan-out to ${clients}: server CPU per delivered event`, unit: 'µs', better: 'lower', baseline: 'floor' },
+  { scenario, metric: 'loadCpuUs', label: `fan-out to ${clients}: client CPU per delivered event`, unit: 'µs', better: 'lower', baseline: 'floor' },
 ];
+
+const toOneNode: RowBaseline = { sameSystemIn: 'fanout', note: 'ratio to the same system on one node' };
+
+export const rows: readonly Row[] = [
+  { scenario: 'sequential', metric: 'callsPerSec', label: 'sequential calls, 1 conn', unit: 'calls/s', better: 'higher', baseline: 'floor' },
+  { scenario: 'sequential', metric: 'p50Us', label: 'sequential latency p50', unit: 'µs', better: 'lower', baseline: 'floor' },
+  { scenario: 'sequential', metric: 'p99Us', label: 'sequential latency p99', unit: 'µs', better: 'lower', baseline: 'floor' },
+  { scenario: 'inflight', metric: 'callsPerSec', label: '64 in flight, 1 conn', unit: 'calls/s', better: 'higher', baseline: 'floor' },
+  { scenario: 'inflight', metric: 'serverCpuUs', label: '64 in flight: server CPU per call', unit: 'µs', better: 'lower', baseline: 'floor' },
+  { scenario: 'inflight', metric: 'loadCpuUs', label: '64 in flight: client CPU per call', unit: 'µs', better: 'lower', baseline: 'floor' },
+  { scenario: 'conns', metric: 'callsPerSec', label: '16 conns × 16 in flight', unit: 'calls/s', better: 'higher', baseline: 'floor' },
+  { scenario: 'echo1k', metric: 'callsPerSec', label: '1 KB echo, 64 in flight', unit: 'calls/s', better: 'higher', baseline: 'floor' },
+  { scenario: 'echo1k', metric: 'mbPerSec', label: '1 KB echo, params+result', unit: 'MB/s', better: 'higher', baseline: 'floor' },
+  ...fanoutRows('fanout', '{fanoutClients}'),
+  ...fanoutRows('fanout-large', '{fanoutClientsLarge}'),
+  { scenario: 'fanout-redis', metric: 'eventsPerSec', label: 'fan-out to {fanoutClients}, 2 nodes via Redis, delivered events', unit: 'events/s', better: 'higher', baseline: toOneNode },
+  { scenario: 'fanout-redis', metric: 'lastMs', label: 'fan-out to {fanoutClients}, 2 nodes via Redis, until last client has all', unit: 'ms', better: 'lower', baseline: toOneNode },
+  { scenario: 'publish-redis', metric: 'oneAtATime', label: 'publish via Redis, one at a time (absolute)', unit: 'publishes/s', better: 'higher', baseline: 'none', ownBest: true },
+  { scenario: 'publish-redis', metric: 'inFlight', label: 'publish via Redis, {publishDepth} in flight (absolute)', unit: 'publishes/s', better: 'higher', baseline: 'none', ownBest: true },
+  { scenario: 'idle', metric: 'heapPerConn', label: 'idle, {idleConnections} conns: server heap per conn', unit: 'KB', better: 'lower', baseline: 'floor' },
+  { scenario: 'idle', metric: 'rssPerConn', label: 'idle, {idleConnections} conns: server RSS per conn', unit: 'KB', better: 'lower', baseline: 'floor' },
+  { scenario: 'idle-large', metric: 'heapPerConn', label: 'idle, {idleConnectionsLarge} conns: server heap per conn', unit: 'KB', better: 'lower', baseline: 'floor' },
+  { scenario: 'idle-large', metric: 'rssPerConn', label: 'idle, {idleConnectionsLarge} conns: server RSS per conn', unit: 'KB', better: 'lower', baseline: 'floor' },
+  { scenario: 'bundle', metric: 'gzipBytes', label: 'browser bundle, min+gzip', unit: 'KB', better: 'lower', baseline: 'none' },
+];
+
+/** The row a scenario is ranked by and its baseline picked on: its first in the table (calls/s, events/s, heap per connection). */
+export const primaryRowOf = (scenario: ScenarioId): Row | undefined => rows.find((r) => r.scenario === scenario);
+
+/** `text` with its `{setting}` placeholders filled from `settings` (left as they are where a setting is missing). */
+export function withSizes(text: string, settings: RunSettings): string {
+  return text.replace(/\{(\w+)\}/g, (whole, key: string) => {
+    const value = (settings as unknown as Record<string, unknown>)[key];
+    return typeof value === 'number' ? value.toLocaleString('en-US') : whole;
+  });
+}
+
+/** `row`'s label with the sizes of the run it describes. */
+export const rowLabel = (row: Row, settings: RunSettings): string => withSizes(row.label, settings);

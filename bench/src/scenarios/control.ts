@@ -8,6 +8,20 @@ export interface ServerControl {
   cpu(): Promise<number>;
   /** Publishes `count` events, one per turn of the event loop; resolves when all are handed over. */
   publish(count: number, firstSeq: number): Promise<void>;
+  /** Publishes awaited per second, `depth` in flight, over `ms` after `warmMs` (at most `max`). */
+  publishRate(window: PublishWindow): Promise<number>;
+  /** Starts profiling the server process(es), when the run profiles (see process/profiler.ts). */
+  startProfile(): Promise<void>;
+  /** Stops profiling and writes the profile under `scenario`'s name. */
+  stopProfile(scenario: string): Promise<void>;
+}
+
+/** One publish-rate window. */
+export interface PublishWindow {
+  depth: number;
+  warmMs: number;
+  ms: number;
+  max: number;
 }
 
 /** Bytes, from `process.memoryUsage()` after GC. */

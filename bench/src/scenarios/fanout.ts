@@ -4,12 +4,18 @@ import { connectMany, ownCpu, type ServerControl } from './control.js';
 import type { Session } from './session.js';
 
 /**
- * Push fan-out: `fanoutClients` clients connect and subscribe, a warm-up burst goes through;
- * each slice is then one burst of `fanoutEvents` events, timed from the publish request until
+ * Push fan-out: `size.clients` clients connect and subscribe, a warm-up burst goes through;
+ * each slice is then one burst of `size.events` events, timed from the publish request until
  * the last client has them all. Given several server URLs, client i connects to the i-th
  * modulo their count, and the events are published on the first.
  */
-export async function openFanout(connect: Connect, urls: readonly string[], server: ServerControl, settings: RunSettings): Promise<Session> {
+export async function openFanout(
+  connect: Connect,
+  urls: readonly string[],
+  server: ServerControl,
+  settings: RunSettings,
+  size: { clients: number; events: number },
+): Promise<Session> {
   const clients: BenchClient[] = [];
   let target = 0;
   let remaining = 0;
@@ -39,7 +45,7 @@ export async function openFanout(connect: Connect, urls: readonly string[], serv
 
   try {
     let opened = 0;
-    clients.push(...(await connectMany(settings.fanoutClients, 50, () => connect(urls[opened++ % urls.length]!))));
+    clients.push(...(await connectMany(size.clients, 50, () => connect(urls[opened++ % urls.length]!))));
     await Promise.all(
       clients.map((client) => {
         let seen = 0;
@@ -59,10 +65,10 @@ export async function openFanout(connect: Connect, urls: readonly string[], serv
     async slice() {
       const serverCpuStart = await server.cpu();
       const loadCpuStart = ownCpu();
-      const ms = await burst(settings.fanoutEvents);
+      const ms = await burst(size.events);
       const loadCpu = ownCpu() - loadCpuStart;
       const serverCpu = (await server.cpu()) - serverCpuStart;
-      const events = settings.fanoutEvents * clients.length;
+      const events = size.events * clients.length;
       return {
         eventsPerSec: events / (ms / 1000),
         lastMs: ms,

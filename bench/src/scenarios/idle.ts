@@ -1,29 +1,46 @@
 import type { BenchClient, Connect } from '../systems/types.js';
-import type { Metrics, RunSettings } from './catalog.js';
+import type { Metrics } from './catalog.js';
 import { connectMany, waitFor, type ServerControl } from './control.js';
+import { openFileLimit, sourceAddresses } from './source-addresses.js';
+
+/** Descriptors a process needs besides its connections: modules, IPC, stdio, timers. */
+const SPARE_FDS = 200;
 
 /**
- * Server memory per idle connection: a GC'd reading, `idleConnections` connections opened
- * and confirmed by the server, a pause for timers and buffers to settle, a second GC'd
- * reading. Runs first on a fresh server process so the baseline is the process at rest.
+ * Server memory per idle connection: a GC'd reading, `count` connections opened and confirmed
+ * by the server, a pause for timers and buffers to settle, a second GC'd reading. Runs before
+ * any load, on a fresh server process, so the baseline is the process at rest. Skipped, not
+ * failed, when the open-file limit cannot hold `count` sockets: Node cannot raise its own
+ * limit, so raise `ulimit -n` in the shell that runs the bench.
  */
-export async function runIdle(connect: Connect, url: string, server: ServerControl, settings: RunSettings): Promise<Metrics> {
-  const n = settings.idleConnections;
+export async function runIdle(connect: Connect, url: string, server: ServerControl, count: number): Promise<Metrics> {
+  const limit = openFileLimit();
+  if (limit !== undefined && limit < count + SPARE_FDS) {
+    throw new Error(`skipped: ${count} connections need ${count + SPARE_FDS} open files, ulimit -n is ${limit}`);
+  }
+  const sources = sourceAddresses(count);
   const clients: BenchClient[] = [];
   try {
-    await waitFor(() => server.connections(), 0, 10_000);
+    await waitFor(() => server.connections(), 0, 20_000);
     const before = await server.memory();
-    clients.push(...(await connectMany(n, 100, () => connect(url))));
-    await waitFor(() => server.connections(), n, 20_000);
+    let opened = 0;
+    clients.push(
+      ...(await connectMany(count, 100, () => {
+        const localAddress = sources[opened++ % sources.length];
+        return connect(url, localAddress ? { localAddress } : {});
+      })),
+    );
+    await waitFor(() => server.connections(), count, 30_000);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const after = await server.memory();
     return {
-      heapPerConn: (after.heapUsed - before.heapUsed) / n / 1024,
-      rssPerConn: (after.rss - before.rss) / n / 1024,
-      externalPerConn: (after.external - before.external) / n / 1024,
+      heapPerConn: (after.heapUsed - before.heapUsed) / count / 1024,
+      rssPerConn: (after.rss - before.rss) / count / 1024,
+      externalPerConn: (after.external - before.external) / count / 1024,
+      sourceAddresses: sources.length,
     };
   } finally {
     for (const client of clients) client.close();
-    await waitFor(() => server.connections(), 0, 20_000).catch(() => undefined);
+    await waitFor(() => server.connections(), 0, 30_000).catch(() => undefined);
   }
 }

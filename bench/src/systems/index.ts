@@ -1,15 +1,47 @@
-import type { SystemEntry } from './types.js';
+import type { Connect, SystemEntry } from './types.js';
 
-/** Every system under test, raw ws first (it is the baseline of every ratio), Tether second. */
+async function corkedFloorClient(): Promise<Connect> {
+  const { connectFloor } = await import('./raw-ws/client.js');
+  return (url, options = {}) => connectFloor(url, options, true);
+}
+
+/**
+ * Every system under test: the floors first (each scenario's baseline is the better of the two
+ * in that run), the frame-once floor as a reference for fan-out, Tether, then its peers.
+ */
 export const systems: readonly SystemEntry[] = [
   {
     name: 'raw-ws',
+    role: 'floor',
     server: async () => (await import('./raw-ws/server.js')).startServer,
     client: async () => (await import('./raw-ws/client.js')).connect,
     packages: ['ws'],
   },
   {
+    name: 'raw-ws-cork',
+    role: 'floor',
+    server: async () => {
+      const { startFloorServer } = await import('./raw-ws/server.js');
+      return () => startFloorServer({ cork: true, frameOnce: false });
+    },
+    client: corkedFloorClient,
+    packages: ['ws'],
+  },
+  {
+    // What frame-once fan-out can reach: the limit of Tether's fan-out target, not a baseline.
+    name: 'raw-ws-frame-once',
+    role: 'reference',
+    scenarios: ['fanout', 'fanout-large'],
+    server: async () => {
+      const { startFloorServer } = await import('./raw-ws/server.js');
+      return () => startFloorServer({ cork: true, frameOnce: true });
+    },
+    client: corkedFloorClient,
+    packages: ['ws'],
+  },
+  {
     name: 'tether',
+    role: 'library',
     server: async () => (await import('./tether/server.js')).startServer,
     client: async () => (await import('./tether/client.js')).connect,
     browserEntry: {
@@ -21,6 +53,7 @@ export const systems: readonly SystemEntry[] = [
   },
   {
     name: 'json-rpc-2.0',
+    role: 'library',
     server: async () => (await import('./json-rpc-2.0/server.js')).startServer,
     client: async () => (await import('./json-rpc-2.0/client.js')).connect,
     browserEntry: { contents: "export * from 'json-rpc-2.0';", resolveDir: 'bench', note: 'whole package' },
@@ -28,6 +61,7 @@ export const systems: readonly SystemEntry[] = [
   },
   {
     name: 'rpc-websockets',
+    role: 'library',
     server: async () => (await import('./rpc-websockets/server.js')).startServer,
     client: async () => (await import('./rpc-websockets/client.js')).connect,
     browserEntry: { contents: "export * from 'rpc-websockets';", resolveDir: 'bench', note: 'browser build' },
@@ -35,6 +69,7 @@ export const systems: readonly SystemEntry[] = [
   },
   {
     name: 'socket.io',
+    role: 'library',
     server: async () => (await import('./socket.io/server.js')).startServer,
     client: async () => (await import('./socket.io/client.js')).connect,
     browserEntry: { contents: "export * from 'socket.io-client';", resolveDir: 'bench', note: 'socket.io-client' },
@@ -42,6 +77,7 @@ export const systems: readonly SystemEntry[] = [
   },
   {
     name: 'capnweb',
+    role: 'library',
     server: async () => (await import('./capnweb/server.js')).startServer,
     client: async () => (await import('./capnweb/client.js')).connect,
     browserEntry: { contents: "export * from 'capnweb';", resolveDir: 'bench', note: 'whole package' },
@@ -55,3 +91,9 @@ export function systemNamed(name: string): SystemEntry {
   if (!entry) throw new Error(`bench: unknown system "${name}" (known: ${systems.map((s) => s.name).join(', ')})`);
   return entry;
 }
+
+/** Names of the floors a scenario's baseline is picked from. */
+export const floors: readonly string[] = systems.filter((s) => s.role === 'floor').map((s) => s.name);
+
+/** The role of the system called `name`; a name from an older run that is no longer known reads as a library. */
+export const roleOf = (name: string): SystemEntry['role'] => systems.find((s) => s.name === name)?.role ?? 'library';

@@ -3,6 +3,7 @@
  * program a user of that library would write: a server answering `echo` and pushing events,
  * and a client calling `echo` and receiving them, each through the library's documented API.
  */
+import type { ScenarioId } from '../scenarios/catalog.js';
 
 /** A running server of one system, inside the server process. */
 export interface BenchServer {
@@ -32,13 +33,30 @@ export interface ServerOptions {
 /** Starts a system's server on 127.0.0.1 on a free port. */
 export type StartServer = (options?: ServerOptions) => Promise<BenchServer>;
 
+/** How a client connection is opened. */
+export interface ConnectOptions {
+  /**
+   * Loopback source address to connect from (127.0.0.2, …), so that many connections are not
+   * limited by one address's ephemeral ports; the system's default (127.0.0.1) when undefined.
+   */
+  localAddress?: string;
+}
+
 /** Opens one client connection and resolves once it can call. */
-export type Connect = (url: string) => Promise<BenchClient>;
+export type Connect = (url: string, options?: ConnectOptions) => Promise<BenchClient>;
 
 /** Where a system's pieces are, loaded only in the process that needs them. */
 export interface SystemEntry {
   /** Column name in the table. */
   readonly name: string;
+  /**
+   * What the system is in the report: a `floor` (hand-written on `ws`; each scenario's baseline
+   * is the better floor in that run), a `reference` floor shown beside them but never the
+   * baseline, or a `library` measured against the baseline.
+   */
+  readonly role: 'floor' | 'reference' | 'library';
+  /** The only scenarios it runs; every scenario when undefined. */
+  readonly scenarios?: readonly ScenarioId[];
   readonly server: () => Promise<StartServer>;
   readonly client: () => Promise<Connect>;
   /** Module text bundled for the browser to measure its size; undefined where there is no browser build. */

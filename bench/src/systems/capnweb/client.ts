@@ -9,9 +9,9 @@ interface Api {
 }
 
 /** A capnweb session on an open `ws` socket; events arrive through a callback passed by reference. */
-export const connect: Connect = async (url) => {
+export const connect: Connect = async (url, options) => {
   provideGlobalWebSocket();
-  const ws = await openSocket(url);
+  const { ws } = await openSocket(url, options);
   const api = newWebSocketRpcSession<Api>(ws as unknown as WebSocket);
   return {
     call: (params) => api.echo(params) as Promise<unknown>,

@@ -3,8 +3,8 @@ import { openSocket } from '../open-socket.js';
 import type { Connect } from '../types.js';
 
 /** A JSONRPCServerAndClient on a `ws` socket, receiving events as a served `event` method. */
-export const connect: Connect = async (url) => {
-  const ws = await openSocket(url);
+export const connect: Connect = async (url, options) => {
+  const { ws } = await openSocket(url, options);
   const peer = new JSONRPCServerAndClient(
     new JSONRPCServer(),
     new JSONRPCClient((request) => {

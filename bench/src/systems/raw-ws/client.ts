@@ -1,9 +1,11 @@
 import { openSocket } from '../open-socket.js';
-import type { Connect } from '../types.js';
+import type { BenchClient, ConnectOptions, Connect } from '../types.js';
+import { corkPerTick } from './cork.js';
 
-/** The floor's client: a Map from id to resolver, JSON both ways. */
-export const connect: Connect = async (url) => {
-  const ws = await openSocket(url);
+/** The floor's client: a Map from id to resolver, JSON both ways; `cork` holds a tick's sends for one write. */
+export async function connectFloor(url: string, options: ConnectOptions, cork: boolean): Promise<BenchClient> {
+  const { ws, stream } = await openSocket(url, options);
+  const hold = cork ? corkPerTick(stream) : () => undefined;
   const pending = new Map<number, (result: unknown) => void>();
   let onEvent: ((event: unknown) => void) | undefined;
   let nextId = 1;
@@ -20,6 +22,7 @@ export const connect: Connect = async (url) => {
   const send = (id: number, text: string) =>
     new Promise<unknown>((resolve) => {
       pending.set(id, resolve);
+      hold();
       ws.send(text);
     });
   return {
@@ -34,4 +37,7 @@ export const connect: Connect = async (url) => {
     },
     close: () => ws.terminate(),
   };
-};
+}
+
+/** The plain floor's client: one write per frame. */
+export const connect: Connect = (url, options = {}) => connectFloor(url, options, false);

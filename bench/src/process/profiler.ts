@@ -1,0 +1,39 @@
+/**
+ * CPU profiles of a child's measured slices only, one file per slice, so that a summary can say
+ * where a process spends its time in each scenario (`pnpm bench --profile`). Whole-process
+ * profiles (`--cpu-prof`) would mix connecting, warm-up and every scenario into one.
+ * The coordinator turns it on by setting BENCH_PROFILE_DIR and BENCH_PROFILE_NAME for a child.
+ */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
+
+/** Sampling interval in µs: finer than V8's default 1 ms, since a slice lasts well under a second. */
+const SAMPLING_US = 200;
+
+const dir = process.env.BENCH_PROFILE_DIR;
+const name = process.env.BENCH_PROFILE_NAME ?? `pid${process.pid}`;
+let session: Session | undefined;
+let taken = 0;
+
+/** Whether this process was asked to profile its slices. */
+export const profiling = dir !== undefined;
+
+/** Starts sampling; a no-op when this process does not profile. */
+export async function startProfile(): Promise<void> {
+  if (!dir) return;
+  if (!session) {
+    session = new Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: SAMPLING_US });
+  }
+  await session.post('Profiler.start');
+}
+
+/** Stops sampling and writes the profile as `<scenario>__<process>__<n>.cpuprofile`; a no-op when this process does not profile. */
+export async function stopProfile(scenario: string): Promise<void> {
+  if (!dir || !session) return;
+  const { profile } = await session.post('Profiler.stop');
+  writeFileSync(join(dir, `${scenario}__${name}__${++taken}.cpuprofile`), JSON.stringify(profile));
+}
