@@ -30,6 +30,7 @@ const server: ServerControl = {
   publishRate: (window: PublishWindow) => channel.request<number>('server', { op: 'publish-rate', args: window }),
   startProfile: () => channel.request<void>('server', { op: 'profile-start' }),
   stopProfile: (scenario) => channel.request<void>('server', { op: 'profile-stop', args: { scenario } }),
+  heapCensus: (phase, scenario, connections) => channel.request<void>('server', { op: 'heap-census', args: { phase, scenario, connections } }),
 };
 
 /** One measured slice; when profiling, both the server process(es) and this one are profiled through it. */
@@ -67,7 +68,8 @@ channel.serve(async (op, args) => {
     case 'idle': {
       const count = idleSize(scenario, settings);
       if (count === undefined) throw new Error(`bench: "${scenario}" is not an idle scenario`);
-      return runIdle(connect, url, server, count);
+      // A heap snapshot of thousands of connections takes long: the smaller idle scenario says as much per connection.
+      return runIdle(connect, url, server, count, profiling && scenario === 'idle' ? scenario : undefined);
     }
     case 'prepare':
       sessions.set(scenario, await open(scenario, settings));

@@ -35,5 +35,10 @@ export async function startProfile(): Promise<void> {
 export async function stopProfile(scenario: string): Promise<void> {
   if (!dir || !session) return;
   const { profile } = await session.post('Profiler.stop');
-  writeFileSync(join(dir, `${scenario}__${name}__${++taken}.cpuprofile`), JSON.stringify(profile));
+  writeProfileFile(scenario, `${++taken}.cpuprofile`, JSON.stringify(profile));
+}
+
+/** Writes `<scenario>__<process>__<what>` into the profile directory; a no-op when this process does not profile. */
+export function writeProfileFile(scenario: string, what: string, text: string): void {
+  if (dir) writeFileSync(join(dir, `${scenario}__${name}__${what}`), text);
 }

@@ -8,7 +8,8 @@ import { eventData } from '../scenarios/payloads.js';
 import { ownCpu, type MemoryReading, type PublishWindow } from '../scenarios/control.js';
 import { systemNamed } from '../systems/index.js';
 import { Channel } from './channel.js';
-import { startProfile, stopProfile } from './profiler.js';
+import { perConnection, takeCensus, type Census } from './heap-census.js';
+import { profiling, startProfile, stopProfile, writeProfileFile } from './profiler.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('bench: the server process needs --expose-gc');
@@ -56,6 +57,21 @@ async function publishRate({ depth, warmMs, ms, max }: PublishWindow): Promise<n
   return run(ms, max);
 }
 
+let censusBefore: Census | undefined;
+
+/** A heap census before or after the idle connections open; after, what each holds is written beside the CPU profiles. */
+async function heapCensus({ phase, scenario, connections }: { phase: 'before' | 'after'; scenario: string; connections: number }): Promise<void> {
+  if (!profiling) return;
+  if (phase === 'before') {
+    censusBefore = await takeCensus();
+    return;
+  }
+  if (!censusBefore) throw new Error('bench: a heap census "after" with none before');
+  const rows = perConnection(censusBefore, await takeCensus(), connections);
+  censusBefore = undefined;
+  writeProfileFile(scenario, 'heap.json', `${JSON.stringify({ connections, rows: rows.slice(0, 60) }, null, 1)}\n`);
+}
+
 channel.serve(async (op, args) => {
   switch (op) {
     case 'memory':
@@ -68,6 +84,9 @@ channel.serve(async (op, args) => {
       const { count, firstSeq } = args as { count: number; firstSeq: number };
       return publish(count, firstSeq);
     }
+    case 'heap-census':
+      await heapCensus(args as Parameters<typeof heapCensus>[0]);
+      return null;
     case 'profile-start':
       await startProfile();
       return null;

@@ -130,6 +130,55 @@ function details(title: string, t: SelfTimes, functions: number, modules: number
   return lines;
 }
 
+interface HeapRow {
+  kind: string;
+  count: number;
+  bytes: number;
+}
+
+/**
+ * What each idle connection holds on each server, from the heap censuses of the idle scenario
+ * (`idle__<process>__heap.json`, averaged over rounds): the kinds of object that grew, with
+ * count and bytes per connection. In full for every system in the long form; Tether's and the
+ * baseline floor's in the short one.
+ */
+function heapSummary(dir: string, baseline: string | undefined): { short: string[]; long: string[] } {
+  const bySystem = new Map<string, { rounds: number; rows: Map<string, HeapRow> }>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('__heap.json'))) {
+    const parsed = parseName(file);
+    if (!parsed) continue;
+    const { rows } = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { rows: HeapRow[] };
+    let entry = bySystem.get(parsed.system);
+    if (!entry) bySystem.set(parsed.system, (entry = { rounds: 0, rows: new Map() }));
+    entry.rounds++;
+    for (const row of rows) {
+      const sum = entry.rows.get(row.kind) ?? { kind: row.kind, count: 0, bytes: 0 };
+      sum.count += row.count;
+      sum.bytes += row.bytes;
+      entry.rows.set(row.kind, sum);
+    }
+  }
+  const short: string[] = [];
+  const long: string[] = [];
+  if (bySystem.size === 0) return { short, long };
+  const head = '== idle: what each idle connection holds on the server (heap census after GC, per connection, by kind of object) ==';
+  short.push(head);
+  long.push(head);
+  for (const [system, { rounds, rows }] of [...bySystem].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const sorted = [...rows.values()].map((r) => ({ ...r, count: r.count / rounds, bytes: r.bytes / rounds })).sort((a, b) => b.bytes - a.bytes);
+    const total = sorted.reduce((sum, r) => sum + Math.max(0, r.bytes), 0);
+    const lines = (n: number) => [
+      `  ${system} server: ${(total / 1024).toFixed(2)} KB per connection in the kinds that grew; largest:`,
+      ...sorted.slice(0, n).map((r) => `    ${r.bytes.toFixed(0).padStart(6)} B  ${r.count.toFixed(2).padStart(6)} ×  ${r.kind}`),
+    ];
+    long.push(...lines(40));
+    if (system === 'tether' || system === baseline) short.push(...lines(system === 'tether' ? 20 : 8));
+  }
+  short.push('');
+  long.push('');
+  return { short, long };
+}
+
 /** One process's profiles: `<scenario>__<system>[-redis]-r<round>-<server|serverN|load>__<n>.cpuprofile`, rounds merged. */
 function parseName(file: string): { scenario: ScenarioId; system: string; role: string } | undefined {
   const [scenario, name] = file.split('__');
@@ -160,6 +209,9 @@ export function summarizeProfiles(dir: string, baselines: Partial<Record<Scenari
   }
   const short: string[] = [];
   const long: string[] = [];
+  const heap = heapSummary(dir, baselines.idle);
+  short.push(...heap.short);
+  long.push(...heap.long);
   for (const scenario of scenarioOrder) {
     const bySystem = groups.get(scenario);
     if (!bySystem) continue;

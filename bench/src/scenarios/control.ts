@@ -14,6 +14,8 @@ export interface ServerControl {
   startProfile(): Promise<void>;
   /** Stops profiling and writes the profile under `scenario`'s name. */
   stopProfile(scenario: string): Promise<void>;
+  /** When the run profiles, counts the server's heap by kind of object, before or after `connections` open (see heap-census.ts). */
+  heapCensus(phase: 'before' | 'after', scenario: string, connections: number): Promise<void>;
 }
 
 /** One publish-rate window. */

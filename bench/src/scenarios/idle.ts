@@ -8,12 +8,13 @@ const SPARE_FDS = 200;
 
 /**
  * Server memory per idle connection: a GC'd reading, `count` connections opened and confirmed
- * by the server, a pause for timers and buffers to settle, a second GC'd reading. Runs before
+ * by the server, a pause for timers and buffers to settle, a second GC'd reading; given a
+ * `census` name, a heap census of the server after each reading too. Runs before
  * any load, on a fresh server process, so the baseline is the process at rest. Skipped, not
  * failed, when the open-file limit cannot hold `count` sockets: Node cannot raise its own
  * limit, so raise `ulimit -n` in the shell that runs the bench.
  */
-export async function runIdle(connect: Connect, url: string, server: ServerControl, count: number): Promise<Metrics> {
+export async function runIdle(connect: Connect, url: string, server: ServerControl, count: number, census?: string): Promise<Metrics> {
   const limit = openFileLimit();
   if (limit !== undefined && limit < count + SPARE_FDS) {
     throw new Error(`skipped: ${count} connections need ${count + SPARE_FDS} open files, ulimit -n is ${limit}`);
@@ -23,6 +24,7 @@ export async function runIdle(connect: Connect, url: string, server: ServerContr
   try {
     await waitFor(() => server.connections(), 0, 20_000);
     const before = await server.memory();
+    if (census) await server.heapCensus('before', census, count);
     let opened = 0;
     clients.push(
       ...(await connectMany(count, 100, () => {
@@ -33,6 +35,7 @@ export async function runIdle(connect: Connect, url: string, server: ServerContr
     await waitFor(() => server.connections(), count, 30_000);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const after = await server.memory();
+    if (census) await server.heapCensus('after', census, count);
     return {
       heapPerConn: (after.heapUsed - before.heapUsed) / count / 1024,
       rssPerConn: (after.rss - before.rss) / count / 1024,
