@@ -1,7 +1,8 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { fanoutSize, type Metrics, type RunSettings, type ScenarioId } from '../scenarios/catalog.js';
 import type { SystemEntry } from '../systems/types.js';
+import { openFileLimits } from '../scenarios/source-addresses.js';
 import type { ChildScripts } from './build.js';
 import { Channel, DeadlineError } from './channel.js';
 
@@ -27,12 +28,29 @@ interface Child {
 
 const benchDir = fileURLToPath(new URL('../..', import.meta.url));
 
+const limits = openFileLimits();
+
+/**
+ * Forks a child Node process with an IPC channel. Below the hard limit on open files, through a
+ * shell that raises the soft limit to it first (Node cannot raise its own), so the idle
+ * scenarios' thousands of sockets fit; `exec` keeps the process and its IPC descriptor.
+ */
+function launch(script: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const node = ['--expose-gc', script, ...args];
+  const stdio: ['ignore', 'inherit', 'inherit', 'ipc'] = ['ignore', 'inherit', 'inherit', 'ipc'];
+  if (limits.hard === undefined || limits.soft === undefined || limits.soft >= limits.hard) {
+    return fork(script, args, { cwd: benchDir, env, execArgv: ['--expose-gc'], stdio });
+  }
+  const raise = `ulimit -n ${limits.hard} && exec "$0" "$@"`;
+  return spawn('/bin/sh', ['-c', raise, process.execPath, ...node], { cwd: benchDir, env, stdio });
+}
+
 /** Answers a child's requests other than `ready`. */
 type Relay = (op: string, value: unknown) => Promise<unknown>;
 
 function start(script: string, args: string[], name: string, options: ChildOptions, relay?: Relay): Child {
   const env = options.profileDir ? { ...process.env, BENCH_PROFILE_DIR: options.profileDir, BENCH_PROFILE_NAME: name } : process.env;
-  const child = fork(script, args, { cwd: benchDir, env, execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = launch(script, args, env);
   const channel = new Channel(child);
   let markReady: (value: unknown) => void = () => undefined;
   const ready = new Promise<unknown>((resolve, reject) => {
@@ -167,9 +185,10 @@ export function failure(error: unknown): Outcome {
   return { error: firstLine(error) };
 }
 
+/** The first line of an error, without the `Error: ` a child's stack trace begins with (so a child's `skipped: …` reads as skipped). */
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0] ?? text;
+  return (text.split('\n')[0] ?? text).replace(/^Error: /, '');
 }
 
 function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

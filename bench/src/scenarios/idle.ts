@@ -1,7 +1,7 @@
 import type { BenchClient, Connect } from '../systems/types.js';
 import type { Metrics } from './catalog.js';
 import { connectMany, waitFor, type ServerControl } from './control.js';
-import { openFileLimit, sourceAddresses } from './source-addresses.js';
+import { openFileLimits, sourceAddresses } from './source-addresses.js';
 
 /** Descriptors a process needs besides its connections: modules, IPC, stdio, timers. */
 const SPARE_FDS = 200;
@@ -11,11 +11,11 @@ const SPARE_FDS = 200;
  * by the server, a pause for timers and buffers to settle, a second GC'd reading; given a
  * `census` name, a heap census of the server after each reading too. Runs before
  * any load, on a fresh server process, so the baseline is the process at rest. Skipped, not
- * failed, when the open-file limit cannot hold `count` sockets: Node cannot raise its own
- * limit, so raise `ulimit -n` in the shell that runs the bench.
+ * failed, when the open-file limit cannot hold `count` sockets even raised to the hard limit
+ * (the coordinator starts every child at its hard limit): raise `ulimit -Hn` then.
  */
 export async function runIdle(connect: Connect, url: string, server: ServerControl, count: number, census?: string): Promise<Metrics> {
-  const limit = openFileLimit();
+  const limit = openFileLimits().soft;
   if (limit !== undefined && limit < count + SPARE_FDS) {
     throw new Error(`skipped: ${count} connections need ${count + SPARE_FDS} open files, ulimit -n is ${limit}`);
   }

@@ -23,15 +23,15 @@ export function sourceAddresses(count: number): Array<string | undefined> {
   return Array.from({ length: needed }, (_, i) => (i === 0 ? undefined : `127.0.0.${i + 1}`));
 }
 
-/** The soft limit on open files of this process (children inherit it), from /proc; undefined where it cannot be read. */
-export function openFileLimit(): number | undefined {
+/** This process's limits on open files (children inherit them), from /proc; undefined where unlimited or unreadable. */
+export function openFileLimits(): { soft: number | undefined; hard: number | undefined } {
   try {
     const line = readFileSync('/proc/self/limits', 'utf8')
       .split('\n')
       .find((l) => l.startsWith('Max open files'));
-    const soft = line?.slice('Max open files'.length).trim().split(/\s+/)[0];
-    return soft === undefined || soft === 'unlimited' ? undefined : Number(soft);
+    const [soft, hard] = (line?.slice('Max open files'.length).trim().split(/\s+/) ?? []).map((v) => (/^\d+$/.test(v) ? Number(v) : undefined));
+    return { soft, hard };
   } catch {
-    return undefined;
+    return { soft: undefined, hard: undefined };
   }
 }
