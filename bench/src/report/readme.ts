@@ -41,6 +41,9 @@ export function benchmarksSection(results: Results, chartPath: string): string {
     '',
     formatTargets(results),
     '',
+    'Where a target is missed, `pnpm bench --profile` shows where each server process spends its time in the measured slices of each scenario',
+    "(and, for idle connections, what each one holds on the server's heap), with Tether beside the scenario's baseline floor.",
+    '',
     `![Benchmark chart](${chartPath})`,
     END,
   ].join('\n');

@@ -71,6 +71,8 @@ export interface RunSettings {
   fanoutEventsLarge: number;
   /** Events published and awaited once, before the measured bursts. */
   fanoutWarmEvents: number;
+  /** The same for the larger fan-out, whose every event is many more sends. */
+  fanoutWarmEventsLarge: number;
   /** Longest a fan-out burst may take before it is reported as incomplete. */
   fanoutTimeoutMs: number;
   /** Publishes kept in flight in the pipelined publish-rate window. */
@@ -89,8 +91,9 @@ export const fullSettings: RunSettings = {
   fanoutClients: 200,
   fanoutEvents: 500,
   fanoutClientsLarge: 2000,
-  fanoutEventsLarge: 50,
+  fanoutEventsLarge: 30,
   fanoutWarmEvents: 50,
+  fanoutWarmEventsLarge: 10,
   fanoutTimeoutMs: 30_000,
   publishDepth: 100,
 };
@@ -110,6 +113,7 @@ export const quickSettings: RunSettings = {
   fanoutClientsLarge: 1000,
   fanoutEventsLarge: 20,
   fanoutWarmEvents: 10,
+  fanoutWarmEventsLarge: 5,
   fanoutTimeoutMs: 10_000,
   publishDepth: 100,
 };
@@ -130,10 +134,21 @@ export const callShapes: Partial<Record<ScenarioId, CallShape>> = {
   echo1k: { connections: 1, depth: 64, params: 'kilobyte', latency: false },
 };
 
-/** A fan-out scenario's size: subscribers, and events per measured burst. */
-export function fanoutSize(scenario: ScenarioId, settings: RunSettings): { clients: number; events: number } | undefined {
-  if (scenario === 'fanout' || scenario === 'fanout-redis') return { clients: settings.fanoutClients, events: settings.fanoutEvents };
-  if (scenario === 'fanout-large') return { clients: settings.fanoutClientsLarge, events: settings.fanoutEventsLarge };
+/** A fan-out scenario's size: subscribers, events per measured burst, and events of the warm-up burst. */
+export interface FanoutSize {
+  clients: number;
+  events: number;
+  warmEvents: number;
+}
+
+/** The size of a fan-out scenario; undefined for any other. */
+export function fanoutSize(scenario: ScenarioId, settings: RunSettings): FanoutSize | undefined {
+  if (scenario === 'fanout' || scenario === 'fanout-redis') {
+    return { clients: settings.fanoutClients, events: settings.fanoutEvents, warmEvents: settings.fanoutWarmEvents };
+  }
+  if (scenario === 'fanout-large') {
+    return { clients: settings.fanoutClientsLarge, events: settings.fanoutEventsLarge, warmEvents: settings.fanoutWarmEventsLarge };
+  }
   return undefined;
 }
 

@@ -1,5 +1,5 @@
 import type { BenchClient, Connect } from '../systems/types.js';
-import type { Metrics, RunSettings } from './catalog.js';
+import type { FanoutSize, Metrics, RunSettings } from './catalog.js';
 import { connectMany, ownCpu, type ServerControl } from './control.js';
 import type { Session } from './session.js';
 
@@ -14,7 +14,7 @@ export async function openFanout(
   urls: readonly string[],
   server: ServerControl,
   settings: RunSettings,
-  size: { clients: number; events: number },
+  size: FanoutSize,
 ): Promise<Session> {
   const clients: BenchClient[] = [];
   let target = 0;
@@ -55,7 +55,7 @@ export async function openFanout(
         });
       }),
     );
-    await burst(settings.fanoutWarmEvents);
+    await burst(size.warmEvents);
   } catch (error) {
     for (const client of clients) client.close();
     throw error;
