@@ -3,7 +3,7 @@ import { roleOf } from '../systems/index.js';
 import { rowKey, type Results } from './results.js';
 
 const palette = ['#e4572e', '#4c78a8', '#72b7b2', '#b279a2', '#eeca3b', '#9d755d'];
-const LABEL_W = 250;
+const LABEL_W = 330;
 const PLOT_W = 520;
 const BAR_H = 11;
 const BAR_GAP = 3;
