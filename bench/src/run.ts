@@ -94,7 +94,7 @@ const run: Omit<Results, 'targets'> = {
 const results: Results = { ...run, targets: checkTargets(run) };
 
 publish(results, kind, { readme: flag('readme'), rewriteJson: true });
-if (profileDir) console.log(`\nCPU profiles of the measured slices (${profileDir}; every process in detail in summary.txt):\n${summarizeProfiles(profileDir, results.baselines)}`);
+if (profileDir) console.log(`\nCPU profiles of the measured slices (${profileDir}; every process in detail in summary.txt):\n${summarizeProfiles(profileDir, results)}`);
 log(`\nbench: done in ${((performance.now() - began) / 1000).toFixed(1)} s; results in ${outputName(kind).json}`);
 
 function summarize(scenario: ScenarioId, out: RoundOutcomes): string {

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scenarioOrder, type ScenarioId } from '../scenarios/catalog.js';
+import type { Results } from './results.js';
 
 interface ProfileNode {
   id: number;
@@ -179,6 +180,23 @@ function heapSummary(dir: string, baseline: string | undefined): { short: string
   return { short, long };
 }
 
+/** Work done in all the measured (so profiled) slices of `system` in `scenario`: calls or delivered events. */
+function unitsOf(rounds: Results['rounds'], system: string, scenario: ScenarioId): { count: number; unit: string } | undefined {
+  let calls = 0;
+  let events = 0;
+  for (const round of rounds) {
+    const outcome = round[system]?.[scenario];
+    if (!outcome || !('slices' in outcome)) continue;
+    for (const slice of outcome.slices) {
+      calls += slice.calls ?? 0;
+      events += slice.delivered ?? 0;
+    }
+  }
+  if (calls > 0) return { count: calls, unit: 'call' };
+  if (events > 0) return { count: events, unit: 'event' };
+  return undefined;
+}
+
 /** One process's profiles: `<scenario>__<system>[-redis]-r<round>-<server|serverN|load>__<n>.cpuprofile`, rounds merged. */
 function parseName(file: string): { scenario: ScenarioId; system: string; role: string } | undefined {
   const [scenario, name] = file.split('__');
@@ -194,7 +212,8 @@ function parseName(file: string): { scenario: ScenarioId; system: string; role: 
  * by module. The short form is returned for the terminal; the long one (every process in
  * detail) is written to `dir/summary.txt`.
  */
-export function summarizeProfiles(dir: string, baselines: Partial<Record<ScenarioId, string>>): string {
+export function summarizeProfiles(dir: string, results: Pick<Results, 'baselines' | 'rounds'>): string {
+  const { baselines } = results;
   const groups = new Map<string, Map<string, SelfTimes>>();
   const mappers = new Map<string, (line: number) => string>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
@@ -215,11 +234,13 @@ export function summarizeProfiles(dir: string, baselines: Partial<Record<Scenari
   for (const scenario of scenarioOrder) {
     const bySystem = groups.get(scenario);
     if (!bySystem) continue;
-    const head = [`== ${scenario}: busy time in the measured slices (all rounds), and where it goes ==`];
+    const head = [`== ${scenario}: busy time in the measured slices (all rounds), per unit of work, and where it goes ==`];
     const keys = [...bySystem.keys()].sort();
     for (const key of keys) {
       const t = bySystem.get(key)!;
-      head.push(`  ${key.padEnd(34)} ${(t.total / 1000).toFixed(0).padStart(6)} ms  ${areaLine(t)}`);
+      const units = unitsOf(results.rounds, key.split(' ')[0]!.replace(/-redis$/, ''), scenario);
+      const per = units ? `${(t.total / units.count).toFixed(2).padStart(7)} µs/${units.unit}` : ''.padStart(15);
+      head.push(`  ${key.padEnd(30)} ${(t.total / 1000).toFixed(0).padStart(6)} ms ${per}  ${areaLine(t)}`);
     }
     short.push(...head);
     long.push(...head);
