@@ -18,7 +18,7 @@ import { buildChildren } from './process/build.js';
 import { runRound, type RoundOutcomes } from './process/round.js';
 import { fullSettings, quickSettings, rows, scenarioOrder, type ScenarioId } from './scenarios/catalog.js';
 import { systems as allSystems } from './systems/index.js';
-import { checkTargets } from './report/targets.js';
+import { checkTargetsWithSpread } from './report/targets.js';
 import { summarizeProfiles } from './report/profile.js';
 import { describeMachine, packageVersions } from './report/machine.js';
 import { outputName, publish, readResults } from './report/publish.js';
@@ -91,7 +91,7 @@ const run: Omit<Results, 'targets'> = {
   bundles,
   ...aggregate(names, scenarios, roundsOut, bundles, settings),
 };
-const results: Results = { ...run, targets: checkTargets(run) };
+const results: Results = { ...run, targets: checkTargetsWithSpread(run, (round) => aggregate(names, scenarios, [round], bundles, settings)) };
 
 publish(results, kind, { readme: flag('readme'), rewriteJson: true });
 if (profileDir) console.log(`\nCPU profiles of the measured slices (${profileDir}; every process in detail in summary.txt):\n${summarizeProfiles(profileDir, results)}`);

@@ -39,6 +39,10 @@ export interface TargetCheck {
   /** Undefined where the run did not measure what the target needs. */
   met: boolean | undefined;
   detail: string;
+  /** The ratio the target bounds; undefined for one that bounds no ratio (the bundle). */
+  ratio?: number | null;
+  /** The same ratio from each round's figures alone: how far one round's comparison can move. */
+  perRound?: Array<number | null>;
 }
 
 /** The slice with the best figure in `row`'s metric: interference from elsewhere only ever makes a slice worse. */

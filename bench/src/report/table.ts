@@ -117,7 +117,8 @@ export function formatGrowth(results: Results): string {
 /** Tether's targets, one line each. */
 export function formatTargets(results: Results): string {
   const word = (met: boolean | undefined) => (met === undefined ? 'not measured' : met ? 'met' : 'MISSED');
-  return results.targets.map((t) => `- ${word(t.met)}: ${t.label}: ${t.detail}`).join('\n');
+  const spread = (t: Results['targets'][number]) => (t.perRound ? `; per round ${t.perRound.map(formatRatio).join(', ')}` : '');
+  return results.targets.map((t) => `- ${word(t.met)}: ${t.label}: ${t.detail}${spread(t)}`).join('\n');
 }
 
 /** Errors per system, if any, one line each. */

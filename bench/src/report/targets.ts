@@ -43,11 +43,24 @@ function ratioTarget(run: Run, row: Row, bound: { min?: number; max?: number }, 
   const { ratio, detail } = againstFloor(run, row);
   const wanted = bound.min !== undefined ? `≥ ${bound.min.toFixed(2)}x` : `≤ ${bound.max!.toFixed(2)}x`;
   const label = `${rowLabel(row, run.settings)} ${wanted} the better floor${aheadOfPeers ? ', ahead of every peer' : ''}`;
-  if (ratio == null) return { label, met: undefined, detail };
+  if (ratio == null) return { label, met: undefined, detail, ratio };
   const behind = aheadOfPeers ? peersNotBehind(run, row) : [];
   const withinBound = bound.min !== undefined ? ratio >= bound.min : ratio <= bound.max!;
   const peers = aheadOfPeers ? (behind.length ? `; not ahead of ${behind.join(', ')}` : '; ahead of every peer') : '';
-  return { label, met: withinBound && behind.length === 0, detail: `${detail}${peers}` };
+  return { label, met: withinBound && behind.length === 0, detail: `${detail}${peers}`, ratio };
+}
+
+/**
+ * The targets of the whole run, each with the ratio it bounds as measured in each round alone
+ * (that round's best slices, its own better floor): the spread a single round would show.
+ */
+export function checkTargetsWithSpread(run: Run, aggregateRound: (round: Run['rounds'][number]) => Pick<Run, 'figures' | 'baselines' | 'ratios' | 'errors'>): TargetCheck[] {
+  const checks = checkTargets(run);
+  if (run.rounds.length < 2) return checks;
+  const rounds = run.rounds.map((round) => checkTargets({ ...run, rounds: [round], ...aggregateRound(round) }));
+  return checks.map((check) =>
+    check.ratio === undefined ? check : { ...check, perRound: rounds.map((r) => r.find((c) => c.label === check.label)?.ratio ?? null) },
+  );
 }
 
 /**
@@ -83,8 +96,8 @@ function twoNodes(run: Run): TargetCheck {
   const ratio = run.ratios[TETHER]?.[rowKey(row)] ?? null;
   const two = figure(run, TETHER, row);
   const one = figure(run, TETHER, rowOf('fanout', 'eventsPerSec'));
-  if (ratio == null || two == null || one == null) return { label, met: undefined, detail: 'not measured' };
-  return { label, met: ratio >= 1.6, detail: `${formatRatio(ratio)} (${formatValue(row, two)} vs ${formatValue(row, one)} on one node)` };
+  if (ratio == null || two == null || one == null) return { label, met: undefined, detail: 'not measured', ratio };
+  return { label, met: ratio >= 1.6, detail: `${formatRatio(ratio)} (${formatValue(row, two)} vs ${formatValue(row, one)} on one node)`, ratio };
 }
 
 function bundle(run: Run): TargetCheck {
