@@ -1,7 +1,7 @@
 /**
- * `pnpm bench`: Tether against raw ws and its peers, in one run on this machine.
- * Flags: --quick (under a minute), --rounds=N, --only=a,b (systems; the floors always run),
- * --scenarios=a,b, --profile (CPU profiles of each scenario's measured slices in every child, into
+ * `pnpm bench`: Tether against two hand-written `ws` floors (plain and corked) and its peers, in one run on this machine.
+ * Flags: --quick (about a minute, a smoke test), --rounds=N, --only=a,b (systems; the floors always run),
+ * --scenarios=a,b (see scenarios/catalog.ts), --profile (CPU profiles of each scenario's measured slices in every child, into
  * results/profiles, summarized per scenario: where the server's time goes),
  * --micro (only the core's hot paths in ns per call, no sockets: src/micro/core-paths.ts),
  * --readme (rewrite the README's Benchmarks section; complete runs only), --report (no run:
