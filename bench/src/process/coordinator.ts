@@ -31,9 +31,9 @@ const benchDir = fileURLToPath(new URL('../..', import.meta.url));
 const limits = openFileLimits();
 
 /**
- * Forks a child Node process with an IPC channel. Below the hard limit on open files, through a
- * shell that raises the soft limit to it first (Node cannot raise its own), so the idle
- * scenarios' thousands of sockets fit; `exec` keeps the process and its IPC descriptor.
+ * Forks a child Node process with an IPC channel. When the soft limit on open files is below
+ * the hard one, it goes through a shell that raises it first (Node cannot raise its own), so
+ * the idle scenarios' thousands of sockets fit; `exec` keeps the process and its IPC descriptor.
  */
 function launch(script: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   const node = ['--expose-gc', script, ...args];
