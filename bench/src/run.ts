@@ -7,7 +7,8 @@
  * --readme (rewrite the README's Benchmarks section; complete runs only), --report (no run:
  * re-render the table, chart and, with --readme, the README from results/latest.json).
  * A quick run writes latest-quick.json, one limited by --only, --scenarios or --profile
- * latest-partial.json, so neither overwrites the complete run's results.
+ * latest-partial.json, so neither overwrites the complete run's results. Every complete run is
+ * also kept in results/runs/; --spread[=N] (no run) sets Tether's targets in the N latest (3) side by side.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -21,7 +22,8 @@ import { systems as allSystems } from './systems/index.js';
 import { checkTargetsWithSpread } from './report/targets.js';
 import { summarizeProfiles } from './report/profile.js';
 import { describeMachine, packageVersions } from './report/machine.js';
-import { outputName, publish, readResults } from './report/publish.js';
+import { outputName, publish, readResults, runsDir } from './report/publish.js';
+import { formatSpread, latestRuns } from './report/spread.js';
 import { aggregate, bestSlice, type Results } from './report/results.js';
 import { formatValue } from './report/table.js';
 
@@ -42,6 +44,11 @@ const kind = quick ? '-quick' : only || wanted || flag('profile') ? '-partial' :
 if (flag('readme') && kind !== '') throw new Error('bench: --readme needs a complete run (no --quick, --only, --scenarios or --profile)');
 if (flag('report')) {
   publish(readResults(outputName(kind).json), kind, { readme: flag('readme'), rewriteJson: false });
+  process.exit(0);
+}
+
+if (flag('spread') || option('spread')) {
+  console.log(formatSpread(latestRuns(runsDir, Math.max(1, Number.parseInt(option('spread') ?? '3', 10)))));
   process.exit(0);
 }
 

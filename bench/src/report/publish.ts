@@ -3,9 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { renderChart } from './chart.js';
 import { benchmarksSection, updateReadme } from './readme.js';
 import type { Results } from './results.js';
+import { keepRun } from './spread.js';
 import { formatErrors, formatGrowth, formatTable, formatTargets } from './table.js';
 
 const resultsDir = fileURLToPath(new URL('../../results/', import.meta.url));
+/** Every complete run's results, for `pnpm bench --spread`. */
+export const runsDir = `${resultsDir}runs/`;
 const readmePath = fileURLToPath(new URL('../../../README.md', import.meta.url));
 
 /** Where a run's files go: `latest`, `latest-quick` or `latest-partial` (and the chart beside it). */
@@ -29,6 +32,7 @@ export function readResults(json: string): Results {
 export function publish(results: Results, kind: '' | '-quick' | '-partial', options: { readme: boolean; rewriteJson: boolean }): void {
   const out = outputName(kind);
   if (options.rewriteJson) writeFileSync(out.json, `${JSON.stringify(results, null, 2)}\n`);
+  if (options.rewriteJson && kind === '') keepRun(runsDir, results);
   writeFileSync(out.chart, renderChart(results));
   if (options.readme) updateReadme(readmePath, benchmarksSection(results, out.chartLink));
   console.log(formatTable(results));
