@@ -13,6 +13,8 @@ export function benchmarksSection(results: Results, chartPath: string): string {
     .join(', ');
   const s = results.settings;
   const { rounds, slices, sliceMs } = s;
+  const n = (value: number) => value.toLocaleString('en-US');
+  const growth = formatGrowth(results);
   return [
     START,
     `Measured by \`pnpm bench\` on ${results.date.slice(0, 10)}: ${m.nproc} × ${m.cpu}, Node ${m.node} (${m.platform}).`,
@@ -27,14 +29,11 @@ export function benchmarksSection(results: Results, chartPath: string): string {
     '',
     formatTable(results),
     '',
-    'How cost grows with the work:',
-    '',
-    formatGrowth(results),
-    '',
-    `Fan-out: ${s.fanoutClients} subscribed clients, ${s.fanoutEvents} events per burst, and ${s.fanoutClientsLarge} clients, ${s.fanoutEventsLarge} events per burst;`,
+    ...(growth ? ['How cost grows with the work:', '', growth, ''] : []),
+    `Fan-out: ${n(s.fanoutClients)} subscribed clients, ${n(s.fanoutEvents)} events per burst, and ${n(s.fanoutClientsLarge)} clients, ${n(s.fanoutEventsLarge)} events per burst;`,
     'across 2 nodes, the same clients split over two server processes sharing one local redis-server, events published on one (Tether only: no peer adapter for Redis is installed);',
     `publish via Redis: one Tether server process publishing to a local redis-server, awaited one at a time and ${s.publishDepth} in flight;`,
-    `idle memory: ${s.idleConnections} and ${s.idleConnectionsLarge} connections, server process GC'd before each reading;`,
+    `idle memory: ${n(s.idleConnections)} and ${n(s.idleConnectionsLarge)} connections, server process GC'd before each reading;`,
     'bundles: esbuild for the browser platform, minified, gzip level 9 (raw ws needs no library in a browser).',
     '',
     "Tether's targets in this run:",
