@@ -15,10 +15,10 @@ function ephemeralPorts(): number {
  * Source addresses for `count` connections to one server port: every loopback address has the
  * whole ephemeral range to itself, so past half the range (the rest is left to whatever else
  * runs on the machine) the connections spread over 127.0.0.2, 127.0.0.3, … as well.
- * Undefined stands for the system's default source address.
+ * Undefined stands for the system's default source address; `ports` is the size of the range.
  */
-export function sourceAddresses(count: number): Array<string | undefined> {
-  const perAddress = Math.floor(ephemeralPorts() / 2);
+export function sourceAddresses(count: number, ports = ephemeralPorts()): Array<string | undefined> {
+  const perAddress = Math.floor(ports / 2);
   const needed = Math.max(1, Math.ceil(count / perAddress));
   return Array.from({ length: needed }, (_, i) => (i === 0 ? undefined : `127.0.0.${i + 1}`));
 }
