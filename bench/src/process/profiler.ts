@@ -4,7 +4,7 @@
  * profiles (`--cpu-prof`) would mix connecting, warm-up and every scenario into one.
  * The coordinator turns it on by setting BENCH_PROFILE_DIR and BENCH_PROFILE_NAME for a child.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 
@@ -41,4 +41,10 @@ export async function stopProfile(scenario: string): Promise<void> {
 /** Writes `<scenario>__<process>__<what>` into the profile directory; a no-op when this process does not profile. */
 export function writeProfileFile(scenario: string, what: string, text: string): void {
   if (dir) writeFileSync(join(dir, `${scenario}__${name}__${what}`), text);
+}
+
+/** Reads back what writeProfileFile wrote. */
+export function readProfileFile(scenario: string, what: string): string {
+  if (!dir) throw new Error('bench: this process does not profile');
+  return readFileSync(join(dir, `${scenario}__${name}__${what}`), 'utf8');
 }

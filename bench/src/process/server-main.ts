@@ -8,8 +8,8 @@ import { eventData } from '../scenarios/payloads.js';
 import { ownCpu, type MemoryReading, type PublishWindow } from '../scenarios/control.js';
 import { systemNamed } from '../systems/index.js';
 import { Channel } from './channel.js';
-import { perConnection, takeCensus, type Census } from './heap-census.js';
-import { profiling, startProfile, stopProfile, writeProfileFile } from './profiler.js';
+import { perConnection, takeCensus } from './heap-census.js';
+import { profiling, readProfileFile, startProfile, stopProfile, writeProfileFile } from './profiler.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('bench: the server process needs --expose-gc');
@@ -57,18 +57,19 @@ async function publishRate({ depth, warmMs, ms, max }: PublishWindow): Promise<n
   return run(ms, max);
 }
 
-let censusBefore: Census | undefined;
-
-/** A heap census before or after the idle connections open; after, what each holds is written beside the CPU profiles. */
+/**
+ * A heap census before or after the idle connections open; after, what each holds is written
+ * beside the CPU profiles. The first census waits on disk, not on the heap it would skew.
+ */
 async function heapCensus({ phase, scenario, connections }: { phase: 'before' | 'after'; scenario: string; connections: number }): Promise<void> {
   if (!profiling) return;
   if (phase === 'before') {
-    censusBefore = await takeCensus();
+    writeProfileFile(scenario, 'heap-before.json', JSON.stringify([...(await takeCensus())]));
     return;
   }
-  if (!censusBefore) throw new Error('bench: a heap census "after" with none before');
-  const rows = perConnection(censusBefore, await takeCensus(), connections);
-  censusBefore = undefined;
+  const after = await takeCensus();
+  const before = new Map(JSON.parse(readProfileFile(scenario, 'heap-before.json')) as Array<[string, { count: number; bytes: number }]>);
+  const rows = perConnection(before, after, connections);
   writeProfileFile(scenario, 'heap.json', `${JSON.stringify({ connections, rows: rows.slice(0, 60) }, null, 1)}\n`);
 }
 
