@@ -1,5 +1,6 @@
 import type { Connect, SystemEntry } from './types.js';
 
+/** The client of both corked floors: the plain floor's, holding a tick's sends for one write. */
 async function corkedFloorClient(): Promise<Connect> {
   const { connectFloor } = await import('./raw-ws/client.js');
   return (url, options = {}) => connectFloor(url, options, true);
