@@ -1,5 +1,9 @@
 import type { Params, RequestId } from './wire.js';
 import type { CallerPeer, DispatchHost } from './faces.js';
+import { PROGRESS_METHOD } from './protocol.js';
+
+/** Progress is superseded by the next value, so a congested transport may shed it. */
+const DROPPABLE = { droppable: true } as const;
 
 /** What a handler and a middleware know of the call they serve. */
 export interface CallContext<Ctx = unknown> {
@@ -18,6 +22,12 @@ export interface CallContext<Ctx = unknown> {
   readonly id: RequestId | undefined;
   /** Aborted when the caller cancels, the connection closes, or the peer shuts down. */
   readonly signal: AbortSignal;
+  /**
+   * Reports progress to the caller, if it asked for some (else does nothing). Cheap to call
+   * often: values are coalesced, the latest sent at most once per event-loop turn, and none
+   * after the response or a cancel. `value` is any JSON value; one JSON cannot hold throws.
+   */
+  progress(value: unknown): void;
 }
 
 /**
@@ -29,6 +39,10 @@ export class IncomingCall<Ctx> implements CallContext<Ctx> {
   afterReply: (() => void) | undefined;
   /** Read once, so a handler sees one context from start to end even if a re-authentication replaces it meanwhile. */
   readonly data: Ctx;
+  /** The caller's progress token, any JSON value; cleared once the call is answered or aborted, so nothing is reported after. */
+  progressToken: unknown;
+  /** The latest value not yet sent, as JSON, while a flush is scheduled. */
+  #progress: string | undefined;
   #controller: AbortController | undefined;
   #abortReason: unknown;
 
@@ -50,7 +64,26 @@ export class IncomingCall<Ctx> implements CallContext<Ctx> {
     return this.#controller.signal;
   }
 
+  progress(value: unknown): void {
+    if (this.progressToken === undefined) return;
+    // Encoded now, in the handler's own stack, so a value JSON cannot hold (BigInt, a cycle) throws to it.
+    const json = JSON.stringify(value) ?? 'null';
+    // A macrotask, not a microtask: a handler whose loop only awaits promises still sends one frame a turn.
+    if (this.#progress === undefined) setTimeout(IncomingCall.#flush, 0, this);
+    this.#progress = json;
+  }
+
+  static #flush(call: IncomingCall<unknown>): void {
+    const token = call.progressToken;
+    const value = call.#progress;
+    call.#progress = undefined;
+    if (token !== undefined) {
+      call.peer.sendRaw(`{"jsonrpc":"2.0","method":"${PROGRESS_METHOD}","params":{"token":${JSON.stringify(token)},"value":${value}}}`, DROPPABLE);
+    }
+  }
+
   abort(reason: unknown): void {
+    this.progressToken = undefined;
     if (this.#abortReason !== undefined) return;
     this.#abortReason = reason;
     this.#controller?.abort(reason);

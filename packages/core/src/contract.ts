@@ -1,3 +1,6 @@
+import type { CallOptions } from './outgoing.js';
+import type { MethodKeys } from './subscription/contract.js';
+
 type AnyFunction = (...args: any[]) => any;
 
 /**
@@ -5,10 +8,18 @@ type AnyFunction = (...args: any[]) => any;
  * A contract is a plain TypeScript type shared by both sides, e.g.
  * `type Api = { math: { add(a: number, b: number): number } }`.
  */
-export type Remote<C> = {
-  readonly [K in keyof C]: C[K] extends AnyFunction
+export type Remote<C> = RemoteTree<Omit<C, 'with'>> & {
+  /**
+   * The same proxy, its calls made with `options` over the proxy's own: per-call options that
+   * keep the result type, `remote.with({ onProgress, signal, timeout }).jobs.build(x)`.
+   * (A top-level method named `with` is reached with `peer.call('with', …)`.)
+   */
+  with(options: CallOptions): Remote<C>;
+};
+
+/** The methods of a contract tree, each returning a Promise; its subscriptions are left out (see `Subscriptions`). */
+type RemoteTree<C> = {
+  readonly [K in keyof C as K extends MethodKeys<C> ? K : never]: C[K] extends AnyFunction
     ? (...args: Parameters<C[K]>) => Promise<Awaited<ReturnType<C[K]>>>
-    : C[K] extends object
-      ? Remote<C[K]>
-      : never;
+    : RemoteTree<C[K]>;
 };

@@ -7,6 +7,7 @@ import type { Remote } from './contract.js';
 import type { Listenable } from './emitter.js';
 import type { CallOptions } from './outgoing.js';
 import type { SubscribeOptions, Subscription } from './subscription/subscription.js';
+import type { Subscriptions } from './subscription/contract.js';
 import type { CloseInfo, SendOptions } from './transport.js';
 import type { Params } from './wire.js';
 
@@ -19,6 +20,9 @@ export interface BatchEntry {
   /** Sent as a notification: no response is awaited. */
   notification?: boolean;
 }
+
+/** Options for a batch: progress is not asked for in one. */
+export type BatchOptions = Pick<CallOptions, 'timeout' | 'signal'>;
 
 /** Events a peer emits. */
 export interface PeerEvents {
@@ -50,11 +54,13 @@ export interface CallerPeer<Ctx = unknown> extends Listenable<PeerEvents> {
   /** Sends a notification; returns false where it could be neither sent nor queued. */
   notify(method: string, params?: Params, options?: SendOptions): boolean;
   /** Sends several calls and notifications in one frame; resolves with the calls' outcomes, in order. */
-  batch(entries: readonly BatchEntry[], options?: CallOptions): Promise<PromiseSettledResult<unknown>[]>;
+  batch(entries: readonly BatchEntry[], options?: BatchOptions): Promise<PromiseSettledResult<unknown>[]>;
   /** A typed proxy of the other side. */
   remote<C>(options?: CallOptions): Remote<C>;
   /** Subscribes to a subscription the other side serves. */
   subscribe<T = unknown>(name: string, params?: Params, options?: SubscribeOptions<T>): Subscription<T>;
+  /** The other side's subscriptions, typed by a contract. */
+  subscriptions<C>(): Subscriptions<C>;
   /** Closes the connection for good. */
   close(code?: number, reason?: string): void;
 }

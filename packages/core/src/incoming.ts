@@ -1,5 +1,5 @@
 import { IncomingCall } from './context.js';
-import { CANCEL_METHOD, PING_METHOD, SUBSCRIPTION_NOTIFICATION } from './protocol.js';
+import { CANCEL_METHOD, PING_METHOD, PROGRESS_METHOD, SUBSCRIPTION_NOTIFICATION } from './protocol.js';
 import { ErrorCode, failedCall, RpcError, toWireError, type ErrorObject } from './errors.js';
 import type { DispatchHost } from './faces.js';
 import { runMiddleware } from './middleware.js';
@@ -151,13 +151,23 @@ export class Dispatcher<Ctx> {
     }
     if (m.params !== undefined && !isParams(m.params)) return invalidRequest(id);
     if (refusal) return hasId ? encodeError(id, refusal) : undefined;
-    // A push is not a call: it goes to our subscriptions, and nothing answers it.
-    if (!hasId && m.method === SUBSCRIPTION_NOTIFICATION) return void this.#peer.receivePush(m.params);
+    if (!hasId) {
+      // A push or a progress report is not a call: it goes straight to its owner, and nothing answers it.
+      if (m.method === SUBSCRIPTION_NOTIFICATION) return void this.#peer.receivePush(m.params);
+      if (m.method === PROGRESS_METHOD) return void this.#outgoing.progress(m.params);
+    }
     return this.#invoke(m.method, m.params, hasId ? id : undefined);
   }
 
   #invoke(method: string, params: unknown, id: RequestId | undefined): Reply {
     const isRequest = id !== undefined;
+    // `_meta` is the caller's word to Tether (MCP's convention), never a handler's param.
+    let token: unknown;
+    if (typeof params === 'object' && params !== null && '_meta' in params && !Array.isArray(params)) {
+      const { _meta, ...rest } = params as { _meta?: { progressToken?: unknown } };
+      params = rest;
+      token = _meta?.progressToken;
+    }
     if (method === CANCEL_METHOD && !isRequest) {
       const target = (params as { id?: unknown } | undefined)?.id;
       if (isId(target)) this.#running?.get(target)?.abort(new RpcError(ErrorCode.Cancelled, 'Request cancelled'));
@@ -179,6 +189,7 @@ export class Dispatcher<Ctx> {
         : undefined;
     }
     const call = new IncomingCall(this.#peer, method, params as IncomingCall<Ctx>['params'], id);
+    if (isRequest) call.progressToken = token;
     if (guard) {
       const refusal = guard.admit(call);
       if (refusal) return this.#fail(call, refusal);
@@ -229,6 +240,7 @@ export class Dispatcher<Ctx> {
   }
 
   #succeed(call: IncomingCall<Ctx>, value: unknown): Answer {
+    call.progressToken = undefined; // the response supersedes any progress still pending
     if (call.id === undefined) {
       call.afterReply?.();
       return undefined;
@@ -243,6 +255,7 @@ export class Dispatcher<Ctx> {
   }
 
   #fail(call: IncomingCall<Ctx>, error: unknown): string | undefined {
+    call.progressToken = undefined;
     // The caller sees -32603 for both, so the server's owner must hear of them; a nested call
     // failing because the caller left (a cancel, a close) is no fault to report.
     if (!(error instanceof RpcError) || (failedCall(error) !== undefined && !call.signal.aborted)) {

@@ -21,6 +21,7 @@ export {
   CREDENTIALS_EXPIRED_METHOD,
   PING_METHOD,
   PING_TIMEOUT_CLOSE,
+  PROGRESS_METHOD,
   SUBSCRIBE_METHOD,
   SUBSCRIPTION_NOTIFICATION,
   UNSUBSCRIBE_METHOD,
@@ -28,12 +29,14 @@ export {
 export { Service } from './service.js';
 export type { CallGuard } from './service.js';
 export type { Logger, PeerOptions, PeerStats } from './peer.js';
-export type { BatchEntry, CallerPeer, PeerEvents } from './faces.js';
+export type { BatchEntry, BatchOptions, CallerPeer, PeerEvents } from './faces.js';
 export { CloseCode } from './close-codes.js';
 export { onCredentialsExpired, serveReauthentication } from './credentials.js';
 export type { Reauthenticate } from './credentials.js';
 export { Subscription } from './subscription/subscription.js';
 export type { SubscribeOptions, SubscriptionGap } from './subscription/subscription.js';
 export type { SubscriptionHandler } from './subscription/publisher.js';
-export { serveSubscription } from './subscription/serving.js';
+export { serveSubscription, serveSubscriptions } from './subscription/serving.js';
+export type { SubscriptionTree } from './subscription/serving.js';
+export type { EventSource, Subscribe, Subscriptions, SubscriptionsImplementation } from './subscription/contract.js';
 export type { EventStream, StreamSink } from './subscription/stream.js';

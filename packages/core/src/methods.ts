@@ -1,5 +1,6 @@
 import type { CallContext } from './context.js';
 import type { StandardSchemaV1 } from './schema.js';
+import type { MethodKeys } from './subscription/contract.js';
 
 type AnyFunction = (...args: any[]) => any;
 
@@ -19,14 +20,12 @@ export interface HandlerTree<Ctx = unknown> {
 
 /**
  * The server's side of a contract: the same tree, each method free to be async, with the
- * call's context as `this`. `peer.serve<Api>(impl)` checks an implementation against it.
+ * call's context as `this`; subscriptions are left out (see `SubscriptionsImplementation`). `peer.serve<Api>(impl)` checks an implementation against it.
  */
 export type Implementation<C, Ctx = unknown> = {
-  [K in keyof C]: C[K] extends AnyFunction
+  [K in keyof C as K extends MethodKeys<C> ? K : never]: C[K] extends AnyFunction
     ? (this: CallContext<Ctx>, ...args: Parameters<C[K]>) => ReturnType<C[K]> | Promise<Awaited<ReturnType<C[K]>>>
-    : C[K] extends object
-      ? Implementation<C[K], Ctx>
-      : never;
+    : Implementation<C[K], Ctx>;
 };
 
 export interface MethodEntry {

@@ -7,7 +7,21 @@ export interface CallOptions {
   timeout?: number;
   /** Aborting rejects the call at once and asks the other side to cancel its handler. */
   signal?: AbortSignal;
+  /**
+   * Receives each progress value the handler reports (`this.progress(value)`), before the result.
+   * Asking for progress sends the params by name with `_meta.progressToken`, and each progress
+   * notification restarts the call's `timeout`. Default: none (no progress is asked for).
+   */
+  onProgress?: (value: unknown) => void;
+  /**
+   * Milliseconds a call with `onProgress` may take in all, however often progress restarts its
+   * timeout; 0 for no limit. Default 600000 (10 minutes).
+   */
+  maxTimeout?: number;
 }
+
+/** How long a call with progress may run in all, unless its `maxTimeout` says otherwise. */
+const MAX_TIMEOUT = 600_000;
 
 /** What OutgoingCalls needs of its peer. */
 interface CallHost {
@@ -20,9 +34,12 @@ interface Pending {
   readonly method: string;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: RpcError) => void;
-  /** performance.now() past which the call times out; 0 for none. */
-  readonly deadline: number;
+  /** performance.now() past which the call times out; 0 for none. Progress moves it later. */
+  deadline: number;
   readonly timeout: number;
+  /** When the call was opened (performance.now() time), what `maxTimeout` counts from. */
+  readonly start: number;
+  readonly options: CallOptions | undefined;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
   /** Whether the request left this side; an unsent one can wait out a reconnect. */
@@ -61,19 +78,23 @@ export class OutgoingCalls {
   /** Registers a call and returns its id and promise; the caller sends the request. */
   open<T>(
     method: string,
+    options: CallOptions | undefined,
     timeout: number,
-    signal: AbortSignal | undefined,
     onResult?: (value: unknown) => void,
   ): [number, Promise<T>] {
     const id = this.#nextId++;
+    const signal = options?.signal;
     const promise = new Promise<T>((resolve, reject) => {
-      const deadline = timeout > 0 ? performance.now() + timeout : 0;
+      const start = performance.now();
+      const deadline = timeout > 0 ? start + timeout : 0;
       const entry: Pending = {
         method,
         resolve: resolve as (value: unknown) => void,
         reject,
         deadline,
         timeout,
+        start,
+        options,
         signal: undefined,
         onAbort: undefined,
         sent: false,
@@ -133,6 +154,22 @@ export class OutgoingCalls {
     return true;
   }
 
+  /**
+   * A `$/progress` notification's params: our own calls use their id as the token. Restarting
+   * the deadline only moves a number: the shared timer finds the later deadline when it fires.
+   */
+  progress(params: unknown): void {
+    const { token, value } = (params ?? {}) as { token?: unknown; value?: unknown };
+    const entry = this.#pending?.get(token as number);
+    const options = entry?.options;
+    if (!entry || !options?.onProgress) return;
+    if (entry.deadline > 0) {
+      const cap = entry.start + ((options.maxTimeout ?? MAX_TIMEOUT) || Infinity);
+      entry.deadline = Math.max(entry.deadline, Math.min(performance.now() + entry.timeout, cap));
+    }
+    options.onProgress(value);
+  }
+
   settleError(id: number, error: RpcError): void {
     const entry = this.#take(id);
     entry?.reject(callFailure(error, entry.method));
@@ -181,7 +218,7 @@ export class OutgoingCalls {
       if (entry.deadline <= now) {
         const wasSent = entry.sent;
         const offline = wasSent ? undefined : this.#canceller.offlineReason;
-        const message = `tether: ${entry.method} timed out after ${entry.timeout} ms`;
+        const message = `tether: ${entry.method} timed out after ${entry.timeout} ms${entry.options?.onProgress ? ' without progress, or at its maxTimeout' : ''}`;
         this.settleError(id, new RpcError(ErrorCode.Timeout, offline ? `${message}; never sent: ${offline}` : message));
         // Nobody waits for the answer any more: let the other side stop working on it.
         if (wasSent) this.#canceller.notify(CANCEL_METHOD, { id });

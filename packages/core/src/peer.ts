@@ -2,16 +2,17 @@ import { CloseCode } from './close-codes.js';
 import { Emitter } from './emitter.js';
 import type { Remote } from './contract.js';
 import { callFailure, ErrorCode, RpcError } from './errors.js';
-import type { BatchEntry, PeerEvents, PushSender, ServedSubscriptions } from './faces.js';
+import type { BatchEntry, BatchOptions, PeerEvents, PushSender, ServedSubscriptions } from './faces.js';
 import { Dispatcher } from './incoming.js';
 import { Service } from './service.js';
 import { Subscriber } from './subscription/subscriber.js';
 import type { SubscribeOptions, Subscription } from './subscription/subscription.js';
+import type { Subscriptions } from './subscription/contract.js';
 import { OfflineQueue } from './offline-queue.js';
 import { OutgoingCalls, type CallOptions } from './outgoing.js';
 import { createRemote } from './proxy.js';
 import type { CloseInfo, SendOptions, Transport } from './transport.js';
-import { encodeNotification, encodeRequest, type Params } from './wire.js';
+import { encodeNotification, encodeRequest, isParams, type Params } from './wire.js';
 
 
 /** Where a peer reports a failure nobody listens for; `console` fits. */
@@ -181,6 +182,16 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     return (this.#subscriber ??= new Subscriber(this)).subscribe<T>(name, params, options);
   }
 
+  /**
+   * The other side's subscriptions, typed by a contract: `subscriptions<Api>().prices({ symbol })`
+   * is `peer.subscribe('prices', { symbol })` as a Subscription of the declared event type.
+   */
+  subscriptions<C>(): Subscriptions<C> {
+    return createRemote((name, [params, options]) =>
+      this.subscribe(name, params as Params | undefined, options as SubscribeOptions<unknown>),
+    );
+  }
+
   /** Connects the peer to a transport; queued messages go out at once. */
   attach(transport: Transport): this {
     if (this.#closedInfo) throw new RpcError(ErrorCode.ConnectionClosed, 'tether: peer is closed');
@@ -217,8 +228,19 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     onResult: ((value: unknown) => void) | undefined,
   ): Promise<T> {
     if (this.#closedInfo) return Promise.reject(callFailure(closedError(this.#closedInfo), method, true));
-    const [id, promise] = this.#outgoing.open<T>(method, options?.timeout ?? this.#timeout, options?.signal, onResult);
-    if (this.#outgoing.has(id)) this.#dispatch(encodeRequest(id, method, params), [id]);
+    let sent = params;
+    if (options?.onProgress && Array.isArray(params)) {
+      // Progress rides in by-name params: none, or one object argument (which a handler gets as its one argument either way).
+      const [only] = params;
+      if (params.length > 1 || (only !== undefined && !isByName(only))) {
+        return Promise.reject(new RpcError(ErrorCode.InvalidParams, `tether: progress for ${method} needs params by name`));
+      }
+      sent = only as Params | undefined;
+    }
+    const [id, promise] = this.#outgoing.open<T>(method, options, options?.timeout ?? this.#timeout, onResult);
+    // Our id is the token: a progress notification finds its call without a second map.
+    if (options?.onProgress) sent = { ...sent, _meta: { progressToken: id } };
+    if (this.#outgoing.has(id)) this.#dispatch(encodeRequest(id, method, sent), [id]);
     return promise;
   }
 
@@ -235,14 +257,14 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
   }
 
   /** Sends several calls and notifications in one frame; resolves with the calls' outcomes, in order. */
-  batch(entries: readonly BatchEntry[], options?: CallOptions): Promise<PromiseSettledResult<unknown>[]> {
+  batch(entries: readonly BatchEntry[], options?: BatchOptions): Promise<PromiseSettledResult<unknown>[]> {
     if (entries.length === 0) return Promise.resolve([]);
     if (this.#closedInfo) return Promise.reject(closedError(this.#closedInfo));
     const ids: number[] = [];
     const promises: Promise<unknown>[] = [];
     const parts = entries.map((entry) => {
       if (entry.notification) return encodeNotification(entry.method, entry.params);
-      const [id, promise] = this.#outgoing.open(entry.method, options?.timeout ?? this.#timeout, options?.signal);
+      const [id, promise] = this.#outgoing.open(entry.method, options, options?.timeout ?? this.#timeout);
       ids.push(id);
       promises.push(promise);
       return encodeRequest(id, entry.method, entry.params);
@@ -252,8 +274,8 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
   }
 
   /** A typed proxy of the other side: `remote<Api>().math.add(1, 2)` is a `Promise<number>`. */
-  remote<C>(options?: CallOptions): Remote<C> {
-    return createRemote<C>((method, args) => this.call(method, args, options));
+  remote<C>(options: CallOptions = {}): Remote<C> {
+    return createRemote((method, args, perCall) => this.call(method, args, perCall), options);
   }
 
   /** Closes the transport and the peer for good; every pending call rejects. */
@@ -305,6 +327,8 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     this.emit('close', info);
   }
 }
+
+const isByName = (v: unknown): boolean => isParams(v) && !Array.isArray(v);
 
 function closedError(info: CloseInfo): RpcError {
   return new RpcError(

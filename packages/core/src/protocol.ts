@@ -44,3 +44,9 @@ export const AUTHENTICATE_METHOD = 'rpc.authenticate';
  * `rpc.authenticate` succeeds within `grace` ms the connection closes with 4001.
  */
 export const CREDENTIALS_EXPIRED_METHOD = 'rpc.credentialsExpired';
+
+/**
+ * Notification `{ token, value }` reporting a running call's progress, sent before its response
+ * and only for a request whose by-name params carried `_meta: { progressToken }` (the MCP shape).
+ */
+export const PROGRESS_METHOD = '$/progress';

@@ -114,7 +114,7 @@ describe('typed proxy behaves like a function', () => {
 
 describe('typed proxy types', () => {
   // Calls made here only to be typed resolve at once and go nowhere.
-  const remote = createRemote<Api>(() => Promise.resolve(undefined));
+  const remote = createRemote<Remote<Api>>(() => Promise.resolve(undefined), {});
 
   it('turns every method into a promise of its awaited result', () => {
     expectTypeOf(remote.math.add).parameters.toEqualTypeOf<[a: number, b: number]>();

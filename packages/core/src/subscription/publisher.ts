@@ -82,6 +82,7 @@ export class Publisher<Ctx> implements ServedSubscriptions {
       params,
       id: call.id,
       signal: controller.signal,
+      progress() {}, // a subscription reports events, not progress
     };
     const produced =
       params === undefined

@@ -4,6 +4,7 @@ import { isReservedName } from '../methods.js';
 import { SUBSCRIBE_METHOD, UNSUBSCRIBE_METHOD } from '../protocol.js';
 import type { Service } from '../service.js';
 import { isParams, type Params } from '../wire.js';
+import type { SubscriptionsImplementation } from './contract.js';
 import { Publisher, type SubscriptionHandler } from './publisher.js';
 
 interface SubscribeRequest {
@@ -70,6 +71,33 @@ export function serveSubscription<Ctx>(service: Service<Ctx>, name: string, hand
   }
   if (handlers.has(name)) throw new TypeError(`tether: subscription "${name}" is already registered`);
   handlers.set(name, handler);
+}
+
+/** A tree of subscription handlers: `{ market: { prices } }` serves `market.prices`. */
+export interface SubscriptionTree<Ctx = unknown> {
+  [name: string]: SubscriptionHandler<Ctx> | SubscriptionTree<Ctx>;
+}
+
+/**
+ * Serves a tree of subscriptions on a service, each under its dotted path, checked against a
+ * contract's `Subscribe` entries at compile time: `serveSubscriptions<Api>(service, { prices })`.
+ */
+export function serveSubscriptions<C, Ctx = unknown>(
+  service: Service<Ctx>,
+  implementation: SubscriptionsImplementation<C, Ctx>,
+): void;
+export function serveSubscriptions<Ctx>(service: Service<Ctx>, tree: SubscriptionTree<Ctx>): void;
+export function serveSubscriptions(service: Service<any>, tree: object): void {
+  serveTree(service, tree as SubscriptionTree<any>, '');
+}
+
+function serveTree<Ctx>(service: Service<Ctx>, tree: SubscriptionTree<Ctx>, prefix: string): void {
+  // Own enumerable keys only, as for methods: a tree's prototype chain is never served.
+  for (const key of Object.keys(tree)) {
+    const value = tree[key];
+    if (typeof value === 'function') serveSubscription(service, prefix + key, value);
+    else if (typeof value === 'object' && value !== null) serveTree(service, value, `${prefix}${key}.`);
+  }
 }
 
 function installServing(service: Service<any>, handlers: ReadonlyMap<string, SubscriptionHandler<any>>): void {
