@@ -6,6 +6,7 @@ import {
   Peer,
   RpcError,
   type BatchEntry,
+  type BatchOptions,
   type CallOptions,
   type Handler,
   type HandlerTree,
@@ -16,6 +17,7 @@ import {
   type Remote,
   type SubscribeOptions,
   type Subscription,
+  type Subscriptions,
 } from '@tether/core';
 import { DefaultWebSocket } from '#socket';
 import {
@@ -97,7 +99,7 @@ export class Client<Ctx = unknown> extends Emitter<ClientEvents> implements Asyn
   }
 
   /** Sends several calls and notifications in one frame; resolves with the calls' outcomes, in order. */
-  batch(entries: readonly BatchEntry[], options?: CallOptions): Promise<PromiseSettledResult<unknown>[]> {
+  batch(entries: readonly BatchEntry[], options?: BatchOptions): Promise<PromiseSettledResult<unknown>[]> {
     return this.#peer.batch(entries, options);
   }
 
@@ -112,6 +114,14 @@ export class Client<Ctx = unknown> extends Emitter<ClientEvents> implements Asyn
    */
   subscribe<T = unknown>(name: string, params?: Params, options?: SubscribeOptions<T>): Subscription<T> {
     return this.#peer.subscribe<T>(name, params, options);
+  }
+
+  /**
+   * The server's subscriptions, typed by the shared contract's `Subscribe` entries:
+   * `subscriptions<Api>().prices({ symbol })` is `subscribe('prices', { symbol })` typed by the contract.
+   */
+  subscriptions<C>(): Subscriptions<C> {
+    return this.#peer.subscriptions<C>();
   }
 
   /** Serves `name` to the server, which may call the client as the client calls it. */

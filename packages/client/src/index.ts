@@ -15,6 +15,7 @@ export type { SocketEvent, WebSocketConstructor, WebSocketLike } from './socket/
 export { ErrorCode, RpcError } from '@tether/core';
 export type {
   BatchEntry,
+  BatchOptions,
   CallContext,
   CallerPeer,
   CallOptions,
@@ -30,8 +31,10 @@ export type {
   Peer,
   PeerOptions,
   Remote,
+  Subscribe,
   SubscribeOptions,
   Subscription,
   SubscriptionGap,
+  Subscriptions,
   Transport,
 } from '@tether/core';

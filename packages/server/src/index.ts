@@ -21,6 +21,8 @@ export { ErrorCode, RpcError } from '@tether/core';
 export type {
   CallContext,
   CallerPeer,
+  CallOptions,
+  EventSource,
   CallGuard,
   CloseInfo,
   EventStream,
@@ -37,5 +39,8 @@ export type {
   Service,
   StreamSink,
   SubscriptionHandler,
+  Subscribe,
+  SubscriptionsImplementation,
+  SubscriptionTree,
   Transport,
 } from '@tether/core';

@@ -6,6 +6,7 @@ import {
   encodeNotification,
   serveReauthentication,
   serveSubscription,
+  serveSubscriptions,
   type CallerPeer,
   type EventStream,
   type Handler,
@@ -17,6 +18,8 @@ import {
   type Peer,
   type Service,
   type SubscriptionHandler,
+  type SubscriptionsImplementation,
+  type SubscriptionTree,
 } from '@tether/core';
 import type { WebSocket } from 'ws';
 import { Acceptor } from './acceptor/acceptor.js';
@@ -153,6 +156,18 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
    */
   subscription(name: string, handler: SubscriptionHandler<Ctx>): this {
     serveSubscription(this.service, name, handler);
+    return this;
+  }
+
+  /**
+   * Serves a tree of subscriptions on every connection, each as `subscription(path, handler)`
+   * would, checked against a contract's `Subscribe` entries at compile time:
+   * `subscriptions<Api>({ prices({ symbol }) { return this.topic(...) } })`.
+   */
+  subscriptions<C>(implementation: SubscriptionsImplementation<C, Ctx>): this;
+  subscriptions(tree: SubscriptionTree<Ctx>): this;
+  subscriptions(tree: object): this {
+    serveSubscriptions(this.service, tree as SubscriptionTree<Ctx>);
     return this;
   }
 
