@@ -24,8 +24,8 @@ export interface CallContext<Ctx = unknown> {
   readonly signal: AbortSignal;
   /**
    * Reports progress to the caller, if it asked for some (else does nothing). Cheap to call
-   * often: values are coalesced, the latest sent at most once per event-loop turn, and none
-   * after the response or a cancel. `value` is any JSON value; one JSON cannot hold throws.
+   * often: values are coalesced, the latest sent at most once per event-loop turn (and the last
+   * one just before the response), none after the response or a cancel. `value` is any JSON value; one JSON cannot hold throws.
    */
   progress(value: unknown): void;
 }
@@ -77,9 +77,15 @@ export class IncomingCall<Ctx> implements CallContext<Ctx> {
     const token = call.progressToken;
     const value = call.#progress;
     call.#progress = undefined;
-    if (token !== undefined) {
+    if (token !== undefined && value !== undefined) {
       call.peer.sendRaw(`{"jsonrpc":"2.0","method":"${PROGRESS_METHOD}","params":{"token":${JSON.stringify(token)},"value":${value}}}`, DROPPABLE);
     }
+  }
+
+  /** Sends the pending progress, if any, and nothing after: the response goes out next. */
+  settle(): void {
+    IncomingCall.#flush(this);
+    this.progressToken = undefined;
   }
 
   abort(reason: unknown): void {

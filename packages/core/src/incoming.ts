@@ -240,7 +240,7 @@ export class Dispatcher<Ctx> {
   }
 
   #succeed(call: IncomingCall<Ctx>, value: unknown): Answer {
-    call.progressToken = undefined; // the response supersedes any progress still pending
+    call.settle();
     if (call.id === undefined) {
       call.afterReply?.();
       return undefined;
@@ -255,7 +255,7 @@ export class Dispatcher<Ctx> {
   }
 
   #fail(call: IncomingCall<Ctx>, error: unknown): string | undefined {
-    call.progressToken = undefined;
+    call.settle();
     // The caller sees -32603 for both, so the server's owner must hear of them; a nested call
     // failing because the caller left (a cancel, a close) is no fault to report.
     if (!(error instanceof RpcError) || (failedCall(error) !== undefined && !call.signal.aborted)) {

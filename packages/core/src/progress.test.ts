@@ -43,11 +43,11 @@ describe('progress, handler side', () => {
     await side.expectSilence();
   });
 
-  it('coalesces: the latest value wins, and nothing follows the response', async () => {
+  it('coalesces: the latest value wins, sent before the response, and nothing follows it', async () => {
     await using side = rawSide();
     side.peer.service.register('job', function (this: CallContext) {
       for (let i = 1; i <= 100_000; i++) this.progress(i);
-      return 'done'; // answered at once: the pending value is superseded by the response
+      return 'done'; // answered at once: the pending value goes out just before the response
     });
     side.peer.service.register('slow', async function (this: CallContext) {
       for (let i = 1; i <= 100_000; i++) this.progress(i);
@@ -55,7 +55,12 @@ describe('progress, handler side', () => {
       return 'done';
     });
     const token = { _meta: { progressToken: 1 } };
-    expect(await side.exchange({ jsonrpc: '2.0', id: 1, method: 'job', params: token })).toMatchObject({ result: 'done' });
+    expect(await side.exchange({ jsonrpc: '2.0', id: 1, method: 'job', params: token })).toEqual({
+      jsonrpc: '2.0',
+      method: '$/progress',
+      params: { token: 1, value: 100_000 },
+    });
+    expect(await side.next()).toMatchObject({ id: 1, result: 'done' });
     side.send({ jsonrpc: '2.0', id: 2, method: 'slow', params: token });
     expect(await side.next()).toEqual({ jsonrpc: '2.0', method: '$/progress', params: { token: 1, value: 100_000 } });
     expect(await side.next()).toMatchObject({ id: 2, result: 'done' });
