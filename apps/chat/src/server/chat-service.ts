@@ -1,8 +1,15 @@
-import { ErrorCode, RpcError, type CallContext, type EventStream, type Handler, type SubscriptionHandler } from '@tether/core';
+import {
+  ErrorCode,
+  RpcError,
+  type CallContext,
+  type EventStream,
+  type Handler,
+  type SubscriptionsImplementation,
+} from '@tether/core';
 import type { HistorySlice, Presence } from '@tether/server';
 import {
-  Subscriptions,
   TYPING_NOTIFICATION,
+  type ChatSubscriptions,
   type HistoryEntry,
   type JoinResult,
   type RoomEvent,
@@ -24,7 +31,7 @@ import type { Session } from './store/sessions.js';
  */
 export interface ChatHost<Ctx> {
   register(name: string, handler: Handler<Ctx>): unknown;
-  subscription(name: string, handler: SubscriptionHandler<Ctx>): unknown;
+  subscriptions<C>(implementation: SubscriptionsImplementation<C, Ctx>): unknown;
   topic(name: string): EventStream;
   publish(topic: string, data: unknown): Promise<number>;
   presence(topic: string): Presence;
@@ -210,10 +217,6 @@ export function serveChat<Ctx>(host: ChatHost<Ctx>, store: ChatStore, options: S
     store.typing.touch(room, session.name);
   });
 
-  host.subscription(Subscriptions.rooms, () => snapshotStream(shared, 'rooms', () => shared.rooms()));
-  host.subscription(Subscriptions.presence, () => snapshotStream(shared, 'presence', () => shared.presence()));
-  host.subscription(Subscriptions.status, () => snapshotStream(shared, 'status', () => shared.status));
-
   /** A room's subscriptions are for its members; the session is bound as for a call. */
   const memberRoom = (call: CallContext<Ctx>, raw: unknown) => {
     const input = fields(raw);
@@ -221,13 +224,20 @@ export function serveChat<Ctx>(host: ChatHost<Ctx>, store: ChatStore, options: S
     return must(member(session, must(checkRoomName(input['room']))));
   };
 
-  host.subscription(Subscriptions.messages, function (this: CallContext<Ctx>, raw: unknown) {
-    return host.topic(roomTopic(memberRoom(this, raw)));
-  });
-
-  host.subscription(Subscriptions.typing, function (this: CallContext<Ctx>, raw: unknown) {
-    const room = memberRoom(this, raw);
-    return snapshotStream(shared, 'typing', () => shared.typingIn(room));
+  // Checked against the shared contract: a handler returning the wrong events does not compile.
+  host.subscriptions<ChatSubscriptions>({
+    rooms: () => snapshotStream(shared, 'rooms', () => shared.rooms()),
+    presence: () => snapshotStream(shared, 'presence', () => shared.presence()),
+    status: () => snapshotStream(shared, 'status', () => shared.status),
+    room: {
+      messages(raw) {
+        return host.topic(roomTopic(memberRoom(this, raw)));
+      },
+      typing(raw) {
+        const room = memberRoom(this, raw);
+        return snapshotStream(shared, 'typing', () => shared.typingIn(room));
+      },
+    },
   });
 
   const onTyping = (room: string, name: string, typing: boolean) => shared.setTyping(room, name, typing);

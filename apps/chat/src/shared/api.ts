@@ -2,6 +2,7 @@
  * The chat's wire contract, shared by the server and the browser: methods (calls with one
  * object param), the typing notification, the subscriptions and what they push.
  */
+import type { Subscribe } from '@tether/core';
 
 /** A chat message, as it travels on a room's topic. `id` is the sender's own id, for de-duplication. */
 export interface MessageEvent {
@@ -106,7 +107,26 @@ export type ChatApi = {
 /** Notification `{ session, room }`: the sender is typing. Sent, never called: nothing waits on it. */
 export const TYPING_NOTIFICATION = 'typing';
 
-/** Subscription names, and what each pushes. */
+/**
+ * The chat's subscriptions, for `subscriptions<ChatSubscriptions>()` on both sides: a tree of
+ * its own, since the subscription `rooms` shares its name with the method namespace `rooms`.
+ */
+export type ChatSubscriptions = {
+  /** The whole room list at once and on every change. */
+  rooms: Subscribe<undefined, RoomSummary[]>;
+  /** The whole presence list at once and on every change. */
+  presence: Subscribe<undefined, PresenceEntry[]>;
+  /** The server's status at once and on every change. */
+  status: Subscribe<undefined, ServerStatus>;
+  room: {
+    /** A room's events with event ids, resumable after a reconnect. */
+    messages: Subscribe<InSession & { room: string }, RoomEvent>;
+    /** The names typing in the room at once and on every change. */
+    typing: Subscribe<InSession & { room: string }, string[]>;
+  };
+};
+
+/** Subscription names, and what each pushes (as `ChatSubscriptions` types them), for clients without the types. */
 export const Subscriptions = {
   /** No params; pushes the whole room list (`RoomSummary[]`) at once and on every change. */
   rooms: 'rooms',

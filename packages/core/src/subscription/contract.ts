@@ -12,7 +12,13 @@ declare const subscribeMarker: unique symbol;
  * A type only: nothing of it exists at run time.
  */
 export interface Subscribe<P = undefined, E = unknown> {
-  readonly [subscribeMarker]: { params: P; event: E };
+  /** Carries the declared types; never present at run time. */
+  readonly [subscribeMarker]: {
+    /** The params the subscription is opened with. */
+    params: P;
+    /** The type of each event. */
+    event: E;
+  };
 }
 
 /** Whether the contract tree `C` declares a subscription anywhere (true), or none (never). */

@@ -1,13 +1,5 @@
 import type { Client, ClosedEvent, Remote } from '@tether/client';
-import {
-  Subscriptions,
-  TYPING_NOTIFICATION,
-  type ChatApi,
-  type PresenceEntry,
-  type RoomSummary,
-  type ServerStatus,
-  type SessionInfo,
-} from '../../shared/api.js';
+import { TYPING_NOTIFICATION, type ChatApi, type ChatSubscriptions, type SessionInfo } from '../../shared/api.js';
 import { ChatErrorCode } from '../../shared/errors.js';
 import { initialState, type ChatState, type TokenStore } from './chat-state.js';
 import { Outbox, shownError, type ShownError } from './outbox.js';
@@ -67,19 +59,20 @@ export class ChatClient {
 
   /** Subscribes to the public lists, and signs back in when a token was kept from before. */
   start(): void {
-    this.client.subscribe<RoomSummary[]>(Subscriptions.rooms, undefined, {
+    const subscriptions = this.client.subscriptions<ChatSubscriptions>();
+    subscriptions.rooms(undefined, {
       onEvent: (rooms) => {
         this.state.rooms = rooms;
         this.changed();
       },
     });
-    this.client.subscribe<PresenceEntry[]>(Subscriptions.presence, undefined, {
+    subscriptions.presence(undefined, {
       onEvent: (presence) => {
         this.state.presence = presence;
         this.changed();
       },
     });
-    this.client.subscribe<ServerStatus>(Subscriptions.status, undefined, {
+    subscriptions.status(undefined, {
       onEvent: (status) => {
         this.state.server = status;
         this.changed();

@@ -1,5 +1,5 @@
 import type { Client, Subscription } from '@tether/client';
-import { Subscriptions, type HistoryEntry, type RoomEvent } from '../../shared/api.js';
+import type { ChatSubscriptions, HistoryEntry, RoomEvent } from '../../shared/api.js';
 
 /** Where one of our own messages stands; others' messages are always `sent`. */
 export type LineState = 'sent' | 'sending' | 'queued' | 'failed';
@@ -74,7 +74,8 @@ export class RoomFeed {
     ended: (error: unknown) => void,
   ): void {
     const params = { session, room: this.name };
-    const messages = client.subscribe<RoomEvent>(Subscriptions.messages, params, {
+    const room = client.subscriptions<ChatSubscriptions>().room;
+    const messages = room.messages(params, {
       after: from.lastEventId,
       ...(from.epoch === undefined ? {} : { epoch: from.epoch }),
       onEvent: (event, eventId) => {
@@ -86,7 +87,7 @@ export class RoomFeed {
         this.changed();
       },
     });
-    const typing = client.subscribe<string[]>(Subscriptions.typing, params, {
+    const typing = room.typing(params, {
       onEvent: (names) => {
         this.typing = names.filter((name) => name !== this.me);
         this.changed();
