@@ -1,6 +1,7 @@
 import {
   Emitter,
   serveSubscription,
+  serveSubscriptions,
   type EventStream,
   type Handler,
   type HandlerTree,
@@ -11,6 +12,8 @@ import {
   type Peer,
   type Service,
   type SubscriptionHandler,
+  type SubscriptionsImplementation,
+  type SubscriptionTree,
 } from '@tether/core';
 import { Acceptor, originRefusal } from '../acceptor/acceptor.js';
 import type { Broker } from '../broker/broker.js';
@@ -90,6 +93,14 @@ export class RuntimeServer<Ctx = undefined> extends Emitter<ServerEvents<Ctx, Fe
   /** Serves a subscription on every connection; the handler returns `server.topic(name)` or any AsyncIterable. */
   subscription(name: string, handler: SubscriptionHandler<Ctx>): this {
     serveSubscription(this.service, name, handler);
+    return this;
+  }
+
+  /** Serves a tree of subscriptions on every connection, checked against a contract's `Subscribe` entries. */
+  subscriptions<C>(implementation: SubscriptionsImplementation<C, Ctx>): this;
+  subscriptions(tree: SubscriptionTree<Ctx>): this;
+  subscriptions(tree: object): this {
+    serveSubscriptions(this.service, tree as SubscriptionTree<Ctx>);
     return this;
   }
 
