@@ -103,7 +103,10 @@ export class Client<Ctx = unknown> extends Emitter<ClientEvents> implements Asyn
     return this.#peer.batch(entries, options);
   }
 
-  /** A typed proxy of the server: `remote<Api>().math.add(1, 2)` is a `Promise<number>`. */
+  /**
+   * A typed proxy of the server: `remote<Api>().math.add(1, 2)` is a `Promise<number>`. `options`
+   * go with every call through it; `remote.with(options)` gives per-call ones (`onProgress`).
+   */
   remote<C>(options?: CallOptions): Remote<C> {
     return this.#peer.remote<C>(options);
   }

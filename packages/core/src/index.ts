@@ -38,5 +38,6 @@ export type { SubscribeOptions, SubscriptionGap } from './subscription/subscript
 export type { SubscriptionHandler } from './subscription/publisher.js';
 export { serveSubscription, serveSubscriptions } from './subscription/serving.js';
 export type { SubscriptionTree } from './subscription/serving.js';
-export type { EventSource, Subscribe, Subscriptions, SubscriptionsImplementation } from './subscription/contract.js';
+export type { Subscribe, Subscriptions } from './subscription/contract.js';
+export type { EventSource, SubscriptionsImplementation } from './subscription/implementation.js';
 export type { EventStream, StreamSink } from './subscription/stream.js';

@@ -3,7 +3,10 @@ import { CANCEL_METHOD } from './protocol.js';
 
 /** Per-call options. */
 export interface CallOptions {
-  /** Milliseconds before the call rejects with a Timeout error; 0 waits forever. Default: the peer's `timeout`. */
+  /**
+   * Milliseconds before the call rejects with a Timeout error, restarted by each progress report
+   * when `onProgress` is set; 0 waits forever. Default: the peer's `timeout`.
+   */
   timeout?: number;
   /** Aborting rejects the call at once and asks the other side to cancel its handler. */
   signal?: AbortSignal;

@@ -273,7 +273,10 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     return Promise.allSettled(promises);
   }
 
-  /** A typed proxy of the other side: `remote<Api>().math.add(1, 2)` is a `Promise<number>`. */
+  /**
+   * A typed proxy of the other side: `remote<Api>().math.add(1, 2)` is a `Promise<number>`. `options`
+   * go with every call through it; `remote.with(options)` gives per-call ones (`onProgress`).
+   */
   remote<C>(options: CallOptions = {}): Remote<C> {
     return createRemote((method, args, perCall) => this.call(method, args, perCall), options);
   }

@@ -4,7 +4,8 @@ import type { Remote } from '../contract.js';
 import type { Implementation } from '../methods.js';
 import { Peer } from '../peer.js';
 import { connectedPair } from '../testing/pair.js';
-import type { Subscribe, Subscriptions, SubscriptionsImplementation } from './contract.js';
+import type { Subscribe, Subscriptions } from './contract.js';
+import type { SubscriptionsImplementation } from './implementation.js';
 import { serveSubscriptions } from './serving.js';
 import type { Subscription } from './subscription.js';
 

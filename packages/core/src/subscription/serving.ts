@@ -4,7 +4,7 @@ import { isReservedName } from '../methods.js';
 import { SUBSCRIBE_METHOD, UNSUBSCRIBE_METHOD } from '../protocol.js';
 import type { Service } from '../service.js';
 import { isParams, type Params } from '../wire.js';
-import type { SubscriptionsImplementation } from './contract.js';
+import type { SubscriptionsImplementation } from './implementation.js';
 import { Publisher, type SubscriptionHandler } from './publisher.js';
 
 interface SubscribeRequest {
