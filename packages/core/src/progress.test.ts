@@ -103,6 +103,11 @@ describe('progress, handler side', () => {
 describe('progress, caller side', () => {
   it('asks with its id as the token, by name, and hears each value', async () => {
     await using side = rawSide();
+    const seenByMiddleware: string[] = [];
+    side.peer.service.use((call, next) => {
+      seenByMiddleware.push(call.method);
+      return next();
+    });
     const values: unknown[] = [];
     const call = side.peer.call('job', { n: 1 }, { onProgress: (value) => values.push(value) });
     expect(await side.next()).toEqual({ jsonrpc: '2.0', id: 1, method: 'job', params: { n: 1, _meta: { progressToken: 1 } } });
@@ -115,6 +120,8 @@ describe('progress, caller side', () => {
     // A progress notification is never a call: nothing answers it, not even -32601.
     side.send({ jsonrpc: '2.0', method: '$/progress', params: { token: 1, value: 1 } });
     await side.expectSilence();
+    // Sorted by kind before the method table: no middleware ran for any of it.
+    expect(seenByMiddleware).toEqual([]);
   });
 
   it('sends one object argument of a typed proxy by name, and refuses positional params', async () => {
