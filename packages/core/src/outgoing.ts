@@ -221,7 +221,8 @@ export class OutgoingCalls {
       if (entry.deadline <= now) {
         const wasSent = entry.sent;
         const offline = wasSent ? undefined : this.#canceller.offlineReason;
-        const message = `tether: ${entry.method} timed out after ${entry.timeout} ms${entry.options?.onProgress ? ' without progress, or at its maxTimeout' : ''}`;
+        const why = entry.options?.onProgress ? ' without progress, or at its maxTimeout' : '';
+        const message = `tether: ${entry.method} timed out after ${entry.timeout} ms${why}`;
         this.settleError(id, new RpcError(ErrorCode.Timeout, offline ? `${message}; never sent: ${offline}` : message));
         // Nobody waits for the answer any more: let the other side stop working on it.
         if (wasSent) this.#canceller.notify(CANCEL_METHOD, { id });

@@ -229,13 +229,8 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
   ): Promise<T> {
     if (this.#closedInfo) return Promise.reject(callFailure(closedError(this.#closedInfo), method, true));
     let sent = params;
-    if (options?.onProgress && Array.isArray(params)) {
-      // Progress rides in by-name params: none, or one object argument (which a handler gets as its one argument either way).
-      const [only] = params;
-      if (params.length > 1 || (only !== undefined && !isByName(only))) {
-        return Promise.reject(new RpcError(ErrorCode.InvalidParams, `tether: progress for ${method} needs params by name`));
-      }
-      sent = only as Params | undefined;
+    if (options?.onProgress && params !== undefined && !isByName(params)) {
+      return Promise.reject(new RpcError(ErrorCode.InvalidParams, `tether: progress for ${method} needs params by name`));
     }
     const [id, promise] = this.#outgoing.open<T>(method, options, options?.timeout ?? this.#timeout, onResult);
     // Our id is the token: a progress notification finds its call without a second map.
@@ -278,7 +273,13 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
    * go with every call through it; `remote.with(options)` gives per-call ones (`onProgress`).
    */
   remote<C>(options: CallOptions = {}): Remote<C> {
-    return createRemote((method, args, perCall) => this.call(method, args, perCall), options);
+    // Progress needs params by name: no argument, or one object argument (which a handler gets
+    // as its one argument either way); more arguments stay an array, which callWith refuses.
+    return createRemote(
+      (method, args, perCall) =>
+        this.call(method, perCall.onProgress && args.length < 2 ? (args[0] as Params | undefined) : args, perCall),
+      options,
+    );
   }
 
   /** Closes the transport and the peer for good; every pending call rejects. */
