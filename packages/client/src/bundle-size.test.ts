@@ -5,7 +5,9 @@ import { bundleOptions } from '../scripts/bundle-options.mjs';
 
 // 8 KB until re-authentication, credentials as functions and the restart window (issue 15)
 // took it to 8,522 bytes; no trim of that size was found that kept the error messages whole.
-const BUDGET = 8.5 * 1024;
+// Progress and typed subscriptions (issue 15 too) added 527 bytes, to 9,049; no saving of that
+// size was found without dropping a feature.
+const BUDGET = 8.875 * 1024;
 
 /** The ESM browser bundle as scripts/bundle.mjs makes it, built in memory. */
 async function browserBundle() {
