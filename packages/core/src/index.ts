@@ -40,4 +40,7 @@ export { serveSubscription, serveSubscriptions } from './subscription/serving.js
 export type { SubscriptionTree } from './subscription/serving.js';
 export type { Subscribe, Subscriptions } from './subscription/contract.js';
 export type { EventSource, SubscriptionsImplementation } from './subscription/implementation.js';
+export type { SubscriptionOptions } from './subscription/serving.js';
 export type { EventStream, StreamSink } from './subscription/stream.js';
+export { catalog } from './catalog.js';
+export type { Catalog, MethodInfo, SubscriptionInfo } from './catalog.js';

@@ -42,7 +42,8 @@ export const isReservedName = (name: string): boolean =>
  * `toString` — can resolve to anything that was not registered.
  */
 export class MethodTable {
-  private readonly entries = new Map<string, MethodEntry>();
+  /** @internal Every served method, in registration order, Tether's own (`rpc.`) included. */
+  readonly entries = new Map<string, MethodEntry>();
 
   get(name: string): MethodEntry | undefined {
     return this.entries.get(name);

@@ -11,6 +11,11 @@ import type { Middleware } from './middleware.js';
 export interface CallGuard<Ctx = unknown> {
   /** Before the call runs: an RpcError refuses it with that error; undefined admits it. */
   admit(call: CallContext<Ctx>): RpcError | undefined;
+  /**
+   * Whether the caller of an admitted `rpc.subscribe` may open the subscription `name`, checked
+   * before its params are validated or its handler runs: an RpcError refuses it. Default: it may.
+   */
+  authorize?(call: CallContext<Ctx>, name: string): RpcError | undefined;
   /** Once an admitted call has finished; `failed` when it threw or rejected. */
   settled(call: CallContext<Ctx>, failed: boolean): void;
 }

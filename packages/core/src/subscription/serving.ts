@@ -1,6 +1,7 @@
 import type { CallContext, IncomingCall } from '../context.js';
 import { ErrorCode, RpcError } from '../errors.js';
 import { isReservedName } from '../methods.js';
+import { validateParams, type StandardSchemaV1 } from '../schema.js';
 import { SUBSCRIBE_METHOD, UNSUBSCRIBE_METHOD } from '../protocol.js';
 import type { Service } from '../service.js';
 import { isParams, type Params } from '../wire.js';
@@ -49,11 +50,36 @@ function publisherOf(call: CallContext<unknown>): Publisher<unknown> {
   return (call as IncomingCall<unknown>).peer.served((sender) => new Publisher<unknown>(sender));
 }
 
+/** Per-subscription options. */
+export interface SubscriptionOptions {
+  /** Validates the subscriber's params before the handler runs; failures refuse the subscribe with -32602. */
+  params?: StandardSchemaV1;
+  /** Describes each event's data, for `rpc.discover`; not checked at run time. Default: none (any value). */
+  event?: StandardSchemaV1;
+  /**
+   * Whether the handler returns a topic (event ids, resume after a drop, explicit gaps), for
+   * `rpc.discover`. Default false: what it returns is not known until it runs.
+   */
+  resumable?: boolean;
+}
+
+/** A served subscription, as `catalog` lists it. */
+export interface SubscriptionEntry {
+  readonly handler: SubscriptionHandler<any>;
+  readonly params: StandardSchemaV1 | undefined;
+  readonly event: StandardSchemaV1 | undefined;
+  readonly resumable: boolean;
+}
+
 /**
- * The subscription handlers each service serves, by name: kept here rather than on the Service,
+ * The subscriptions each service serves, by name: kept here rather than on the Service,
  * so that a bundle that never serves a subscription carries neither the table nor this module.
  */
-const served = new WeakMap<Service<any>, Map<string, SubscriptionHandler<any>>>();
+const served = new WeakMap<Service<any>, Map<string, SubscriptionEntry>>();
+
+/** @internal The subscriptions `service` serves, in registration order. */
+export const subscriptionsOf = (service: Service<any>): ReadonlyMap<string, SubscriptionEntry> =>
+  served.get(service) ?? new Map();
 
 /**
  * Serves a subscription on a service (a lone peer's is `peer.service`): subscribers call
@@ -61,7 +87,12 @@ const served = new WeakMap<Service<any>, Map<string, SubscriptionHandler<any>>>(
  * server topic, or an AsyncIterable), or throws an RpcError to refuse. A free function rather
  * than a Service method so that a browser bundle, which only subscribes, leaves it out.
  */
-export function serveSubscription<Ctx>(service: Service<Ctx>, name: string, handler: SubscriptionHandler<Ctx>): void {
+export function serveSubscription<Ctx>(
+  service: Service<Ctx>,
+  name: string,
+  handler: SubscriptionHandler<Ctx>,
+  options: SubscriptionOptions = {},
+): void {
   if (typeof handler !== 'function') throw new TypeError(`tether: handler for "${name}" is not a function`);
   if (name === '' || isReservedName(name)) throw new TypeError(`tether: "${name}" is a reserved name`);
   let handlers = served.get(service);
@@ -70,7 +101,12 @@ export function serveSubscription<Ctx>(service: Service<Ctx>, name: string, hand
     installServing(service, handlers);
   }
   if (handlers.has(name)) throw new TypeError(`tether: subscription "${name}" is already registered`);
-  handlers.set(name, handler);
+  handlers.set(name, {
+    handler,
+    params: options.params,
+    event: options.event,
+    resumable: options.resumable ?? false,
+  });
 }
 
 /** A tree of subscription handlers: `{ market: { prices } }` serves `market.prices`. */
@@ -100,18 +136,21 @@ function serveTree<Ctx>(service: Service<Ctx>, tree: SubscriptionTree<Ctx>, pref
   }
 }
 
-function installServing(service: Service<any>, handlers: ReadonlyMap<string, SubscriptionHandler<any>>): void {
+function installServing(service: Service<any>, handlers: ReadonlyMap<string, SubscriptionEntry>): void {
   const table = service.methods;
   table.add(
     SUBSCRIBE_METHOD,
     async function (this: CallContext<unknown>) {
       const request = parseSubscribe(this.params);
-      const handler = handlers.get(request.name);
-      if (!handler) throw new RpcError(ErrorCode.MethodNotFound, 'Subscription not found', { name: request.name });
+      const entry = handlers.get(request.name);
+      if (!entry) throw new RpcError(ErrorCode.MethodNotFound, 'Subscription not found', { name: request.name });
+      const denied = service.guard?.authorize?.(this, request.name);
+      if (denied) throw denied;
+      const params = entry.params ? ((await validateParams(entry.params, request.params)) as Params) : request.params;
       const { id, start } = await publisherOf(this).open(
-        handler,
+        entry.handler,
         request.name,
-        request.params,
+        params,
         request.after,
         request.epoch,
         this,

@@ -1,0 +1,60 @@
+import { isReservedName } from './methods.js';
+import type { StandardSchemaV1 } from './schema.js';
+import type { Service } from './service.js';
+import { subscriptionsOf } from './subscription/serving.js';
+
+/** A served method as `catalog` lists it. */
+export interface MethodInfo {
+  /** The method's name on the wire. */
+  readonly name: string;
+  /** Its params schema, if registered with one. */
+  readonly params: StandardSchemaV1 | undefined;
+  /** How many positional params the handler declares (`function.length`), for a method without a params schema. */
+  readonly arity: number;
+}
+
+/** A served subscription as `catalog` lists it. */
+export interface SubscriptionInfo {
+  /** The name a subscriber passes to `rpc.subscribe`. */
+  readonly name: string;
+  /** Its params schema, if registered with one. */
+  readonly params: StandardSchemaV1 | undefined;
+  /** The schema of each event's data, if registered with one. */
+  readonly event: StandardSchemaV1 | undefined;
+  /** Whether it was declared to return a topic (event ids, resume, gaps). */
+  readonly resumable: boolean;
+  /** How many positional params the handler declares. */
+  readonly arity: number;
+}
+
+/** What a service serves, for tools that describe it (the server's `rpc.discover`, a gateway). */
+export interface Catalog {
+  /** The application's methods, in registration order; Tether's own (`rpc.`, `$/`) are left out. */
+  readonly methods: readonly MethodInfo[];
+  /** Its subscriptions, in registration order. */
+  readonly subscriptions: readonly SubscriptionInfo[];
+}
+
+/** Lists what `service` serves now: read it again after registering more. */
+export function catalog(service: Service<any>): Catalog {
+  const methods: MethodInfo[] = [];
+  for (const [name, entry] of service.methods.entries) {
+    if (isReservedName(name)) continue;
+    methods.push({
+      name,
+      params: entry.schema,
+      arity: entry.handler.length,
+    });
+  }
+  const subscriptions: SubscriptionInfo[] = [];
+  for (const [name, entry] of subscriptionsOf(service)) {
+    subscriptions.push({
+      name,
+      params: entry.params,
+      event: entry.event,
+      resumable: entry.resumable,
+      arity: entry.handler.length,
+    });
+  }
+  return { methods, subscriptions };
+}
