@@ -12,3 +12,11 @@ export type { CloseOptions, ServerEvents, ServerStats } from './server-events.js
 export type { BackpressureEvent, BackpressurePolicy } from './transport/ws-transport.js';
 export type { RuntimeServer } from './runtime/runtime-server.js';
 export type { FetchHandshake, RuntimeServerOptions } from './runtime/options.js';
+export type { AccessOptions, Grants } from './access/grants.js';
+export type { RegisterOptions, Requires, ServedSubscriptionOptions } from './access/declarations.js';
+export type { GovernanceOptions } from './acceptor/governance.js';
+export type { QuotaOptions } from './quotas/quotas.js';
+export type { RateLimitStore } from './quotas/rate-limit-store.js';
+export type { ClientMethod, DiscoveryOptions, OpenRpcDocument } from './discovery/openrpc.js';
+export type { JsonSchema, JsonSchemaConverter } from './discovery/json-schema.js';
+export { MemoryRateLimitStore } from './quotas/rate-limit-store.js';

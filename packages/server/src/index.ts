@@ -42,5 +42,14 @@ export type {
   Subscribe,
   SubscriptionsImplementation,
   SubscriptionTree,
+  SubscriptionOptions,
   Transport,
 } from '@tether/core';
+export type { AccessOptions, Grants } from './access/grants.js';
+export type { RegisterOptions, Requires, ServedSubscriptionOptions } from './access/declarations.js';
+export type { GovernanceOptions } from './acceptor/governance.js';
+export type { QuotaOptions } from './quotas/quotas.js';
+export type { RateLimitStore } from './quotas/rate-limit-store.js';
+export type { ClientMethod, DiscoveryOptions, OpenRpcDocument } from './discovery/openrpc.js';
+export type { JsonSchema, JsonSchemaConverter } from './discovery/json-schema.js';
+export { MemoryRateLimitStore } from './quotas/rate-limit-store.js';

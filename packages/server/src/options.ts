@@ -5,6 +5,7 @@ import type { BackpressurePolicy } from './transport/ws-transport.js';
 import type { Broker } from './broker/broker.js';
 import type { Logger, Reauthenticate } from '@tether/core';
 import type { PresenceStore } from './presence/presence-store.js';
+import { resolveGovernance, type Governance, type GovernanceOptions } from './acceptor/governance.js';
 
 /**
  * Decides whether an upgrade request may connect, and returns the connection's context
@@ -37,7 +38,7 @@ export interface AttachOptions {
 }
 
 /** Options shared by both ways of running a server; every limit has a default safe for untrusted clients. */
-export interface CommonOptions<Ctx> {
+export interface CommonOptions<Ctx> extends GovernanceOptions<Ctx> {
   /**
    * The only path upgraded, e.g. '/rpc'; requests for other paths are left to the HTTP server's
    * other 'upgrade' listeners (or answered 404 when the server is our own). Default: every path.
@@ -121,6 +122,7 @@ export interface Settings<Ctx> {
   readonly backpressure: BackpressurePolicy;
   readonly timeout: number;
   readonly logger: Logger;
+  readonly governance: Governance<Ctx>;
 }
 
 const MiB = 1024 * 1024;
@@ -141,5 +143,6 @@ export function resolveSettings<Ctx>(options: CommonOptions<Ctx>): Settings<Ctx>
     backpressure: options.backpressure ?? 'drop',
     timeout: options.timeout ?? 30_000,
     logger: options.logger ?? console,
+    governance: resolveGovernance(options),
   };
 }

@@ -12,7 +12,6 @@ import {
   type Handler,
   type HandlerTree,
   type Implementation,
-  type MethodOptions,
   type Middleware,
   type Params,
   type Peer,
@@ -23,11 +22,12 @@ import {
 } from '@tether/core';
 import type { WebSocket } from 'ws';
 import { Acceptor } from './acceptor/acceptor.js';
+import type { OpenRpcDocument } from './discovery/openrpc.js';
+import type { RegisterOptions, ServedSubscriptionOptions } from './access/declarations.js';
 import type { Broker } from './broker/broker.js';
 import { MemoryPresence } from './presence/memory-presence.js';
 import { PresenceHub, type Presence } from './presence/presence-hub.js';
 import type { PresenceStore } from './presence/presence-store.js';
-import type { HttpError } from './handshake/http-error.js';
 import { closeHttpServer, listen } from './http-server.js';
 import type { HandshakeRequest } from './handshake/request.js';
 import { Upgrades } from './handshake/upgrades.js';
@@ -90,7 +90,7 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
     this.upgrades = new Upgrades<Ctx>({
       settings: this.settings,
       ownsHttpServer,
-      refusal: (handshaking) => this.refusal(handshaking),
+      refusal: (handshaking, admitted) => this.acceptor.refusal(handshaking, admitted),
       open: (ws, socket, request, data) => this.open(ws, socket, request, data),
       report: (error) => this.report(error, undefined),
     });
@@ -130,8 +130,10 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
   }
 
   /** Serves `name` on every connection. */
-  register(name: string, handler: Handler<Ctx>, options?: MethodOptions): this {
+  register(name: string, handler: Handler<Ctx>, options?: RegisterOptions): this {
+    const declare = this.acceptor.declarations.method(name, options);
     this.service.register(name, handler, options);
+    declare();
     return this;
   }
 
@@ -154,8 +156,10 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
    * context, and returns `server.topic(name)` (resumable, with event ids) or any AsyncIterable;
    * it throws an RpcError to refuse.
    */
-  subscription(name: string, handler: SubscriptionHandler<Ctx>): this {
-    serveSubscription(this.service, name, handler);
+  subscription(name: string, handler: SubscriptionHandler<Ctx>, options?: ServedSubscriptionOptions): this {
+    const declare = this.acceptor.declarations.subscription(name, options);
+    serveSubscription(this.service, name, handler, options);
+    declare();
     return this;
   }
 
@@ -169,6 +173,15 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
   subscriptions(tree: object): this {
     serveSubscriptions(this.service, tree as SubscriptionTree<Ctx>);
     return this;
+  }
+
+  /**
+   * The OpenRPC document of everything this server serves, each method with the grants it
+   * requires (`x-requires`): what `rpc.discover` answers a caller holding every grant, and what
+   * a build step writes out (`tether-openrpc`, see the README).
+   */
+  openrpc(): OpenRpcDocument {
+    return this.acceptor.openrpc('all');
   }
 
   /** A topic as a subscription handler returns it: live events, replayed history on resume, explicit gaps. */
@@ -255,10 +268,6 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
     return address;
   }
 
-  private refusal(handshaking: number): HttpError | undefined {
-    return this.acceptor.refusal(handshaking);
-  }
-
   private open(ws: WebSocket, socket: Socket, request: HandshakeRequest, data: Ctx): void {
     const { settings } = this;
     // Backpressure events name the peer, which is made once its transport exists.
@@ -294,5 +303,12 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
  */
 export async function createServer<Ctx = undefined>(options: ServerOptions<Ctx>): Promise<TetherServer<Ctx>> {
   if (options.server) return new TetherServer<Ctx>(options, options.server, false);
-  return new TetherServer<Ctx>(options, await listen(options.port, options.host ?? '127.0.0.1'), true);
+  const httpServer = await listen(options.port, options.host ?? '127.0.0.1');
+  try {
+    return new TetherServer<Ctx>(options, httpServer, true);
+  } catch (error) {
+    // An option refused by the constructor must not leave the port taken.
+    await closeHttpServer(httpServer);
+    throw error;
+  }
 }

@@ -57,7 +57,8 @@ export class RedisBroker implements Broker, AsyncDisposable {
   private readonly topics = new Map<string, LocalTopic>();
   /** The highest id seen per topic (published or delivered): how far a counter Redis lost is raised. */
   private readonly seen = new Map<string, number>();
-  private readonly historySize: number;
+  /** Events kept per topic. */
+  readonly historySize: number;
   private readonly connectTimeout: number;
   /** The epoch offered to the publish script, which takes it for a topic that has none. */
   private candidateEpoch = newEpoch();

@@ -1,10 +1,16 @@
 import { CloseCode, Peer, Service, type CloseInfo, type Transport } from '@tether/core';
 import type { Broker, BrokerStatus } from '../broker/broker.js';
 import { MemoryBroker } from '../broker/memory-broker.js';
-import { CallGate, type RateLimit } from '../connection/call-gate.js';
+import { CallGate, userRateMiddleware, type RateLimit } from '../connection/call-gate.js';
+import { Declarations } from '../access/declarations.js';
+import type { Grants } from '../access/grants.js';
 import { CredentialExpiry } from '../connection/expiry.js';
 import { HttpError } from '../handshake/http-error.js';
+import type { HandshakeRequest } from '../handshake/request.js';
+import { openrpcDocument, type OpenRpcDocument } from '../discovery/openrpc.js';
+import { ConnectionQuotas } from '../quotas/quotas.js';
 import { TopicHub } from '../topics/topic-hub.js';
+import type { Governance } from './governance.js';
 
 /** How long closing connections get to answer the close frame when the deadline has already passed. */
 const CLOSE_GRACE_MS = 1000;
@@ -29,6 +35,12 @@ export interface AcceptorLimits {
   readonly timeout: number;
 }
 
+/** What the acceptor needs of a handshake: the client's address, for the per-address limit. */
+type Handshake = Pick<HandshakeRequest<unknown>, 'remoteAddress'>;
+
+/** The name OpenRPC gives its discovery method. */
+export const DISCOVER_METHOD = 'rpc.discover';
+
 /** What the acceptor tells its server; each is optional. */
 export interface AcceptorHooks<Ctx, Request> {
   connect?(peer: Peer<Ctx>, request: Request): void;
@@ -44,7 +56,7 @@ export interface AcceptorHooks<Ctx, Request> {
  * the counters. Each runtime's adapter does the upgrade and wraps its socket as a
  * ServerTransport; everything a connection shares with the others lives here.
  */
-export class Acceptor<Ctx, Request = unknown, T extends ServerTransport = ServerTransport> {
+export class Acceptor<Ctx, Request extends Handshake = Handshake, T extends ServerTransport = ServerTransport> {
   /** The methods and middleware every connection serves. */
   readonly service = new Service<Ctx>();
   readonly broker: Broker;
@@ -57,11 +69,14 @@ export class Acceptor<Ctx, Request = unknown, T extends ServerTransport = Server
   /** Set once shutdown begins: from then on every upgrade is refused with 503. */
   closing = false;
   private readonly ownsBroker: boolean;
+  private readonly quotas: ConnectionQuotas;
+  /** What register and subscription declared beyond core's table: requirements, result schemas. */
+  readonly declarations = new Declarations();
   private readonly departed = { bytesIn: 0, bytesOut: 0, dropped: 0 };
   private emptied: (() => void) | undefined;
 
   constructor(
-    private readonly limits: AcceptorLimits,
+    private readonly limits: AcceptorLimits & { readonly governance: Governance<Ctx> },
     broker: Broker | undefined,
     private readonly hooks: AcceptorHooks<Ctx, Request>,
   ) {
@@ -69,15 +84,47 @@ export class Acceptor<Ctx, Request = unknown, T extends ServerTransport = Server
     this.broker = broker ?? new MemoryBroker();
     this.broker.onStatus((status) => hooks.broker?.(status));
     this.topics = new TopicHub(this.broker);
-    this.gate = new CallGate<Ctx>(limits.rateLimit);
+    const { governance } = limits;
+    const { callsPerUser, store } = governance;
+    this.gate = new CallGate<Ctx>({
+      rateLimit: limits.rateLimit,
+      declarations: this.declarations,
+      grants: governance.grants,
+      user: governance.user,
+      callsPerUser: store ? undefined : callsPerUser,
+    });
     this.service.setGuard(this.gate);
+    if (callsPerUser && store) this.service.use(userRateMiddleware(governance.user, callsPerUser, store));
+    this.quotas = new ConnectionQuotas(governance.connectionsPerAddress, governance.connectionsPerUser);
+    if (governance.discovery) {
+      const acceptor = this;
+      // Tether's own name, so the table takes it as internal; a call of it passes the gate like any other.
+      this.service.methods.add(DISCOVER_METHOD, function (this: { data: Ctx }) {
+        return acceptor.openrpc(governance.grants(this.data));
+      }, {}, true);
+    }
   }
 
-  /** Why no connection can be taken now (503: shutting down or full), given `handshaking` still in progress. */
-  refusal(handshaking: number): HttpError | undefined {
+  /**
+   * Why no connection can be taken now, given `handshaking` still in progress: 503 while shutting
+   * down or full; once `authenticate` has answered (`admitted`), 429 past the per-address or per-user limit.
+   */
+  refusal(handshaking: number, admitted?: { readonly request: Request; readonly data: Ctx }): HttpError | undefined {
     if (this.closing) return new HttpError(503, 'Server shutting down');
     if (this.live.size + handshaking >= this.limits.maxConnections) return new HttpError(503, 'Too many connections');
-    return undefined;
+    if (!admitted) return undefined;
+    return this.quotas.refusal(admitted.request.remoteAddress, this.limits.governance.user(admitted.data));
+  }
+
+  /**
+   * The OpenRPC document of what this server serves, for a caller holding `grants` (what
+   * `rpc.discover` answers), or with `'all'` everything, each with what it requires (a build-time document).
+   */
+  openrpc(grants: Grants | undefined | 'all'): OpenRpcDocument {
+    return openrpcDocument(this.service, this.declarations, this.limits.governance.discovery ?? {}, {
+      grants,
+      historySize: this.broker.historySize,
+    });
   }
 
   /** Makes the peer of an accepted connection, with the shared service and limits, and attaches it. */
@@ -91,7 +138,11 @@ export class Acceptor<Ctx, Request = unknown, T extends ServerTransport = Server
       maxInFlight: limits.maxInFlight,
     });
     peer.on('handlerError', (error, method) => this.hooks.error?.(error, peer, method));
-    peer.once('close', (info) => this.closed(peer, transport, info));
+    const release = this.quotas.hold(request.remoteAddress, this.limits.governance.user(data));
+    peer.once('close', (info) => {
+      release();
+      this.closed(peer, transport, info);
+    });
     this.live.set(peer, transport);
     peer.attach(transport);
     this.hooks.connect?.(peer, request);
@@ -136,6 +187,7 @@ export class Acceptor<Ctx, Request = unknown, T extends ServerTransport = Server
   async release(): Promise<void> {
     await this.topics.close();
     if (this.ownsBroker) await this.broker.close();
+    await this.gate.close();
   }
 
   private allClosed(): Promise<void> {

@@ -49,6 +49,8 @@ export interface Broker {
   subscribe(topic: string, listener: (event: TopicEvent) => void): Promise<Unsubscribe>;
   /** Events of the current epoch on `topic` with an id above `afterId`, from the bounded history. */
   history(topic: string, afterId: number): Promise<HistorySlice>;
+  /** Events kept per topic for resume, where the broker has a fixed bound (`rpc.discover` reports it). */
+  readonly historySize?: number;
   /** Current health, for brokers that depend on something outside the process. */
   readonly status: BrokerStatus;
   /** Called with each change of status. */

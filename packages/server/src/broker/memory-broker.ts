@@ -24,7 +24,8 @@ export class MemoryBroker implements Broker {
   // Web Crypto's, not node:crypto's: the broker runs on Bun, Deno and workerd too.
   private readonly epoch = crypto.randomUUID().replaceAll('-', '').slice(0, 16);
   private readonly topics = new Map<string, Topic>();
-  private readonly historySize: number;
+  /** Events kept per topic. */
+  readonly historySize: number;
 
   constructor(options: MemoryBrokerOptions = {}) {
     this.historySize = options.historySize ?? 1000;

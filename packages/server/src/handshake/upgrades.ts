@@ -13,8 +13,8 @@ export interface UpgradeHost<Ctx> {
   readonly settings: Settings<Ctx>;
   /** Whether the HTTP server is our own, so that requests for other paths are ours to answer (404). */
   readonly ownsHttpServer: boolean;
-  /** Why no connection can be taken now (503: shutting down or full), given handshakes in progress. */
-  refusal(handshaking: number): HttpError | undefined;
+  /** Why no connection can be taken now (503: shutting down or full; 429 over a per-address or per-user limit once admitted). */
+  refusal(handshaking: number, admitted?: { readonly request: HandshakeRequest; readonly data: Ctx }): HttpError | undefined;
   /** Takes an accepted connection. */
   open(ws: WebSocket, socket: Socket, request: HandshakeRequest, data: Ctx): void;
   /** Reports a failure that is the server's, not the client's (an `authenticate` that threw). */
@@ -78,7 +78,7 @@ export class Upgrades<Ctx> {
       this.handshaking.delete(socket);
     }
     if (socket.destroyed) return;
-    const late = this.host.refusal(this.handshaking.size);
+    const late = this.host.refusal(this.handshaking.size, { request, data });
     if (late) {
       refuse(socket, late);
       return;

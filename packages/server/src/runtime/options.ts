@@ -3,6 +3,7 @@ import type { RateLimit } from '../connection/call-gate.js';
 import type { Broker } from '../broker/broker.js';
 import type { HandshakeRequest } from '../handshake/request.js';
 import type { BackpressurePolicy } from '../transport/ws-transport.js';
+import { resolveGovernance, type Governance, type GovernanceOptions } from '../acceptor/governance.js';
 
 /** The handshake of a fetch-style runtime (Bun, Deno, Workers): the raw request is the fetch `Request`. */
 export type FetchHandshake = HandshakeRequest<Request>;
@@ -11,7 +12,7 @@ export type FetchHandshake = HandshakeRequest<Request>;
  * Options of a server on Bun, Deno or Workers: the same limits, with the same defaults, as
  * Node's `createServer`, less what the runtime does itself (see each adapter's README).
  */
-export interface RuntimeServerOptions<Ctx> {
+export interface RuntimeServerOptions<Ctx> extends GovernanceOptions<Ctx> {
   /** The only path upgraded, e.g. '/rpc'; other paths are answered 404. Default: every path. */
   path?: string;
   /** Where topics live. Default: a MemoryBroker of this server's own, closed with it. */
@@ -57,6 +58,7 @@ export interface RuntimeSettings<Ctx> {
   readonly backpressure: BackpressurePolicy;
   readonly timeout: number;
   readonly logger: Logger;
+  readonly governance: Governance<Ctx>;
 }
 
 const MiB = 1024 * 1024;
@@ -75,5 +77,6 @@ export function resolveRuntimeSettings<Ctx>(options: RuntimeServerOptions<Ctx>):
     backpressure: options.backpressure ?? 'drop',
     timeout: options.timeout ?? 30_000,
     logger: options.logger ?? console,
+    governance: resolveGovernance(options),
   };
 }

@@ -6,7 +6,6 @@ import {
   type Handler,
   type HandlerTree,
   type Implementation,
-  type MethodOptions,
   type Middleware,
   type Params,
   type Peer,
@@ -16,6 +15,8 @@ import {
   type SubscriptionTree,
 } from '@tether/core';
 import { Acceptor, originRefusal } from '../acceptor/acceptor.js';
+import type { OpenRpcDocument } from '../discovery/openrpc.js';
+import type { RegisterOptions, ServedSubscriptionOptions } from '../access/declarations.js';
 import type { Broker } from '../broker/broker.js';
 import { HttpError } from '../handshake/http-error.js';
 import { pathOf } from '../handshake/request.js';
@@ -71,8 +72,10 @@ export class RuntimeServer<Ctx = undefined> extends Emitter<ServerEvents<Ctx, Fe
   }
 
   /** Serves `name` on every connection. */
-  register(name: string, handler: Handler<Ctx>, options?: MethodOptions): this {
+  register(name: string, handler: Handler<Ctx>, options?: RegisterOptions): this {
+    const declare = this.acceptor.declarations.method(name, options);
     this.service.register(name, handler, options);
+    declare();
     return this;
   }
 
@@ -91,8 +94,10 @@ export class RuntimeServer<Ctx = undefined> extends Emitter<ServerEvents<Ctx, Fe
   }
 
   /** Serves a subscription on every connection; the handler returns `server.topic(name)` or any AsyncIterable. */
-  subscription(name: string, handler: SubscriptionHandler<Ctx>): this {
-    serveSubscription(this.service, name, handler);
+  subscription(name: string, handler: SubscriptionHandler<Ctx>, options?: ServedSubscriptionOptions): this {
+    const declare = this.acceptor.declarations.subscription(name, options);
+    serveSubscription(this.service, name, handler, options);
+    declare();
     return this;
   }
 
@@ -102,6 +107,15 @@ export class RuntimeServer<Ctx = undefined> extends Emitter<ServerEvents<Ctx, Fe
   subscriptions(tree: object): this {
     serveSubscriptions(this.service, tree as SubscriptionTree<Ctx>);
     return this;
+  }
+
+  /**
+   * The OpenRPC document of everything this server serves, each method with the grants it
+   * requires (`x-requires`): what `rpc.discover` answers a caller holding every grant, and what
+   * a build step writes out (`tether-openrpc`, see the README).
+   */
+  openrpc(): OpenRpcDocument {
+    return this.acceptor.openrpc('all');
   }
 
   /** A topic as a subscription handler returns it: live events, replayed history on resume, explicit gaps. */
@@ -151,7 +165,7 @@ export class RuntimeServer<Ctx = undefined> extends Emitter<ServerEvents<Ctx, Fe
     } finally {
       this.handshaking--;
     }
-    const late = this.acceptor.refusal(this.handshaking);
+    const late = this.acceptor.refusal(this.handshaking, { request: handshake, data });
     return late ? refusalResponse(late) : { data, handshake };
   }
 
