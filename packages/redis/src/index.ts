@@ -14,6 +14,8 @@ export type { ProviderConnection, ServiceRouterOptions } from './registry/router
 export { redisPresence } from './presence/redis-presence.js';
 export type { RedisPresence } from './presence/redis-presence.js';
 export type { RedisPresenceOptions } from './presence/redis-presence.js';
+export { redisRateLimitStore } from './rate-limit/redis-rate-limit-store.js';
+export type { RedisRateLimitStore, RedisRateLimitStoreOptions } from './rate-limit/redis-rate-limit-store.js';
 export type { RedisTarget } from './connection.js';
 export type { CallOptions, Params } from '@tether/core';
 export type {
@@ -23,6 +25,8 @@ export type {
   PresenceChange,
   PresenceEntry,
   PresenceStore,
+  RateLimit,
+  RateLimitStore,
   TopicEvent,
   Unsubscribe,
 } from '@tether/server';
