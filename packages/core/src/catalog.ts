@@ -1,4 +1,6 @@
+import type { CallContext } from './context.js';
 import { isReservedName } from './methods.js';
+import { DISCOVER_METHOD } from './protocol.js';
 import type { StandardSchemaV1 } from './schema.js';
 import type { Service } from './service.js';
 import { subscriptionsOf } from './subscription/serving.js';
@@ -57,4 +59,20 @@ export function catalog(service: Service<any>): Catalog {
     });
   }
   return { methods, subscriptions };
+}
+
+/**
+ * Serves `rpc.discover` on a service: `describe` builds the document for the call (its context
+ * says who asks). It passes the service's guard like any call; the server's `discovery` option
+ * does this with an OpenRPC document.
+ */
+export function serveDiscovery<Ctx>(service: Service<Ctx>, describe: (call: CallContext<Ctx>) => unknown): void {
+  service.methods.add(
+    DISCOVER_METHOD,
+    function (this: CallContext<Ctx>) {
+      return describe(this);
+    },
+    {},
+    true,
+  );
 }

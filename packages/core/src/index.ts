@@ -19,6 +19,7 @@ export {
   AUTHENTICATE_METHOD,
   CANCEL_METHOD,
   CREDENTIALS_EXPIRED_METHOD,
+  DISCOVER_METHOD,
   PING_METHOD,
   PING_TIMEOUT_CLOSE,
   PROGRESS_METHOD,
@@ -42,5 +43,5 @@ export type { Subscribe, Subscriptions } from './subscription/contract.js';
 export type { EventSource, SubscriptionsImplementation } from './subscription/implementation.js';
 export type { SubscriptionOptions } from './subscription/serving.js';
 export type { EventStream, StreamSink } from './subscription/stream.js';
-export { catalog } from './catalog.js';
+export { catalog, serveDiscovery } from './catalog.js';
 export type { Catalog, MethodInfo, SubscriptionInfo } from './catalog.js';

@@ -50,3 +50,6 @@ export const CREDENTIALS_EXPIRED_METHOD = 'rpc.credentialsExpired';
  * and only for a request whose by-name params carried `_meta: { progressToken }` (the MCP shape).
  */
 export const PROGRESS_METHOD = '$/progress';
+
+/** Request without params answering an OpenRPC document of what the peer serves (OpenRPC's service discovery). */
+export const DISCOVER_METHOD = 'rpc.discover';

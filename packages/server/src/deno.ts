@@ -17,6 +17,6 @@ export type { RegisterOptions, Requires, ServedSubscriptionOptions } from './acc
 export type { GovernanceOptions } from './acceptor/governance.js';
 export type { QuotaOptions } from './quotas/quotas.js';
 export type { RateLimitStore } from './quotas/rate-limit-store.js';
-export type { ClientMethod, DiscoveryOptions, OpenRpcDocument } from './discovery/openrpc.js';
+export type { ClientMethod, DiscoveryOptions, OpenRpcDocument, OpenRpcInfo } from './discovery/openrpc.js';
 export type { JsonSchema, JsonSchemaConverter } from './discovery/json-schema.js';
 export { MemoryRateLimitStore } from './quotas/rate-limit-store.js';

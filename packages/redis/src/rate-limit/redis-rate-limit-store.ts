@@ -67,12 +67,14 @@ export class RedisRateLimitStore implements RateLimitStore, AsyncDisposable {
     }
   }
 
+  /** Disconnects from Redis; takes refuse from then on. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.redis.disconnect();
   }
 
+  /** Closes the store, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

@@ -1,4 +1,4 @@
-import { CloseCode, Peer, Service, type CloseInfo, type Transport } from '@tether/core';
+import { CloseCode, Peer, Service, serveDiscovery, type CloseInfo, type Transport } from '@tether/core';
 import type { Broker, BrokerStatus } from '../broker/broker.js';
 import { MemoryBroker } from '../broker/memory-broker.js';
 import { CallGate, userRateMiddleware, type RateLimit } from '../connection/call-gate.js';
@@ -37,9 +37,6 @@ export interface AcceptorLimits {
 
 /** What the acceptor needs of a handshake: the client's address, for the per-address limit. */
 type Handshake = Pick<HandshakeRequest<unknown>, 'remoteAddress'>;
-
-/** The name OpenRPC gives its discovery method. */
-export const DISCOVER_METHOD = 'rpc.discover';
 
 /** What the acceptor tells its server; each is optional. */
 export interface AcceptorHooks<Ctx, Request> {
@@ -96,13 +93,7 @@ export class Acceptor<Ctx, Request extends Handshake = Handshake, T extends Serv
     this.service.setGuard(this.gate);
     if (callsPerUser && store) this.service.use(userRateMiddleware(governance.user, callsPerUser, store));
     this.quotas = new ConnectionQuotas(governance.connectionsPerAddress, governance.connectionsPerUser);
-    if (governance.discovery) {
-      const acceptor = this;
-      // Tether's own name, so the table takes it as internal; a call of it passes the gate like any other.
-      this.service.methods.add(DISCOVER_METHOD, function (this: { data: Ctx }) {
-        return acceptor.openrpc(governance.grants(this.data));
-      }, {}, true);
-    }
+    if (governance.discovery) serveDiscovery(this.service, (call) => this.openrpc(governance.grants(call.data)));
   }
 
   /**

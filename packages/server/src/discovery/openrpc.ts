@@ -22,7 +22,7 @@ export interface ClientMethod {
 /** Options of `rpc.discover` and `server.openrpc()`. */
 export interface DiscoveryOptions {
   /** The document's `info`. Default `{ title: 'Tether service', version: '0.0.0' }`. */
-  info?: { title: string; version: string; description?: string };
+  info?: OpenRpcInfo;
   /**
    * What `rpc.discover` shows a caller of what it lacks the grants for: 'hide' leaves it out,
    * 'mark' lists it with `x-denied: { missing }`. Default 'hide'.
@@ -37,13 +37,27 @@ export interface DiscoveryOptions {
   toJsonSchema?: JsonSchemaConverter;
 }
 
+/** The `info` of an OpenRPC document: what the service is called, and its version. */
+export interface OpenRpcInfo {
+  /** The service's name. */
+  title: string;
+  /** The version of its API (not of Tether, nor of OpenRPC). */
+  version: string;
+  /** What it does, for a person. */
+  description?: string;
+}
+
 /** An OpenRPC document, as plain JSON. */
-export type OpenRpcDocument = {
+export interface OpenRpcDocument {
+  /** The OpenRPC version the document follows. */
   readonly openrpc: string;
-  readonly info: { readonly title: string; readonly version: string; readonly description?: string };
+  /** The service it describes. */
+  readonly info: OpenRpcInfo;
+  /** Its methods, subscriptions and client methods, as OpenRPC method objects with Tether's `x-` extensions. */
   readonly methods: readonly Record<string, unknown>[];
+  /** The shared parts: `errors`, every code Tether answers with. */
   readonly components?: Record<string, unknown>;
-};
+}
 
 /** Who the document is for: a caller's grants, or everything (a build-time document). */
 export interface Audience {
