@@ -97,4 +97,47 @@ describe('WsTransport backpressure', () => {
     transport.send(reply, { droppable: true });
     expect(transport.dropped).toBe(0);
   });
+
+  it('holds messages that arrive while the queue is full, and delivers them in order once it drains', async () => {
+    const limit = 64 * 1024;
+    const { transport, client } = await pairWithStalledClient({ maxBufferedBytes: limit });
+    const reply = message(100 * 1024);
+    const count = 50;
+    const queuedAtDelivery: number[] = [];
+    const texts: string[] = [];
+    let allDelivered!: () => void;
+    const delivered = new Promise<void>((resolve) => (allDelivered = resolve));
+    transport.onMessage((text) => {
+      queuedAtDelivery.push(transport.bufferedAmount);
+      texts.push(text);
+      transport.send(reply);
+      if (texts.length === count) allDelivered();
+    });
+    // Sent in one turn, they reach the server in one read: each reply alone fills the queue.
+    for (let i = 0; i < count; i++) client.send(String(i));
+    client.resume();
+    await delivered;
+    expect(texts).toEqual(Array.from({ length: count }, (_, i) => String(i)));
+    expect(Math.max(...queuedAtDelivery)).toBeLessThan(limit);
+  });
+
+  it('delivers nothing it reads once it has been closed', async () => {
+    const { transport, client } = await pairWithStalledClient({});
+    client.resume();
+    const texts: string[] = [];
+    let first!: () => void;
+    const gotFirst = new Promise<void>((resolve) => (first = resolve));
+    transport.onMessage((text) => {
+      texts.push(text);
+      first();
+    });
+    client.send('before');
+    await gotFirst;
+    transport.close(CloseCode.GoingAway, 'bye');
+    // Sent before the client has read the close frame; the server reads them before the client's answer to it.
+    for (let i = 0; i < 10; i++) client.send('after');
+    const [code] = await once(client, 'close');
+    expect(code).toBe(CloseCode.GoingAway);
+    expect(texts).toEqual(['before']);
+  });
 });

@@ -50,6 +50,11 @@ export class WsTransport implements Transport {
   private readonly socket: Socket | undefined;
   private readonly onBackpressure: ((event: BackpressureEvent) => void) | undefined;
   private congested = false;
+  /** Whether reading is paused until the socket drains. */
+  private stalled = false;
+  /** Messages read while the queue was full, delivered once it drains; undefined while delivery is direct. */
+  private held: string[] | undefined;
+  private readonly listeners: Array<(message: string) => void> = [];
   private corked = false;
   private awaitingPong = false;
   /** Why ws closed the connection itself, when it did: a bad or oversized frame. */
@@ -106,9 +111,14 @@ export class WsTransport implements Transport {
     return this.write(message, droppable);
   }
 
+  /** Messages read from the socket and held back, undelivered, until the reader catches up. */
+  get heldMessages(): number {
+    return this.held?.length ?? 0;
+  }
+
   onMessage(listener: (message: string) => void): void {
     // binaryType stays 'nodebuffer', so every message arrives as one Buffer; binary frames are read as UTF-8 too.
-    this.ws.on('message', (data: RawData) => listener((data as Buffer).toString()));
+    if (this.listeners.push(listener) === 1) this.ws.on('message', (data: RawData) => this.receive((data as Buffer).toString()));
   }
 
   onClose(listener: (info: CloseInfo) => void): void {
@@ -152,17 +162,70 @@ export class WsTransport implements Transport {
     this.cork();
     if (typeof data === 'string') this.ws.send(data);
     else this.ws.send(data, textFrame);
-    this.pauseIfFull();
+    if (this.full()) this.stall();
     return true;
   }
+
+  /**
+   * A message from the client. Once the connection is closing (1013, shutdown, a failed
+   * heartbeat) nothing more it sent is run. While the queue is full, it is held: ws parses every
+   * frame of a TCP read at once, and a call run now would add its result to a queue already full.
+   */
+  private receive(text: string): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.held || this.full()) {
+      (this.held ??= []).push(text);
+      this.stall();
+      return;
+    }
+    this.deliver(text);
+  }
+
+  private deliver(text: string): void {
+    for (const listener of this.listeners) listener(text);
+  }
+
+  /** Whether the queue is past the limit; only with the socket, whose 'drain' says when it no longer is. */
+  private full(): boolean {
+    return this.socket !== undefined && this.ws.bufferedAmount >= this.maxBufferedBytes;
+  }
+
+  /**
+   * Stops reading from a client whose queue is full until the kernel takes it, so a client
+   * that sends calls but never reads their responses is held back by TCP, not by our memory.
+   * A full queue made a write return false (the limit is at least the high-water mark), so 'drain' follows.
+   */
+  private stall(): void {
+    if (!this.socket || this.stalled) return;
+    this.stalled = true;
+    this.ws.pause();
+    this.socket.once('drain', this.drained);
+  }
+
+  /** Delivers what was held, in order, until the queue is full again; then reads again. */
+  private readonly drained = (): void => {
+    this.stalled = false;
+    this.congested = false;
+    const held = this.held;
+    let next = 0;
+    while (held && next < held.length && this.ws.readyState === WebSocket.OPEN) {
+      if (this.full()) {
+        held.splice(0, next);
+        this.stall();
+        return;
+      }
+      this.deliver(held[next++]!);
+    }
+    this.held = undefined;
+    // Not when the last of them filled the queue again; but when closing, as the client's answer to the close frame must be read.
+    if (!this.stalled) this.ws.resume();
+  };
 
   /** Reports the start of a stretch of congestion, which lasts until the queue drains, and every close. */
   private congest(action: BackpressureEvent['action'], bufferedAmount: number): void {
     if (!this.congested) {
       this.congested = true;
-      this.socket?.once('drain', () => {
-        this.congested = false;
-      });
+      this.stall();
     } else if (action === 'drop') {
       return;
     }
@@ -181,15 +244,4 @@ export class WsTransport implements Transport {
     this.corked = false;
     this.socket?.uncork();
   };
-
-  /**
-   * Stops reading from a client whose queue is full until the kernel takes it, so a client
-   * that sends calls but never reads their responses is held back by TCP, not by our memory.
-   */
-  private pauseIfFull(): void {
-    const socket = this.socket;
-    if (!socket || this.ws.isPaused || this.ws.bufferedAmount < this.maxBufferedBytes) return;
-    this.ws.pause();
-    socket.once('drain', () => this.ws.resume());
-  }
 }
