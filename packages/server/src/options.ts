@@ -85,6 +85,11 @@ export interface CommonOptions<Ctx> extends GovernanceOptions<Ctx> {
   maxBatch?: number;
   /** Incoming calls running at once per connection; more are answered -32002. Default 1000. */
   maxInFlight?: number;
+  /**
+   * Subscriptions open at once per connection, those whose handler is still running included;
+   * the next `rpc.subscribe` is answered -32002 with `data.limit` until one ends. Default 1000.
+   */
+  maxSubscriptions?: number;
   /** Calls per connection over time; excess calls are answered -32003 with `data.retryAfterMs`. Default: no limit. */
   rateLimit?: RateLimit;
   /** Bytes queued for a connection's socket beyond which its reader counts as slow. Default 1 MiB. */
@@ -117,6 +122,7 @@ export interface Settings<Ctx> {
   readonly maxPayload: number;
   readonly maxBatch: number;
   readonly maxInFlight: number;
+  readonly maxSubscriptions: number;
   readonly rateLimit: RateLimit | undefined;
   readonly maxBufferedBytes: number;
   readonly backpressure: BackpressurePolicy;
@@ -138,6 +144,7 @@ export function resolveSettings<Ctx>(options: CommonOptions<Ctx>): Settings<Ctx>
     maxPayload: options.maxPayload ?? MiB,
     maxBatch: options.maxBatch ?? 100,
     maxInFlight: options.maxInFlight ?? 1000,
+    maxSubscriptions: options.maxSubscriptions ?? 1000,
     rateLimit: options.rateLimit,
     maxBufferedBytes: options.maxBufferedBytes ?? MiB,
     backpressure: options.backpressure ?? 'drop',

@@ -48,11 +48,17 @@ function shedError(position: { after: number; epoch?: string } | undefined): Rpc
 export class Publisher<Ctx> implements ServedSubscriptions {
   readonly #active = new Map<string, Active>();
   #nextId = 1;
+  /** Subscribes whose handler has not returned yet: they count against the limit too. */
+  #opening = 0;
+  /** Rises with each `closeAll`, so a handler that returns after its connection closed is released, not registered. */
+  #generation = 0;
 
   readonly #sender: PushSender;
+  readonly #limit: number;
 
-  constructor(sender: PushSender) {
+  constructor(sender: PushSender, limit: number) {
     this.#sender = sender;
+    this.#limit = limit;
   }
 
   get size(): number {
@@ -74,6 +80,14 @@ export class Publisher<Ctx> implements ServedSubscriptions {
     epoch: string | undefined,
     call: CallContext<Ctx>,
   ): Promise<{ id: string; start: () => void }> {
+    const limit = this.#limit;
+    if (this.#active.size + this.#opening >= limit) {
+      throw new RpcError(
+        ErrorCode.Overloaded,
+        `Too many subscriptions on this connection (limit ${limit}); unsubscribe from one first`,
+        { limit },
+      );
+    }
     const controller = new AbortController();
     const context: CallContext<Ctx> = {
       data: call.data,
@@ -84,13 +98,25 @@ export class Publisher<Ctx> implements ServedSubscriptions {
       signal: controller.signal,
       progress() {}, // a subscription reports events, not progress
     };
-    const produced =
-      params === undefined
-        ? handler.call(context)
-        : Array.isArray(params)
-          ? handler.apply(context, params)
-          : handler.call(context, params);
-    const stream = toEventStream(await produced);
+    const generation = this.#generation;
+    let stream: EventStream | null;
+    this.#opening++;
+    try {
+      const produced =
+        params === undefined
+          ? handler.call(context)
+          : Array.isArray(params)
+            ? handler.apply(context, params)
+            : handler.call(context, params);
+      stream = toEventStream(await produced);
+    } finally {
+      this.#opening--;
+    }
+    if (generation !== this.#generation) {
+      controller.abort(new RpcError(ErrorCode.Cancelled, 'Subscription ended'));
+      if (stream) await Promise.resolve(stream.close()).catch(() => undefined);
+      throw new RpcError(ErrorCode.ConnectionClosed, 'Subscription not opened: the connection closed first');
+    }
     if (!stream) throw new RpcError(ErrorCode.InternalError, 'Internal error');
     const id = String(this.#nextId++);
     const entry: Active = { stream, encoder: new PushEncoder(id), controller, held: [], lastSent: undefined, shed: false };
@@ -114,6 +140,7 @@ export class Publisher<Ctx> implements ServedSubscriptions {
   }
 
   closeAll(): void {
+    this.#generation++;
     for (const id of [...this.#active.keys()]) this.#end(id, undefined);
   }
 

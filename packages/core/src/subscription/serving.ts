@@ -47,7 +47,8 @@ function parseSubscribe(raw: unknown): SubscribeRequest {
 
 /** The subscriptions served on the connection a call came in on, made on its first subscribe. */
 function publisherOf(call: CallContext<unknown>): Publisher<unknown> {
-  return (call as IncomingCall<unknown>).peer.served((sender) => new Publisher<unknown>(sender));
+  const host = (call as IncomingCall<unknown>).peer;
+  return host.served((sender) => new Publisher<unknown>(sender, host.maxSubscriptions));
 }
 
 /** Per-subscription options. */

@@ -31,6 +31,7 @@ export interface AcceptorLimits {
   readonly maxConnections: number;
   readonly maxBatch: number;
   readonly maxInFlight: number;
+  readonly maxSubscriptions: number;
   readonly rateLimit: RateLimit | undefined;
   readonly timeout: number;
 }
@@ -127,6 +128,7 @@ export class Acceptor<Ctx, Request extends Handshake = Handshake, T extends Serv
       timeout: limits.timeout,
       maxBatch: limits.maxBatch,
       maxInFlight: limits.maxInFlight,
+      maxSubscriptions: limits.maxSubscriptions,
     });
     peer.on('handlerError', (error, method) => this.hooks.error?.(error, peer, method));
     const release = this.quotas.hold(request.remoteAddress, this.limits.governance.user(data));

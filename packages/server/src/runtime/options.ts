@@ -32,6 +32,8 @@ export interface RuntimeServerOptions<Ctx> extends GovernanceOptions<Ctx> {
   maxBatch?: number;
   /** Incoming calls running at once per connection; more are answered -32002. Default 1000. */
   maxInFlight?: number;
+  /** Subscriptions open at once per connection, opening ones included; more are answered -32002. Default 1000. */
+  maxSubscriptions?: number;
   /** Calls per connection over time; excess calls are answered -32003 with `data.retryAfterMs`. Default: no limit. */
   rateLimit?: RateLimit;
   /** Bytes queued for a connection beyond which its reader counts as slow, where the runtime tells. Default 1 MiB. */
@@ -53,6 +55,7 @@ export interface RuntimeSettings<Ctx> {
   readonly maxPayload: number;
   readonly maxBatch: number;
   readonly maxInFlight: number;
+  readonly maxSubscriptions: number;
   readonly rateLimit: RateLimit | undefined;
   readonly maxBufferedBytes: number;
   readonly backpressure: BackpressurePolicy;
@@ -72,6 +75,7 @@ export function resolveRuntimeSettings<Ctx>(options: RuntimeServerOptions<Ctx>):
     maxPayload: options.maxPayload ?? MiB,
     maxBatch: options.maxBatch ?? 100,
     maxInFlight: options.maxInFlight ?? 1000,
+    maxSubscriptions: options.maxSubscriptions ?? 1000,
     rateLimit: options.rateLimit,
     maxBufferedBytes: options.maxBufferedBytes ?? MiB,
     backpressure: options.backpressure ?? 'drop',
