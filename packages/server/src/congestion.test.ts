@@ -2,13 +2,13 @@ import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Peer } from '@tether/core';
-import { CloseCode } from './index.js';
+import { CloseCode, type TetherServer } from './index.js';
 import { openRaw, useServers } from './test-support.js';
 
 const start = useServers();
 
 /** The server side of the next connection: its upgraded socket, where queued writes are counted, and its peer. */
-async function nextConnection(server: Awaited<ReturnType<typeof start>>) {
+async function nextConnection(server: TetherServer<undefined>) {
   const upgraded = once(server.httpServer, 'upgrade') as Promise<[unknown, Socket]>;
   const connected = once(server, 'connect') as Promise<[Peer<undefined>]>;
   const client = await openRaw(server.url);

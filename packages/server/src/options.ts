@@ -40,10 +40,18 @@ export interface AttachOptions {
 /** Options shared by both ways of running a server; every limit has a default safe for untrusted clients. */
 export interface CommonOptions<Ctx> extends GovernanceOptions<Ctx> {
   /**
-   * The only path upgraded, e.g. '/rpc'; requests for other paths are left to the HTTP server's
-   * other 'upgrade' listeners (or answered 404 when the server is our own). Default: every path.
+   * The only path upgraded, e.g. '/rpc'. Upgrades for other paths are answered 404 on the
+   * server's own HTTP server; attached to yours, they are left to its other 'upgrade' listeners
+   * (see `unclaimedUpgradeTimeout`), or answered 404 at once when there are none. Default: every path.
    */
   path?: string;
+  /**
+   * Attached with a `path`, beside other 'upgrade' listeners: milliseconds they get to take an
+   * upgrade for another path (write to its socket, read from it, or end it) before it is
+   * answered 404 and closed, so that an upgrade nobody serves does not hold a socket open.
+   * Raise it if one of your listeners decides slowly. Default 1000.
+   */
+  unclaimedUpgradeTimeout?: number;
   /**
    * Where topics live. Default: a MemoryBroker of this process (1000 events of history per
    * topic), closed with the server; pass `redisBroker(...)` from @tether/redis to share topics
@@ -114,6 +122,7 @@ export type ServerOptions<Ctx> = CommonOptions<Ctx> & (ListenOptions | AttachOpt
 /** The options with every default filled in. */
 export interface Settings<Ctx> {
   readonly path: string | undefined;
+  readonly unclaimedUpgradeTimeout: number;
   readonly authenticate: Authenticate<Ctx> | undefined;
   readonly reauthenticate: Reauthenticate<Ctx> | undefined;
   readonly origins: ReadonlySet<string> | undefined;
@@ -136,6 +145,7 @@ const MiB = 1024 * 1024;
 export function resolveSettings<Ctx>(options: CommonOptions<Ctx>): Settings<Ctx> {
   return {
     path: options.path,
+    unclaimedUpgradeTimeout: options.unclaimedUpgradeTimeout ?? 1000,
     authenticate: options.authenticate,
     reauthenticate: options.reauthenticate,
     origins: options.origins ? new Set(options.origins) : undefined,

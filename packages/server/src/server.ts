@@ -90,6 +90,7 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
     this.upgrades = new Upgrades<Ctx>({
       settings: this.settings,
       ownsHttpServer,
+      upgradeListeners: () => httpServer.listenerCount('upgrade'),
       refusal: (handshaking, admitted) => this.acceptor.refusal(handshaking, admitted),
       open: (ws, socket, request, data) => this.open(ws, socket, request, data),
       report: (error) => this.report(error, undefined),

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpServer, request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -7,6 +7,38 @@ import { HttpError, type HandshakeRequest } from '../index.js';
 import { connectPeer, openRaw, refusedUpgrade, useServers } from '../test-support.js';
 
 type User = { name: string };
+
+/** Sends an upgrade request as given, headers and all; resolves with the status it gets (101 if accepted) and the body. */
+function upgrade(url: string, headers: OutgoingHttpHeaders, method = 'GET'): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url.replace(/^ws:/, 'http:'), { method, headers: { Connection: 'Upgrade', ...headers } });
+    request.once('upgrade', (_response, socket) => {
+      socket.destroy();
+      resolve({ status: 101, body: '' });
+    });
+    request.once('response', (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.once('error', reject);
+    request.end();
+  });
+}
+
+const wellFormed = { Upgrade: 'websocket', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version': '13' };
+
+/** An HTTP server of the test's own, closed after the test; resolves with its `host:port`. */
+async function ownHttpServer(http: ReturnType<typeof createHttpServer>): Promise<string> {
+  http.listen(0, '127.0.0.1');
+  await once(http, 'listening');
+  cleanups.push(() => {
+    http.closeAllConnections();
+    return new Promise<void>((resolve) => http.close(() => resolve()));
+  });
+  return `127.0.0.1:${(http.address() as AddressInfo).port}`;
+}
 const start = useServers();
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -162,5 +194,64 @@ describe('capacity and paths', () => {
 
     await server.close();
     expect(http.listening).toBe(true);
+  });
+
+  it('answers 404 at once to another path on a server it is attached to, when it alone takes upgrades', async () => {
+    const http = createHttpServer();
+    const base = await ownHttpServer(http);
+    await start({ server: http, path: '/rpc' });
+    await expect(upgrade(`ws://${base}/elsewhere`, wellFormed)).resolves.toMatchObject({ status: 404 });
+  }, 5000);
+
+  it('answers 404 to a path no other listener took within unclaimedUpgradeTimeout, and leaves taken ones alone', async () => {
+    const http = createHttpServer();
+    const other = new WebSocketServer({ noServer: true });
+    let late: (() => void) | undefined;
+    http.on('upgrade', (request, socket, head) => {
+      if (request.url === '/other') other.handleUpgrade(request, socket, head, (ws) => ws.close());
+      // Taken only once the test says so: after the timeout, as a listener that took too long.
+      if (request.url === '/late') late = () => other.handleUpgrade(request, socket, head, (ws) => ws.close());
+    });
+    const base = await ownHttpServer(http);
+    await start({ server: http, path: '/rpc', unclaimedUpgradeTimeout: 20 });
+    await expect(upgrade(`ws://${base}/other`, wellFormed)).resolves.toMatchObject({ status: 101 });
+    await expect(upgrade(`ws://${base}/nobody`, wellFormed)).resolves.toMatchObject({ status: 404 });
+    await expect(upgrade(`ws://${base}/late`, wellFormed)).resolves.toMatchObject({ status: 404 });
+    late?.();
+  }, 5000);
+});
+
+describe('malformed upgrades', () => {
+  it('are refused before authenticate runs', async () => {
+    let authenticated = 0;
+    const server = await start({
+      port: 0,
+      authenticate: () => {
+        authenticated++;
+      },
+    });
+    const { Upgrade, 'Sec-WebSocket-Key': key, 'Sec-WebSocket-Version': version } = wellFormed;
+    const cases: Array<[string, OutgoingHttpHeaders, string, number]> = [
+      ['POST', wellFormed, 'POST', 405],
+      ['another protocol', { ...wellFormed, Upgrade: 'h2c' }, 'GET', 400],
+      ['no key', { Upgrade, 'Sec-WebSocket-Version': version }, 'GET', 400],
+      ['a bad key', { ...wellFormed, 'Sec-WebSocket-Key': 'short' }, 'GET', 400],
+      ['no version', { Upgrade, 'Sec-WebSocket-Key': key }, 'GET', 400],
+      ['version 8', { ...wellFormed, 'Sec-WebSocket-Version': '8' }, 'GET', 426],
+      ['a bad subprotocol list', { ...wellFormed, 'Sec-WebSocket-Protocol': 'a,,b' }, 'GET', 400],
+    ];
+    for (const [what, headers, method, status] of cases) {
+      expect([what, (await upgrade(server.url, headers, method)).status]).toEqual([what, status]);
+    }
+    expect(authenticated).toBe(0);
+    await expect(upgrade(server.url, wellFormed)).resolves.toMatchObject({ status: 101 });
+    expect(authenticated).toBe(1);
+  });
+
+  it('cannot pass the origin allow-list as version 8 with Sec-WebSocket-Origin', async () => {
+    const server = await start({ port: 0, origins: ['https://app.example'] });
+    const old = { ...wellFormed, 'Sec-WebSocket-Version': '8', 'Sec-WebSocket-Origin': 'https://evil.example' };
+    await expect(upgrade(server.url, old)).resolves.toMatchObject({ status: 426 });
+    expect(server.stats.connections).toBe(0);
   });
 });

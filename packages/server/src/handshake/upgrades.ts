@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Settings } from '../options.js';
 import { originRefusal } from '../acceptor/acceptor.js';
 import { HttpError } from './http-error.js';
+import { malformed } from './malformed.js';
 import { refuse } from './refuse.js';
 import { pathOf, readHandshake, type HandshakeRequest } from './request.js';
 
@@ -13,6 +14,8 @@ export interface UpgradeHost<Ctx> {
   readonly settings: Settings<Ctx>;
   /** Whether the HTTP server is our own, so that requests for other paths are ours to answer (404). */
   readonly ownsHttpServer: boolean;
+  /** The HTTP server's 'upgrade' listeners, ours included: whether anyone else may take another path. */
+  upgradeListeners(): number;
   /** Why no connection can be taken now (503: shutting down or full; 429 over a per-address or per-user limit once admitted). */
   refusal(handshaking: number, admitted?: { readonly request: HandshakeRequest; readonly data: Ctx }): HttpError | undefined;
   /** Takes an accepted connection. */
@@ -54,14 +57,16 @@ export class Upgrades<Ctx> {
 
   private async handle(raw: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const { settings } = this.host;
-    const ours = settings.path === undefined || pathOf(raw.url ?? '/') === settings.path;
-    if (!ours && !this.host.ownsHttpServer) return;
+    const path = pathOf(raw.url ?? '/');
+    if (settings.path !== undefined && path !== settings.path) {
+      this.elsewhere(socket as Socket, path);
+      return;
+    }
     // A client that resets mid-handshake must not take the process down with an unhandled 'error'.
     socket.on('error', ignore);
     const request = readHandshake(raw);
-    const early = ours
-      ? (this.host.refusal(this.handshaking.size) ?? originRefusal(settings.origins, request.origin))
-      : new HttpError(404);
+    const early =
+      malformed(raw) ?? this.host.refusal(this.handshaking.size) ?? originRefusal(settings.origins, request.origin);
     if (early) {
       refuse(socket, early);
       return;
@@ -87,5 +92,28 @@ export class Upgrades<Ctx> {
       socket.off('error', ignore);
       this.host.open(ws, socket as Socket, request, data);
     });
+  }
+
+  /**
+   * An upgrade for another path than ours. On our own HTTP server, or when ours is the only
+   * 'upgrade' listener, nobody else can take it: 404 at once. Otherwise it is left to the other
+   * listeners, and answered 404 only if none has taken its socket (written to it, listened for
+   * its data, or ended it) within `unclaimedUpgradeTimeout`: a socket nobody takes would stay open.
+   */
+  private elsewhere(socket: Socket, path: string): void {
+    const notFound = () => {
+      socket.on('error', ignore);
+      refuse(socket, new HttpError(404, `No WebSocket endpoint at ${path}`));
+    };
+    if (this.host.ownsHttpServer || this.host.upgradeListeners() <= 1) {
+      notFound();
+      return;
+    }
+    const written = socket.bytesWritten;
+    const readers = socket.listenerCount('data');
+    setTimeout(() => {
+      const taken = socket.destroyed || socket.writableEnded || socket.bytesWritten !== written || socket.listenerCount('data') !== readers;
+      if (!taken) notFound();
+    }, this.host.settings.unclaimedUpgradeTimeout).unref();
   }
 }
