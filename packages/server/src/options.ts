@@ -91,7 +91,11 @@ export interface CommonOptions<Ctx> extends GovernanceOptions<Ctx> {
   maxPayload?: number;
   /** Longest incoming batch; a longer one runs none of its entries, and each request in it is answered -32600. Default 100. */
   maxBatch?: number;
-  /** Incoming calls running at once per connection; more are answered -32002. Default 1000. */
+  /**
+   * Incoming calls running at once per connection; more are answered -32002. Also bounds the
+   * answers a slow reader can have in memory beyond `maxBufferedBytes`: lower it when handlers
+   * return large results asynchronously. Default 1000.
+   */
   maxInFlight?: number;
   /**
    * Subscriptions open at once per connection, those whose handler is still running included;
@@ -100,11 +104,17 @@ export interface CommonOptions<Ctx> extends GovernanceOptions<Ctx> {
   maxSubscriptions?: number;
   /** Calls per connection over time; excess calls are answered -32003 with `data.retryAfterMs`. Default: no limit. */
   rateLimit?: RateLimit;
-  /** Bytes queued for a connection's socket beyond which its reader counts as slow. Default 1 MiB. */
+  /**
+   * Bytes queued for a connection's socket beyond which its reader counts as slow: the server
+   * stops reading from it, and holds the messages it had already read, unrun, until the queue
+   * drains. A connection's memory stays within this, one answer beyond it, and the answers of
+   * calls already running (at most `maxInFlight`): see docs/protocol.md. Default 1 MiB.
+   */
   maxBufferedBytes?: number;
   /**
    * For a slow reader: pushes are always dropped (and counted in `stats.dropped`); responses
-   * and calls still go under 'drop', and close the connection with 1013 under 'close'. Default 'drop'.
+   * and calls still go under 'drop', and close the connection with 1013 under 'close', after
+   * which nothing more the client sends is run. Default 'drop'.
    */
   backpressure?: BackpressurePolicy;
   /** Default timeout in ms for the server's calls to clients; 0 disables. Default 30000. */

@@ -26,8 +26,8 @@ export interface WsTransportOptions {
   backpressure?: BackpressurePolicy;
   /**
    * The socket under the WebSocket (the server has it from the upgrade). With it, writes made
-   * in one tick are corked into one syscall, reading pauses while the reader is slow, and
-   * byte counts are kept. Default: none.
+   * in one tick are corked into one syscall, reading pauses while the reader is slow (messages
+   * already read are held until its queue drains), and byte counts are kept. Default: none.
    */
   socket?: Socket;
   /** Called on each BackpressureEvent. Default: none. */
