@@ -114,7 +114,7 @@ export class Publisher<Ctx> implements ServedSubscriptions {
     }
     if (generation !== this.#generation) {
       controller.abort(new RpcError(ErrorCode.Cancelled, 'Subscription ended'));
-      if (stream) await Promise.resolve(stream.close()).catch(() => undefined);
+      if (stream) await Promise.resolve().then(() => stream.close()).catch(() => undefined);
       throw new RpcError(ErrorCode.ConnectionClosed, 'Subscription not opened: the connection closed first');
     }
     if (!stream) throw new RpcError(ErrorCode.InternalError, 'Internal error');

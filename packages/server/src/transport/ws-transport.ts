@@ -111,11 +111,6 @@ export class WsTransport implements Transport {
     return this.write(message, droppable);
   }
 
-  /** Messages read from the socket and held back, undelivered, until the reader catches up. */
-  get heldMessages(): number {
-    return this.held?.length ?? 0;
-  }
-
   onMessage(listener: (message: string) => void): void {
     // binaryType stays 'nodebuffer', so every message arrives as one Buffer; binary frames are read as UTF-8 too.
     if (this.listeners.push(listener) === 1) this.ws.on('message', (data: RawData) => this.receive((data as Buffer).toString()));
@@ -185,18 +180,22 @@ export class WsTransport implements Transport {
     for (const listener of this.listeners) listener(text);
   }
 
-  /** Whether the queue is past the limit; only with the socket, whose 'drain' says when it no longer is. */
+  /**
+   * Whether the queue is past the limit and the socket owes a 'drain', which says when it no
+   * longer is; only with the socket. With the limit at least the high-water mark, a queue that
+   * long has made a write return false, unless the bytes wait in ws (compressing), not in the socket.
+   */
   private full(): boolean {
-    return this.socket !== undefined && this.ws.bufferedAmount >= this.maxBufferedBytes;
+    const socket = this.socket;
+    return socket !== undefined && socket.writableNeedDrain && this.ws.bufferedAmount >= this.maxBufferedBytes;
   }
 
   /**
    * Stops reading from a client whose queue is full until the kernel takes it, so a client
    * that sends calls but never reads their responses is held back by TCP, not by our memory.
-   * A full queue made a write return false (the limit is at least the high-water mark), so 'drain' follows.
    */
   private stall(): void {
-    if (!this.socket || this.stalled) return;
+    if (!this.socket || this.stalled || !this.socket.writableNeedDrain) return;
     this.stalled = true;
     this.ws.pause();
     this.socket.once('drain', this.drained);
