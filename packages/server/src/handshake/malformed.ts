@@ -26,7 +26,8 @@ export function malformed(request: IncomingMessage): HttpError | undefined {
   if (version === undefined) return new HttpError(400, 'Missing Sec-WebSocket-Version header: send 13');
   if (version !== '13') {
     // RFC 6455 section 4.4: an unsupported version is answered with the versions that are.
-    return new HttpError(426, `Unsupported Sec-WebSocket-Version ${version}: send 13`, { 'Sec-WebSocket-Version': '13' });
+    const supported = { 'Sec-WebSocket-Version': '13' };
+    return new HttpError(426, `Unsupported Sec-WebSocket-Version ${version}: send 13`, supported);
   }
   const protocols = headers['sec-websocket-protocol'];
   if (protocols !== undefined && !validProtocols(protocols)) {

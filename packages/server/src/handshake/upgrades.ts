@@ -112,8 +112,8 @@ export class Upgrades<Ctx> {
     const written = socket.bytesWritten;
     const readers = socket.listenerCount('data');
     setTimeout(() => {
-      const taken = socket.destroyed || socket.writableEnded || socket.bytesWritten !== written || socket.listenerCount('data') !== readers;
-      if (!taken) notFound();
+      if (socket.destroyed || socket.writableEnded) return;
+      if (socket.bytesWritten === written && socket.listenerCount('data') === readers) notFound();
     }, this.host.settings.unclaimedUpgradeTimeout).unref();
   }
 }

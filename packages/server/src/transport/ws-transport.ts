@@ -113,7 +113,8 @@ export class WsTransport implements Transport {
 
   onMessage(listener: (message: string) => void): void {
     // binaryType stays 'nodebuffer', so every message arrives as one Buffer; binary frames are read as UTF-8 too.
-    if (this.listeners.push(listener) === 1) this.ws.on('message', (data: RawData) => this.receive((data as Buffer).toString()));
+    if (this.listeners.push(listener) > 1) return;
+    this.ws.on('message', (data: RawData) => this.receive((data as Buffer).toString()));
   }
 
   onClose(listener: (info: CloseInfo) => void): void {
@@ -216,7 +217,7 @@ export class WsTransport implements Transport {
       this.deliver(held[next++]!);
     }
     this.held = undefined;
-    // Not when the last of them filled the queue again; but when closing, as the client's answer to the close frame must be read.
+    // Not if the last of them filled the queue again; but also when closing, to read the client's answer to the close frame.
     if (!this.stalled) this.ws.resume();
   };
 
