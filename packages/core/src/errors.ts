@@ -17,7 +17,10 @@ export const ErrorCode = {
   ConnectionClosed: -32000,
   /** No response within the call's timeout. */
   Timeout: -32001,
-  /** Too many calls in flight on this connection; retry after some complete. */
+  /**
+   * A per-connection limit was reached (calls in flight, subscriptions), or a subscriber read
+   * too slowly; retry once some are done.
+   */
   Overloaded: -32002,
   /** The call rate limit was exceeded; `data.retryAfterMs` says when to retry. */
   RateLimited: -32003,
