@@ -78,8 +78,6 @@ export interface ServedSubscriptions {
 
 /** What serving a subscription needs of the connection a subscribe came in on. */
 export interface ServingHost extends PushSender {
-  /** Subscriptions it may serve at once, those still opening included. */
-  readonly maxSubscriptions: number;
   /** The connection's served subscriptions, made by `make` on first use and kept until the peer ends. */
   served<S extends ServedSubscriptions>(make: (sender: PushSender) => S): S;
 }

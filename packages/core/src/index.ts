@@ -37,7 +37,7 @@ export type { Reauthenticate } from './credentials.js';
 export { Subscription } from './subscription/subscription.js';
 export type { SubscribeOptions, SubscriptionGap } from './subscription/subscription.js';
 export type { SubscriptionHandler } from './subscription/publisher.js';
-export { serveSubscription, serveSubscriptions } from './subscription/serving.js';
+export { limitSubscriptions, serveSubscription, serveSubscriptions } from './subscription/serving.js';
 export type { SubscriptionTree } from './subscription/serving.js';
 export type { Subscribe, Subscriptions } from './subscription/contract.js';
 export type { EventSource, SubscriptionsImplementation } from './subscription/implementation.js';

@@ -32,8 +32,6 @@ export interface PeerOptions<Ctx> {
   maxBatch?: number;
   /** Incoming calls running at once; more answer -32002 until some finish. Default 1000. */
   maxInFlight?: number;
-  /** Subscriptions served at once, those still opening included; more are refused with -32002. Default 1000. */
-  maxSubscriptions?: number;
   /** Outgoing messages held while no transport is attached; beyond it calls reject at once. Default 1000. */
   maxQueued?: number;
   /**
@@ -90,8 +88,6 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
   readonly #logger: Logger;
   /** Whether the peer outlives its transports (see PeerOptions.persistent). */
   readonly persistent: boolean;
-  /** @internal How many subscriptions this peer serves at once (PeerOptions.maxSubscriptions). */
-  readonly maxSubscriptions: number;
   /** The subscriptions this peer serves, made by `serveSubscription`'s methods on first use. */
   #served: ServedSubscriptions | undefined;
   /** The subscriptions this peer holds on the other side, made on first subscribe. */
@@ -105,7 +101,6 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     this.#logger = options.logger ?? console;
     this.#offlineReason = options.offlineReason;
     this.persistent = options.persistent ?? false;
-    this.maxSubscriptions = options.maxSubscriptions ?? 1000;
     this.service = options.service ?? new Service<Ctx>();
     this.#outgoing = new OutgoingCalls(this);
     this.#queue = new OfflineQueue(options.maxQueued ?? 1000, this.#outgoing);

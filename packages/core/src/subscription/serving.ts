@@ -46,9 +46,21 @@ function parseSubscribe(raw: unknown): SubscribeRequest {
 }
 
 /** The subscriptions served on the connection a call came in on, made on its first subscribe. */
-function publisherOf(call: CallContext<unknown>): Publisher<unknown> {
-  const host = (call as IncomingCall<unknown>).peer;
-  return host.served((sender) => new Publisher<unknown>(sender, host.maxSubscriptions));
+function publisherOf(call: CallContext<unknown>, service: Service<any>): Publisher<unknown> {
+  const limit = limits.get(service) ?? 1000;
+  return (call as IncomingCall<unknown>).peer.served((sender) => new Publisher<unknown>(sender, limit));
+}
+
+/** The subscriptions one connection of a service may hold at once, where `limitSubscriptions` set it. */
+const limits = new WeakMap<Service<any>, number>();
+
+/**
+ * Caps the subscriptions each connection of `service` serves at once, those whose handler is
+ * still running included (default 1000): the next `rpc.subscribe` is answered -32002 with
+ * `data.limit`. The server sets it from its `maxSubscriptions` option.
+ */
+export function limitSubscriptions(service: Service<any>, max: number): void {
+  limits.set(service, max);
 }
 
 /** Per-subscription options. */
@@ -148,7 +160,7 @@ function installServing(service: Service<any>, handlers: ReadonlyMap<string, Sub
       const denied = service.guard?.authorize?.(this, request.name);
       if (denied) throw denied;
       const params = entry.params ? ((await validateParams(entry.params, request.params)) as Params) : request.params;
-      const { id, start } = await publisherOf(this).open(
+      const { id, start } = await publisherOf(this, service).open(
         entry.handler,
         request.name,
         params,
@@ -169,7 +181,7 @@ function installServing(service: Service<any>, handlers: ReadonlyMap<string, Sub
       const p = this.params;
       const id = Array.isArray(p) ? p[0] : (p as { subscription?: unknown } | undefined)?.subscription;
       if (typeof id !== 'string') throw invalid('expected [subscriptionId]');
-      return publisherOf(this).close(id);
+      return publisherOf(this, service).close(id);
     },
     {},
     true,

@@ -1,4 +1,4 @@
-import { CloseCode, Peer, Service, serveDiscovery, type CloseInfo, type Transport } from '@tether/core';
+import { CloseCode, Peer, Service, limitSubscriptions, serveDiscovery, type CloseInfo, type Transport } from '@tether/core';
 import type { Broker, BrokerStatus } from '../broker/broker.js';
 import { MemoryBroker } from '../broker/memory-broker.js';
 import { CallGate, userRateMiddleware, type RateLimit } from '../connection/call-gate.js';
@@ -95,6 +95,7 @@ export class Acceptor<Ctx, Request extends Handshake = Handshake, T extends Serv
     if (callsPerUser && store) this.service.use(userRateMiddleware(governance.user, callsPerUser, store));
     this.quotas = new ConnectionQuotas(governance.connectionsPerAddress, governance.connectionsPerUser);
     if (governance.discovery) serveDiscovery(this.service, (call) => this.openrpc(governance.grants(call.data)));
+    limitSubscriptions(this.service, limits.maxSubscriptions);
   }
 
   /**
@@ -128,7 +129,6 @@ export class Acceptor<Ctx, Request extends Handshake = Handshake, T extends Serv
       timeout: limits.timeout,
       maxBatch: limits.maxBatch,
       maxInFlight: limits.maxInFlight,
-      maxSubscriptions: limits.maxSubscriptions,
     });
     peer.on('handlerError', (error, method) => this.hooks.error?.(error, peer, method));
     const release = this.quotas.hold(request.remoteAddress, this.limits.governance.user(data));
