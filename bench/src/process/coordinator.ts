@@ -1,6 +1,6 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { fanoutSize, type Metrics, type RunSettings, type ScenarioId } from '../scenarios/catalog.js';
+import { fanoutSize, isPublishRate, type Metrics, type RunSettings, type ScenarioId } from '../scenarios/catalog.js';
 import type { SystemEntry } from '../systems/types.js';
 import { openFileLimits } from '../scenarios/source-addresses.js';
 import type { ChildScripts } from './build.js';
@@ -48,8 +48,9 @@ function launch(script: string, args: string[], env: NodeJS.ProcessEnv): ChildPr
 /** Answers a child's requests other than `ready`. */
 type Relay = (op: string, value: unknown) => Promise<unknown>;
 
-function start(script: string, args: string[], name: string, options: ChildOptions, relay?: Relay): Child {
-  const env = options.profileDir ? { ...process.env, BENCH_PROFILE_DIR: options.profileDir, BENCH_PROFILE_NAME: name } : process.env;
+function start(script: string, args: string[], name: string, options: ChildOptions, relay?: Relay, extraEnv?: NodeJS.ProcessEnv): Child {
+  const profileEnv = options.profileDir ? { BENCH_PROFILE_DIR: options.profileDir, BENCH_PROFILE_NAME: name } : {};
+  const env = { ...process.env, ...profileEnv, ...extraEnv };
   const child = launch(script, args, env);
   const channel = new Channel(child);
   let markReady: (value: unknown) => void = () => undefined;
@@ -91,7 +92,7 @@ function deadline(op: LoadOp, scenario: ScenarioId, settings: RunSettings): numb
   if (op === 'finish') return slack;
   if (fanoutSize(scenario, settings)) return (op === 'prepare' ? 2 : 1) * settings.fanoutTimeoutMs + slack;
   // A publish-rate slice is two windows, each warmed up.
-  if (scenario === 'publish-redis') return op === 'prepare' ? slack : 2 * (settings.sliceWarmMs + settings.sliceMs) + slack;
+  if (isPublishRate(scenario)) return op === 'prepare' ? slack : 2 * (settings.sliceWarmMs + settings.sliceMs) + slack;
   return (op === 'prepare' ? settings.warmMs : settings.sliceWarmMs + settings.sliceMs) + slack;
 }
 
@@ -109,16 +110,23 @@ export class SystemUnderTest {
 
   /**
    * Starts the server processes (one unless `redis` asks for more), then the load generator
-   * pointed at them; all must report ready.
+   * pointed at them; all must report ready. On a Redis Cluster, a server is told so by
+   * `REDIS_CLUSTER=1`, as e2e's Redis nodes are.
    */
-  static async start(system: SystemEntry, options: ChildOptions, round: number, redis?: { url: string; nodes: number }): Promise<SystemUnderTest> {
+  static async start(
+    system: SystemEntry,
+    options: ChildOptions,
+    round: number,
+    redis?: { url: string; cluster: boolean; nodes: number },
+  ): Promise<SystemUnderTest> {
     const tag = `${system.name}${redis ? '-redis' : ''}-r${round}`;
     const servers: Child[] = [];
     let load: Child | undefined;
     try {
       for (let node = 0; node < (redis?.nodes ?? 1); node++) {
         const name = redis ? `${tag}-server${node + 1}` : `${tag}-server`;
-        servers.push(start(options.scripts.server, redis ? [system.name, redis.url] : [system.name], name, options));
+        const env = redis?.cluster ? { REDIS_CLUSTER: '1' } : undefined;
+        servers.push(start(options.scripts.server, redis ? [system.name, redis.url] : [system.name], name, options, undefined, env));
       }
       const ports: number[] = [];
       for (const server of servers) {

@@ -4,7 +4,7 @@
  * prepared once, measured in slices, then finished, so the coordinator can interleave
  * the slices of every system.
  */
-import { callShapes, fanoutSize, idleSize, type RunSettings, type ScenarioId } from '../scenarios/catalog.js';
+import { callShapes, fanoutSize, idleSize, isPublishRate, type RunSettings, type ScenarioId } from '../scenarios/catalog.js';
 import { openCalls } from '../scenarios/calls.js';
 import type { MemoryReading, PublishWindow, ServerControl } from '../scenarios/control.js';
 import { openFanout } from '../scenarios/fanout.js';
@@ -50,7 +50,7 @@ async function open(scenario: ScenarioId, settings: RunSettings): Promise<Sessio
   if (shape) return openCalls(connect, url, server, shape, settings);
   const size = fanoutSize(scenario, settings);
   if (size) return openFanout(connect, urls, server, settings, size);
-  if (scenario === 'publish-redis') return openPublishRate(server, settings);
+  if (isPublishRate(scenario)) return openPublishRate(server, settings);
   throw new Error(`bench: "${scenario}" is not a sliced scenario`);
 }
 

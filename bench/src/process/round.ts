@@ -1,4 +1,4 @@
-import { idleSize, redisNodesOf, runs, type RunSettings, type ScenarioId } from '../scenarios/catalog.js';
+import { idleSize, onRedisCluster, redisNodesOf, runs, type RunSettings, type ScenarioId } from '../scenarios/catalog.js';
 import type { SystemEntry } from '../systems/types.js';
 import { failure, SystemUnderTest, type ChildOptions, type Outcome } from './coordinator.js';
 import { startRedis } from './redis.js';
@@ -16,8 +16,8 @@ type Recorder = (sut: SystemUnderTest, scenario: ScenarioId, outcome: Outcome) =
  * One round: fresh processes for every system, then each scenario on every system. Idle memory
  * runs first, on servers no load has touched. A call or fan-out scenario is prepared on every
  * system, then measured in slices that visit the systems in turn, then finished. A scenario
- * across several server processes gets processes of its own, sharing a fresh redis-server,
- * stopped once it is measured.
+ * across several server processes gets processes of its own, sharing a fresh redis-server (or
+ * Redis Cluster), stopped once it is measured.
  */
 export async function runRound(
   systems: readonly SystemEntry[],
@@ -89,7 +89,7 @@ async function measure(running: readonly SystemUnderTest[], scenario: ScenarioId
   for (const sut of ready) await sut.request('finish', scenario, settings).catch(() => undefined);
 }
 
-/** Runs `scenario` on fresh multi-node processes of each system that runs it, over one fresh Redis. */
+/** Runs `scenario` on fresh multi-node processes of each system that runs it, over one fresh Redis (or Redis Cluster). */
 async function measureOnRedis(
   systems: readonly SystemEntry[],
   scenario: ScenarioId,
@@ -107,7 +107,7 @@ async function measureOnRedis(
   };
   let redis: Awaited<ReturnType<typeof startRedis>>;
   try {
-    redis = await startRedis();
+    redis = await startRedis(onRedisCluster(scenario));
   } catch (error) {
     fail(failure(error));
     return;
@@ -120,7 +120,7 @@ async function measureOnRedis(
   try {
     for (const system of taking) {
       try {
-        running.push(await SystemUnderTest.start(system, options, round, { url: redis.url, nodes: redisNodesOf(scenario) ?? 1 }));
+        running.push(await SystemUnderTest.start(system, options, round, { url: redis.url, cluster: redis.cluster, nodes: redisNodesOf(scenario) ?? 1 }));
       } catch (error) {
         out[system.name]![scenario] = failure(error);
       }

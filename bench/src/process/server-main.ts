@@ -1,7 +1,8 @@
 /**
  * The server process: starts one system's server and answers the coordinator's requests
  * for memory readings, connection counts and publish bursts. Started with --expose-gc;
- * given a Redis URL after the system's name, shares its topics through that Redis.
+ * given a Redis URL after the system's name, shares its topics through that Redis (a node of
+ * a Redis Cluster when REDIS_CLUSTER=1).
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { eventData } from '../scenarios/payloads.js';
@@ -16,7 +17,8 @@ if (!gc) throw new Error('bench: the server process needs --expose-gc');
 
 const system = systemNamed(process.argv[2] ?? '');
 const redisUrl = process.argv[3];
-const server = await (await system.server())(redisUrl ? { redisUrl } : undefined);
+const redisCluster = process.env['REDIS_CLUSTER'] === '1';
+const server = await (await system.server())(redisUrl ? { redisUrl, redisCluster } : undefined);
 const channel = new Channel(process);
 
 async function readMemory(): Promise<MemoryReading> {

@@ -33,6 +33,7 @@ export function benchmarksSection(results: Results, chartPath: string): string {
     `Fan-out: ${n(s.fanoutClients)} subscribed clients, ${n(s.fanoutEvents)} events per burst, and ${n(s.fanoutClientsLarge)} clients, ${n(s.fanoutEventsLarge)} events per burst;`,
     'across 2 nodes, the same clients split over two server processes sharing one local redis-server, events published on one (Tether only: no peer adapter for Redis is installed);',
     `publish via Redis: one Tether server process publishing to a local redis-server, awaited one at a time and ${s.publishDepth} in flight;`,
+    `on a Redis Cluster, the same two over a local 3-master Redis Cluster (three \`redis-server --cluster-enabled yes\`, joined by \`redis-cli --cluster create\`), each server process's broker with \`cluster: true\`;`,
     `idle memory: ${n(s.idleConnections)} and ${n(s.idleConnectionsLarge)} connections, server process GC'd before each reading;`,
     'bundles: esbuild for the browser platform, minified, gzip level 9 (raw ws needs no library in a browser).',
     '',

@@ -14,7 +14,9 @@ export type ScenarioId =
   | 'fanout'
   | 'fanout-large'
   | 'fanout-redis'
-  | 'publish-redis';
+  | 'publish-redis'
+  | 'fanout-redis-cluster'
+  | 'publish-redis-cluster';
 
 /** Runs in this order: idle memory first, on fresh server processes, so its baseline is the process at rest. */
 export const scenarioOrder: readonly ScenarioId[] = [
@@ -28,6 +30,8 @@ export const scenarioOrder: readonly ScenarioId[] = [
   'fanout-large',
   'fanout-redis',
   'publish-redis',
+  'fanout-redis-cluster',
+  'publish-redis-cluster',
 ];
 
 /**
@@ -35,15 +39,38 @@ export const scenarioOrder: readonly ScenarioId[] = [
  * server processes needs a broker between them: Tether's is @tether/redis, and the peers'
  * (socket.io's Redis adapter, say) are not installed here.
  */
-export const onlyFor: Partial<Record<ScenarioId, readonly string[]>> = { 'fanout-redis': ['tether'], 'publish-redis': ['tether'] };
+export const onlyFor: Partial<Record<ScenarioId, readonly string[]>> = {
+  'fanout-redis': ['tether'],
+  'publish-redis': ['tether'],
+  'fanout-redis-cluster': ['tether'],
+  'publish-redis-cluster': ['tether'],
+};
 
 /** Whether a system (limited to `itsScenarios`, if given) runs `scenario`. */
 export const runs = (system: string, scenario: ScenarioId, itsScenarios?: readonly ScenarioId[]): boolean =>
   (onlyFor[scenario]?.includes(system) ?? true) && (itsScenarios?.includes(scenario) ?? true);
 
-/** Server processes of a scenario that runs over a fresh local redis-server; undefined for one without Redis. */
-export const redisNodesOf = (scenario: ScenarioId): number | undefined =>
-  scenario === 'fanout-redis' ? 2 : scenario === 'publish-redis' ? 1 : undefined;
+/** What a scenario over Redis runs on: its server processes, and whether they share a Redis Cluster rather than one redis-server. */
+interface OverRedis {
+  nodes: number;
+  cluster: boolean;
+}
+
+const overRedis: Partial<Record<ScenarioId, OverRedis>> = {
+  'fanout-redis': { nodes: 2, cluster: false },
+  'publish-redis': { nodes: 1, cluster: false },
+  'fanout-redis-cluster': { nodes: 2, cluster: true },
+  'publish-redis-cluster': { nodes: 1, cluster: true },
+};
+
+/** Server processes of a scenario that runs over a fresh local Redis; undefined for one without Redis. */
+export const redisNodesOf = (scenario: ScenarioId): number | undefined => overRedis[scenario]?.nodes;
+
+/** Whether a scenario's Redis is a fresh local 3-master Redis Cluster (else one redis-server). */
+export const onRedisCluster = (scenario: ScenarioId): boolean => overRedis[scenario]?.cluster ?? false;
+
+/** Whether a scenario measures the broker's publish rate inside the server process (no client involved). */
+export const isPublishRate = (scenario: ScenarioId): boolean => scenario === 'publish-redis' || scenario === 'publish-redis-cluster';
 
 /** Sizes and time bounds of one run. */
 export interface RunSettings {
@@ -143,7 +170,7 @@ export interface FanoutSize {
 
 /** The size of a fan-out scenario; undefined for any other. */
 export function fanoutSize(scenario: ScenarioId, settings: RunSettings): FanoutSize | undefined {
-  if (scenario === 'fanout' || scenario === 'fanout-redis') {
+  if (scenario === 'fanout' || scenario === 'fanout-redis' || scenario === 'fanout-redis-cluster') {
     return { clients: settings.fanoutClients, events: settings.fanoutEvents, warmEvents: settings.fanoutWarmEvents };
   }
   if (scenario === 'fanout-large') {
@@ -208,6 +235,10 @@ export const rows: readonly Row[] = [
   { scenario: 'fanout-redis', metric: 'lastMs', label: 'fan-out to {fanoutClients}, 2 nodes via Redis, until last client has all', unit: 'ms', better: 'lower', baseline: toOneNode },
   { scenario: 'publish-redis', metric: 'oneAtATime', label: 'publish via Redis, one at a time (absolute)', unit: 'publishes/s', better: 'higher', baseline: 'none', ownBest: true },
   { scenario: 'publish-redis', metric: 'inFlight', label: 'publish via Redis, {publishDepth} in flight (absolute)', unit: 'publishes/s', better: 'higher', baseline: 'none', ownBest: true },
+  { scenario: 'fanout-redis-cluster', metric: 'eventsPerSec', label: 'fan-out to {fanoutClients}, 2 nodes via Redis Cluster, delivered events', unit: 'events/s', better: 'higher', baseline: toOneNode },
+  { scenario: 'fanout-redis-cluster', metric: 'lastMs', label: 'fan-out to {fanoutClients}, 2 nodes via Redis Cluster, until last client has all', unit: 'ms', better: 'lower', baseline: toOneNode },
+  { scenario: 'publish-redis-cluster', metric: 'oneAtATime', label: 'publish via Redis Cluster, one at a time (absolute)', unit: 'publishes/s', better: 'higher', baseline: 'none', ownBest: true },
+  { scenario: 'publish-redis-cluster', metric: 'inFlight', label: 'publish via Redis Cluster, {publishDepth} in flight (absolute)', unit: 'publishes/s', better: 'higher', baseline: 'none', ownBest: true },
   { scenario: 'idle', metric: 'heapPerConn', label: 'idle, {idleConnections} conns: server heap per conn', unit: 'KB', better: 'lower', baseline: 'floor' },
   { scenario: 'idle', metric: 'rssPerConn', label: 'idle, {idleConnections} conns: server RSS per conn', unit: 'KB', better: 'lower', baseline: 'floor' },
   { scenario: 'idle-large', metric: 'heapPerConn', label: 'idle, {idleConnectionsLarge} conns: server heap per conn', unit: 'KB', better: 'lower', baseline: 'floor' },

@@ -28,6 +28,8 @@ export interface BenchClient {
 export interface ServerOptions {
   /** Redis to share topics through with other server processes; none (each on its own) when undefined. */
   redisUrl?: string;
+  /** Whether `redisUrl` is a node of a Redis Cluster. Default false. */
+  redisCluster?: boolean;
 }
 
 /** Starts a system's server on 127.0.0.1 on a free port. */
