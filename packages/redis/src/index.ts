@@ -21,6 +21,7 @@ export type { CallOptions, Params } from '@tether/core';
 export type {
   Broker,
   BrokerStatus,
+  EventMeta,
   HistorySlice,
   PresenceChange,
   PresenceEntry,

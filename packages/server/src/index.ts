@@ -13,7 +13,7 @@ export { WsTransport } from './transport/ws-transport.js';
 export type { BackpressureEvent, BackpressurePolicy, WsTransportOptions } from './transport/ws-transport.js';
 export { MemoryBroker } from './broker/memory-broker.js';
 export type { MemoryBrokerOptions } from './broker/memory-broker.js';
-export type { Broker, BrokerStatus, HistorySlice, TopicEvent, Unsubscribe } from './broker/broker.js';
+export type { Broker, BrokerStatus, EventMeta, HistorySlice, TopicEvent, Unsubscribe } from './broker/broker.js';
 export { MemoryPresence } from './presence/memory-presence.js';
 export type { PresenceChange, PresenceEntry, PresenceStore } from './presence/presence-store.js';
 export type { Presence, PresenceConnection, TrackOptions, Tracking } from './presence/presence-hub.js';

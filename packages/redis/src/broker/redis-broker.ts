@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Broker, BrokerStatus, HistorySlice, TopicEvent, Unsubscribe } from '@tether/server';
+import type { Broker, BrokerStatus, EventMeta, HistorySlice, TopicEvent, Unsubscribe } from '@tether/server';
 import { openConnection, type RedisClient, type RedisTarget } from '../connection.js';
 import { closedError, fromRedisError, unavailable } from '../errors.js';
-import { encodeData, eventId, streamId, toEvent, type RawEntry } from './entries.js';
+import { encodeData, encodeMeta, eventId, streamId, toEvent, type RawEntry } from './entries.js';
 import { Health } from './health.js';
 import { BrokerKeys, type TopicKeys } from './keys.js';
 import { publishScript, raiseScript } from './scripts.js';
@@ -99,7 +99,7 @@ export class RedisBroker implements Broker, AsyncDisposable {
     await this.usable('connect');
   }
 
-  async publish(topic: string, data: unknown): Promise<number> {
+  async publish(topic: string, data: unknown, meta?: EventMeta): Promise<number> {
     const json = encodeData(data);
     await this.usable('publish');
     const keys = this.keys.topic(topic);
@@ -110,7 +110,7 @@ export class RedisBroker implements Broker, AsyncDisposable {
       const [n, epoch] = (await publishScript.run(
         this.command,
         [keys.counter, keys.stream, keys.epoch],
-        [json, this.historySize, floor, candidate],
+        [json, this.historySize, floor, candidate, encodeMeta(meta)],
       )) as [number, string];
       // Taken for a new epoch: the next one this broker offers must differ, or a second loss would go unseen.
       if (epoch === candidate) this.candidateEpoch = newEpoch();

@@ -1,5 +1,5 @@
 import { LuaScript } from '../lua-script.js';
-import { DATA_FIELD, EPOCH_FIELD } from './entries.js';
+import { DATA_FIELD, EPOCH_FIELD, META_FIELD } from './entries.js';
 
 /*
  * Both scripts take `seen`: the highest id the calling broker has seen on the topic. A counter
@@ -39,7 +39,8 @@ end
  * would see a one-id hole where thousands of events went. The epoch key goes with the rest of
  * a lost Redis, and the first publish after draws a new one (the caller's candidate, as Lua has
  * no good randomness), so every position from before the loss is known to be from before.
- * KEYS: counter, stream, epoch. ARGV: data, maxlen, seen, candidate epoch. Returns the id.
+ * An event's meta (a trace context) goes in a field of its own, left out when empty.
+ * KEYS: counter, stream, epoch. ARGV: data, maxlen, seen, candidate epoch, meta. Returns the id.
  */
 export const publishScript = new LuaScript(`${RAISE_PAST_SEEN}
 local n = raised(tonumber(ARGV[3])) + 1
@@ -49,7 +50,11 @@ if not epoch then
   redis.call('SET', KEYS[3], epoch)
 end
 redis.call('SET', KEYS[1], n)
-redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], n .. '-0', '${DATA_FIELD}', ARGV[1], '${EPOCH_FIELD}', epoch)
+if ARGV[5] ~= nil and ARGV[5] ~= '' then
+  redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], n .. '-0', '${DATA_FIELD}', ARGV[1], '${EPOCH_FIELD}', epoch, '${META_FIELD}', ARGV[5])
+else
+  redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], n .. '-0', '${DATA_FIELD}', ARGV[1], '${EPOCH_FIELD}', epoch)
+end
 return {n, epoch}`);
 
 /**

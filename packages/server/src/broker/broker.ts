@@ -1,4 +1,11 @@
 /**
+ * What travels with an event beside its data, never inside it: a trace context
+ * (`traceparent`, `tracestate`) is the use. Subscribers do not see it; a broker stores it with
+ * the event, so that whichever process delivers the event gets it too.
+ */
+export type EventMeta = Readonly<Record<string, string>>;
+
+/**
  * One event on a topic. Ids rise by exactly 1 per publish on that topic, so a hole is visible;
  * `{ id, epoch }` is the event's position. The epoch names one incarnation of the topic's
  * history and changes whenever that history is lost (a broker that restarted empty), so a
@@ -13,6 +20,8 @@ export interface TopicEvent<T = unknown> {
   readonly epoch: string;
   /** What was published. */
   readonly data: T;
+  /** What was published with it (see EventMeta); absent when there was none. */
+  readonly meta?: EventMeta;
 }
 
 /** What `history` found after an id: the events, and whether they are all of them. */
@@ -39,8 +48,8 @@ export type Unsubscribe = () => Promise<void>;
  * delivers every event to every subscriber exactly once, in id order.
  */
 export interface Broker {
-  /** Publishes and resolves with the event's id once it is stored and on its way. */
-  publish(topic: string, data: unknown): Promise<number>;
+  /** Publishes and resolves with the event's id once it is stored and on its way; `meta` goes with the event. */
+  publish(topic: string, data: unknown, meta?: EventMeta): Promise<number>;
   /**
    * Delivers each later event on `topic` to `listener`. Resolves once live delivery has
    * started: any event published after that is delivered, so `history` called afterwards

@@ -1,4 +1,4 @@
-import type { Broker, BrokerStatus, HistorySlice, TopicEvent, Unsubscribe } from './broker.js';
+import type { Broker, BrokerStatus, EventMeta, HistorySlice, TopicEvent, Unsubscribe } from './broker.js';
 
 /** Options for the in-memory broker. */
 export interface MemoryBrokerOptions {
@@ -31,9 +31,10 @@ export class MemoryBroker implements Broker {
     this.historySize = options.historySize ?? 1000;
   }
 
-  async publish(topic: string, data: unknown): Promise<number> {
+  async publish(topic: string, data: unknown, meta?: EventMeta): Promise<number> {
     const t = this.topic(topic);
-    const event: TopicEvent = { topic, id: ++t.lastId, epoch: this.epoch, data };
+    const id = ++t.lastId;
+    const event: TopicEvent = meta ? { topic, id, epoch: this.epoch, data, meta } : { topic, id, epoch: this.epoch, data };
     if (this.historySize > 0) {
       t.history.push(event);
       if (t.history.length > this.historySize) t.history.shift();

@@ -189,6 +189,21 @@ export function describeBroker(
       });
     }
 
+    it('carries an event\'s meta beside its data, live and in history, to every broker on the backend', async () => {
+      const broker = await create();
+      const other = makePeer ? await makePeer(broker, { historySize: 100 }) : broker;
+      if (other !== broker) open.push(other);
+      const live = collect(other, 'm', 2);
+      await live.ready;
+      const meta = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
+      await broker.publish('m', { n: 1 }, meta);
+      await broker.publish('m', { n: 2 });
+      await live.finished;
+      assert.deepEqual(live.seen.map((e) => [e.data, e.meta]), [[{ n: 1 }, meta], [{ n: 2 }, undefined]]);
+      const slice = await other.history('m', 0);
+      assert.deepEqual(slice.events.map((e) => e.meta), [meta, undefined]);
+    });
+
     it('reports ok status while healthy', async () => {
       const broker = await create();
       assert.equal(broker.status, 'ok');
