@@ -10,6 +10,7 @@ import type { SubscribeOptions, Subscription } from './subscription/subscription
 import type { Subscriptions } from './subscription/contract.js';
 import { OfflineQueue } from './offline-queue.js';
 import { OutgoingCalls, type CallOptions } from './outgoing.js';
+import { withMeta } from './meta.js';
 import { createRemote } from './proxy.js';
 import type { CloseInfo, SendOptions, Transport } from './transport.js';
 import { encodeNotification, encodeRequest, isParams, type Params } from './wire.js';
@@ -20,6 +21,31 @@ export interface Logger {
   /** Logs a failure: a sentence naming what failed, then the error itself (its stack shows where). */
   error(message: string, ...details: unknown[]): void;
 }
+/** One call as an interceptor sees it, before it is sent or queued. */
+export interface OutgoingCall {
+  /** The method called. */
+  readonly method: string;
+  /** Its params as the caller passed them. */
+  readonly params: Params | undefined;
+  /** The request's id on the wire. */
+  readonly id: number;
+}
+
+/** What an interceptor makes of a call: the params to send, and who hears how it ended. */
+export interface InterceptedCall {
+  /** The params sent instead of the caller's (e.g. `withMeta(call.params, { traceparent })`). */
+  readonly params: Params | undefined;
+  /** Called once the call has settled: with its error, or undefined when it succeeded. */
+  readonly settled?: (error: unknown) => void;
+}
+
+/**
+ * Sees each call this peer makes, synchronously in `call` (so in the caller's async context): the
+ * seam tracing uses to add `params._meta` and time the call. `batch` entries and notifications
+ * do not pass through it.
+ */
+export type CallInterceptor = (call: OutgoingCall) => InterceptedCall;
+
 /** Options for a peer; every limit has a default safe for an untrusted other side. */
 export interface PeerOptions<Ctx> {
   /** The connection's data, handed to handlers as `this.data`. */
@@ -50,6 +76,8 @@ export interface PeerOptions<Ctx> {
    * says so (the reconnecting client answers with its last disconnect). Default: not asked.
    */
   offlineReason?: () => string | undefined;
+  /** Sees every outgoing call and may rewrite its params (see CallInterceptor). Default: none, at no cost. */
+  intercept?: CallInterceptor;
 }
 
 /** A peer's counts of work in progress. */
@@ -93,6 +121,7 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
   /** The subscriptions this peer holds on the other side, made on first subscribe. */
   #subscriber: Subscriber | undefined;
   readonly #offlineReason: (() => string | undefined) | undefined;
+  readonly #intercept: CallInterceptor | undefined;
 
   constructor(options: PeerOptions<Ctx> = {}) {
     super();
@@ -100,6 +129,7 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     this.#timeout = options.timeout ?? 30_000;
     this.#logger = options.logger ?? console;
     this.#offlineReason = options.offlineReason;
+    this.#intercept = options.intercept;
     this.persistent = options.persistent ?? false;
     this.service = options.service ?? new Service<Ctx>();
     this.#outgoing = new OutgoingCalls(this);
@@ -233,9 +263,16 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
       return Promise.reject(new RpcError(ErrorCode.InvalidParams, `tether: progress for ${method} needs params by name`));
     }
     const [id, promise] = this.#outgoing.open<T>(method, options, options?.timeout ?? this.#timeout, onResult);
+    if (!this.#outgoing.has(id)) return promise;
     // Our id is the token: a progress notification finds its call without a second map.
-    if (options?.onProgress) sent = { ...sent, _meta: { progressToken: id } };
-    if (this.#outgoing.has(id)) this.#dispatch(encodeRequest(id, method, sent), [id]);
+    if (options?.onProgress) sent = withMeta(sent ?? {}, { progressToken: id });
+    if (this.#intercept) {
+      const intercepted = this.#intercept({ method, params: sent, id });
+      sent = intercepted.params;
+      const settled = intercepted.settled;
+      if (settled) promise.then(() => settled(undefined), settled);
+    }
+    this.#dispatch(encodeRequest(id, method, sent), [id]);
     return promise;
   }
 

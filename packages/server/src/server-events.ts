@@ -2,6 +2,7 @@ import type { CloseInfo, Peer } from '@tether/core';
 import type { HandshakeRequest } from './handshake/request.js';
 import type { BackpressureEvent } from './transport/ws-transport.js';
 import type { BrokerStatus } from './broker/broker.js';
+import type { ResumeOutcome } from './topics/topic-hub.js';
 
 /** Events a server emits; `Request` is the handshake of its runtime (Node's by default). */
 export interface ServerEvents<Ctx, Request = HandshakeRequest> {
@@ -20,6 +21,12 @@ export interface ServerEvents<Ctx, Request = HandshakeRequest> {
   backpressure: [peer: Peer<Ctx>, event: BackpressureEvent];
   /** The broker's health changed: 'degraded' while a shared backend is unreachable, 'ok' once back. */
   broker: [status: BrokerStatus];
+  /**
+   * A subscriber resumed a topic (`server.topic`) from a position, and its replay is done: every
+   * event after it was `replayed`, some were gone (`gap`), or the history it counted in was lost
+   * (`restarted`); the subscriber was told which. For metrics.
+   */
+  resume: [topic: string, outcome: ResumeOutcome];
 }
 
 /** Counters since the server started, as a plain object. */

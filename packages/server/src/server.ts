@@ -72,6 +72,7 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
       disconnect: (peer, info) => this.emit('disconnect', peer, info),
       error: (error, peer, method) => this.report(error, peer, method),
       broker: (status) => this.emit('broker', status),
+      resume: (topic, outcome) => this.emit('resume', topic, outcome),
     });
     this.service = this.acceptor.service;
     const { expiry } = this.acceptor;

@@ -9,7 +9,7 @@ import { HttpError } from '../handshake/http-error.js';
 import type { HandshakeRequest } from '../handshake/request.js';
 import { openrpcDocument, type OpenRpcDocument } from '../discovery/openrpc.js';
 import { ConnectionQuotas } from '../quotas/quotas.js';
-import { TopicHub } from '../topics/topic-hub.js';
+import { TopicHub, type ResumeOutcome } from '../topics/topic-hub.js';
 import type { Governance } from './governance.js';
 
 /** How long closing connections get to answer the close frame when the deadline has already passed. */
@@ -46,6 +46,8 @@ export interface AcceptorHooks<Ctx, Request> {
   /** A failure that is the server's: a handler (named by `method`) or `authenticate` threw something unexpected. */
   error?(error: unknown, peer: Peer<Ctx> | undefined, method?: string): void;
   broker?(status: BrokerStatus): void;
+  /** A subscriber resumed `topic` from a position, with this outcome (see ServerEvents.resume). */
+  resume?(topic: string, outcome: ResumeOutcome): void;
 }
 
 /**
@@ -81,7 +83,7 @@ export class Acceptor<Ctx, Request extends Handshake = Handshake, T extends Serv
     this.ownsBroker = broker === undefined;
     this.broker = broker ?? new MemoryBroker();
     this.broker.onStatus((status) => hooks.broker?.(status));
-    this.topics = new TopicHub(this.broker);
+    this.topics = new TopicHub(this.broker, (topic, outcome) => hooks.resume?.(topic, outcome));
     const { governance } = limits;
     const { callsPerUser, store } = governance;
     this.gate = new CallGate<Ctx>({

@@ -55,6 +55,7 @@ export class RuntimeServer<Ctx = undefined> extends Emitter<ServerEvents<Ctx, Fe
       disconnect: (peer, info) => this.emit('disconnect', peer, info),
       error: (error, peer, method) => this.report(error, peer, method),
       broker: (status) => this.emit('broker', status),
+      resume: (topic, outcome) => this.emit('resume', topic, outcome),
     });
     this.service = this.acceptor.service;
     this.broker = this.acceptor.broker;

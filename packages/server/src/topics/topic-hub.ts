@@ -1,6 +1,12 @@
 import type { EventStream, StreamSink } from '@tether/core';
 import type { Broker, TopicEvent, Unsubscribe } from '../broker/broker.js';
 
+/**
+ * How a resuming subscriber's replay went: every event after its position was replayed; some
+ * were gone (`gap`); or its position was in a history since lost (`restarted`).
+ */
+export type ResumeOutcome = 'replayed' | 'gap' | 'restarted';
+
 /** One subscriber of a topic on this server, and the position of the last event it was sent. */
 interface Receiver {
   readonly sink: StreamSink;
@@ -26,7 +32,11 @@ interface LocalTopic {
 export class TopicHub {
   private readonly topics = new Map<string, LocalTopic>();
 
-  constructor(private readonly broker: Broker) {}
+  constructor(
+    private readonly broker: Broker,
+    /** Told how each resume went, for metrics. */
+    private readonly onResume: (topic: string, outcome: ResumeOutcome) => void = () => undefined,
+  ) {}
 
   publish(topic: string, data: unknown): Promise<number> {
     return this.broker.publish(topic, data);
@@ -46,7 +56,7 @@ export class TopicHub {
         receiver = { sink, lastSent: after, epoch, held: after === undefined ? null : [] };
         await this.attach(topic, receiver);
         if (closed || after === undefined) return;
-        await this.replay(topic, receiver, after, epoch);
+        this.onResume(topic, await this.replay(topic, receiver, after, epoch));
       },
       close: () => {
         closed = true;
@@ -87,14 +97,22 @@ export class TopicHub {
    * subscriber from before epochs) the id is taken as one in the current epoch, and only an id
    * past the newest can show the restart.
    */
-  private async replay(topic: string, receiver: Receiver, after: number, epoch: string | undefined): Promise<void> {
+  private async replay(
+    topic: string,
+    receiver: Receiver,
+    after: number,
+    epoch: string | undefined,
+  ): Promise<ResumeOutcome> {
+    let outcome: ResumeOutcome = 'replayed';
     let slice = await this.broker.history(topic, after);
     if (epoch === undefined ? after > slice.lastId : epoch !== slice.epoch || after > slice.lastId) {
+      outcome = 'restarted';
       slice = await this.broker.history(topic, 0);
       const next = slice.events[0]?.id ?? slice.lastId + 1;
       receiver.sink.gap(after, next, { epoch: slice.epoch });
       receiver.lastSent = next - 1;
     } else if (!slice.complete) {
+      outcome = 'gap';
       const next = slice.events[0]?.id ?? slice.lastId + 1;
       receiver.sink.gap(after, next);
       receiver.lastSent = next - 1;
@@ -104,6 +122,7 @@ export class TopicHub {
     const held = receiver.held ?? [];
     receiver.held = null;
     for (const event of held) this.deliver(receiver, event, undefined);
+    return outcome;
   }
 
   private fanOut(receivers: Set<Receiver>, event: TopicEvent): void {

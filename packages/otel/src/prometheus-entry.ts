@@ -1,0 +1,2 @@
+export { prometheusHandler } from './prometheus.js';
+export type { PrometheusHandler, PrometheusOptions } from './prometheus.js';
