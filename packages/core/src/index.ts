@@ -29,7 +29,7 @@ export {
 } from './protocol.js';
 export { Service } from './service.js';
 export type { CallGuard } from './service.js';
-export type { CallInterceptor, InterceptedCall, Logger, OutgoingCall, PeerOptions, PeerStats } from './peer.js';
+export type { CallInterceptor, Logger, PeerOptions, PeerStats } from './peer.js';
 export { withMeta } from './meta.js';
 export type { CallMeta } from './meta.js';
 export type { BatchEntry, BatchOptions, CallerPeer, PeerEvents } from './faces.js';

@@ -21,30 +21,20 @@ export interface Logger {
   /** Logs a failure: a sentence naming what failed, then the error itself (its stack shows where). */
   error(message: string, ...details: unknown[]): void;
 }
-/** One call as an interceptor sees it, before it is sent or queued. */
-export interface OutgoingCall {
-  /** The method called. */
-  readonly method: string;
-  /** Its params as the caller passed them. */
-  readonly params: Params | undefined;
-  /** The request's id on the wire. */
-  readonly id: number;
-}
-
-/** What an interceptor makes of a call: the params to send, and who hears how it ended. */
-export interface InterceptedCall {
-  /** The params sent instead of the caller's (e.g. `withMeta(call.params, { traceparent })`). */
-  readonly params: Params | undefined;
-  /** Called once the call has settled: with its error, or undefined when it succeeded. */
-  readonly settled?: (error: unknown) => void;
-}
-
 /**
- * Sees each call this peer makes, synchronously in `call` (so in the caller's async context): the
- * seam tracing uses to add `params._meta` and time the call. `batch` entries and notifications
- * do not pass through it.
+ * Sees each call this peer makes (`method`, its `params` as the caller passed them, the request's
+ * wire `id`) synchronously in `call`, so in the caller's async context, before it is sent or
+ * queued; returns the params to send instead (e.g. `withMeta(params, { traceparent })`, or
+ * `params` unchanged). `outcome` is the call's promise, for timing it: observe it with
+ * `then(onFulfilled, onRejected)`, which leaves the caller's rejection theirs to handle. The seam
+ * tracing uses; `batch` entries and notifications do not pass through it.
  */
-export type CallInterceptor = (call: OutgoingCall) => InterceptedCall;
+export type CallInterceptor = (
+  method: string,
+  params: Params | undefined,
+  id: number,
+  outcome: Promise<unknown>,
+) => Params | undefined;
 
 /** Options for a peer; every limit has a default safe for an untrusted other side. */
 export interface PeerOptions<Ctx> {
@@ -247,7 +237,7 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
 
   /** Calls a method on the other side. */
   call<T = unknown>(method: string, params?: Params, options?: CallOptions): Promise<T> {
-    return this.callWith<T>(method, params, options, undefined);
+    return this.callWith<T>(method, params, options);
   }
 
   /** @internal `call`, with a hook that sees the result before any later message is handled. */
@@ -255,7 +245,7 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     method: string,
     params: Params | undefined,
     options: CallOptions | undefined,
-    onResult: ((value: unknown) => void) | undefined,
+    onResult?: (value: unknown) => void,
   ): Promise<T> {
     if (this.#closedInfo) return Promise.reject(callFailure(closedError(this.#closedInfo), method, true));
     let sent = params;
@@ -263,16 +253,12 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
       return Promise.reject(new RpcError(ErrorCode.InvalidParams, `tether: progress for ${method} needs params by name`));
     }
     const [id, promise] = this.#outgoing.open<T>(method, options, options?.timeout ?? this.#timeout, onResult);
-    if (!this.#outgoing.has(id)) return promise;
-    // Our id is the token: a progress notification finds its call without a second map.
-    if (options?.onProgress) sent = withMeta(sent ?? {}, { progressToken: id });
-    if (this.#intercept) {
-      const intercepted = this.#intercept({ method, params: sent, id });
-      sent = intercepted.params;
-      const settled = intercepted.settled;
-      if (settled) promise.then(() => settled(undefined), settled);
+    if (this.#outgoing.has(id)) {
+      // Our id is the token: a progress notification finds its call without a second map.
+      if (options?.onProgress) sent = withMeta(sent ?? {}, { progressToken: id });
+      if (this.#intercept) sent = this.#intercept(method, sent, id, promise);
+      this.#dispatch(encodeRequest(id, method, sent), [id]);
     }
-    this.#dispatch(encodeRequest(id, method, sent), [id]);
     return promise;
   }
 

@@ -26,7 +26,7 @@ export function traceCalls(options: TelemetryOptions = {}): CallInterceptor {
     description: 'Duration of outgoing JSON-RPC calls',
     advice: { explicitBucketBoundaries: DURATION_BUCKETS },
   });
-  return ({ method, params, id }) => {
+  return (method, params, id, outcome) => {
     const parent = context.active();
     const attributes = {
       [RPC_SYSTEM_NAME]: JSONRPC,
@@ -35,16 +35,17 @@ export function traceCalls(options: TelemetryOptions = {}): CallInterceptor {
       [JSONRPC_REQUEST_ID]: String(id),
     };
     const span = tracer.startSpan(method, { kind: SpanKind.CLIENT, attributes }, parent);
-    const fields = injectInto(propagator, trace.setSpan(parent, span));
     const started = performance.now();
-    return {
-      params: fields ? withMeta(params, fields) : params,
-      settled: (error) => {
-        const failed = error !== undefined;
-        const base = { [RPC_SYSTEM_NAME]: JSONRPC, [RPC_METHOD]: method };
-        duration.record((performance.now() - started) / 1000, failed ? { ...base, ...failureAttributes(error) } : base);
-        endSpan(span, error, failed);
-      },
+    const settled = (error: unknown, failed: boolean) => {
+      const base = { [RPC_SYSTEM_NAME]: JSONRPC, [RPC_METHOD]: method };
+      duration.record((performance.now() - started) / 1000, failed ? { ...base, ...failureAttributes(error) } : base);
+      endSpan(span, error, failed);
     };
+    outcome.then(
+      () => settled(undefined, false),
+      (error: unknown) => settled(error, true),
+    );
+    const fields = injectInto(propagator, trace.setSpan(parent, span));
+    return fields ? withMeta(params, fields) : params;
   };
 }
