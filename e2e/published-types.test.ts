@@ -53,7 +53,7 @@ function consumerErrors(core: Map<string, string>, source: string): number[] {
 describe('published types', () => {
   const core = declarations('core');
 
-  it.each(['core', 'server', 'client', 'redis'])('%s: no @internal member survives in its .d.ts', (pkg) => {
+  it.each(['core', 'server', 'client', 'redis', 'otel'])('%s: no @internal member survives in its .d.ts', (pkg) => {
     const files = pkg === 'core' ? core : declarations(pkg);
     expect(files.size).toBeGreaterThan(3);
     const leaking = [...files].filter(([, text]) => text.includes('@internal')).map(([file]) => file);
@@ -147,7 +147,7 @@ describe('published types', () => {
     expect(missing).toEqual([]);
   });
 
-  it.each(['core', 'server', 'client', 'redis'])('%s: no class it exports has a field a user could overwrite', (pkg) => {
+  it.each(['core', 'server', 'client', 'redis', 'otel'])('%s: no class it exports has a field a user could overwrite', (pkg) => {
     const files = pkg === 'core' ? core : declarations(pkg);
     const exported = exportedNames(files);
     const writable = [...files.values()].flatMap((text) =>

@@ -32,18 +32,13 @@ export interface ServerSink extends CallSink {
  * exposes the same measurements as Prometheus text.
  */
 export class ServerTelemetry {
-  readonly #server: InstrumentableServer<never>;
-  readonly #sinks: ServerSink[] = [];
+  readonly #server: Pick<InstrumentableServer<unknown>, 'stats' | 'broker'>;
+  readonly #sinks: ServerSink[];
 
   /** @internal Use `instrumentServer`. */
-  constructor(server: InstrumentableServer<never>, options: InstrumentOptions) {
+  constructor(server: Pick<InstrumentableServer<unknown>, 'stats' | 'broker'>, sinks: ServerSink[]) {
     this.#server = server;
-    const resolved = resolve(options);
-    this.#sinks.push(meterSink(resolved.meter, this));
-    server.use(callMiddleware(resolved, this.#sinks, options.tracing ?? true));
-    server.on('resume', (topic, outcome) => {
-      for (const sink of this.#sinks) sink.resumed(topic, outcome);
-    });
+    this.#sinks = sinks;
   }
 
   /** The server's counters now (connections open, pushes dropped, …). */
@@ -70,7 +65,16 @@ export class ServerTelemetry {
  * with a TracedBroker) and `tether.subscription.resumes` (per outcome). Call it once, before clients connect.
  */
 export function instrumentServer<Ctx>(server: InstrumentableServer<Ctx>, options: InstrumentOptions = {}): ServerTelemetry {
-  return new ServerTelemetry(server as unknown as InstrumentableServer<never>, options);
+  const resolved = resolve(options);
+  // Shared with the telemetry, which adds the Prometheus sink to it later: the middleware reads it per call.
+  const sinks: ServerSink[] = [];
+  const telemetry = new ServerTelemetry(server, sinks);
+  sinks.push(meterSink(resolved.meter, telemetry));
+  server.use(callMiddleware<Ctx>(resolved, sinks, options.tracing ?? true));
+  server.on('resume', (topic, outcome) => {
+    for (const sink of sinks) sink.resumed(topic, outcome);
+  });
+  return telemetry;
 }
 
 function meterSink(meter: Meter, telemetry: ServerTelemetry): ServerSink {
