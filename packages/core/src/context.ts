@@ -1,3 +1,4 @@
+import type { CallMeta } from './meta.js';
 import type { Params, RequestId } from './wire.js';
 import type { CallerPeer, DispatchHost } from './faces.js';
 import { PROGRESS_METHOD } from './protocol.js';
@@ -20,6 +21,11 @@ export interface CallContext<Ctx = unknown> {
   readonly params: Params | undefined;
   /** The request's id; undefined for a notification. */
   readonly id: RequestId | undefined;
+  /**
+   * The `_meta` object the caller sent in its params by name (a trace context, a progress
+   * token), which `params` no longer holds; undefined when it sent none. For middleware.
+   */
+  readonly meta: CallMeta | undefined;
   /** Aborted when the caller cancels, the connection closes, or the peer shuts down. */
   readonly signal: AbortSignal;
   /**
@@ -39,6 +45,7 @@ export class IncomingCall<Ctx> implements CallContext<Ctx> {
   afterReply: (() => void) | undefined;
   /** Read once, so a handler sees one context from start to end even if a re-authentication replaces it meanwhile. */
   readonly data: Ctx;
+  meta: CallMeta | undefined;
   /** The caller's progress token, any JSON value; cleared once the call is answered or aborted, so nothing is reported after. */
   progressToken: unknown;
   /** The latest value not yet sent, as JSON, while a flush is scheduled. */

@@ -1,4 +1,5 @@
 import { IncomingCall } from './context.js';
+import type { CallMeta } from './meta.js';
 import { CANCEL_METHOD, PING_METHOD, PROGRESS_METHOD, SUBSCRIPTION_NOTIFICATION } from './protocol.js';
 import { ErrorCode, failedCall, RpcError, toWireError, type ErrorObject } from './errors.js';
 import type { DispatchHost } from './faces.js';
@@ -162,11 +163,12 @@ export class Dispatcher<Ctx> {
   #invoke(method: string, params: unknown, id: RequestId | undefined): Reply {
     const isRequest = id !== undefined;
     // `_meta` is the caller's word to Tether (MCP's convention), never a handler's param.
-    let token: unknown;
+    let meta: CallMeta | undefined;
     if (typeof params === 'object' && params !== null && '_meta' in params && !Array.isArray(params)) {
-      const { _meta, ...rest } = params as { _meta?: { progressToken?: unknown } };
+      const { _meta, ...rest } = params as { _meta?: unknown };
       params = rest;
-      token = _meta?.progressToken;
+      // Parsed JSON: an object or array is an Object; null and the scalars are not, and carry nothing.
+      if (_meta instanceof Object) meta = _meta as CallMeta;
     }
     if (method === CANCEL_METHOD && !isRequest) {
       const target = (params as { id?: unknown } | undefined)?.id;
@@ -189,7 +191,8 @@ export class Dispatcher<Ctx> {
         : undefined;
     }
     const call = new IncomingCall(this.#peer, method, params as IncomingCall<Ctx>['params'], id);
-    if (isRequest) call.progressToken = token;
+    call.meta = meta;
+    if (isRequest) call.progressToken = meta?.progressToken;
     if (guard) {
       const refusal = guard.admit(call);
       if (refusal) return this.#fail(call, refusal);

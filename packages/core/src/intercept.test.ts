@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, RpcError } from './errors.js';
 import { withMeta } from './meta.js';
+import type { CallContext } from './context.js';
 import type { CallInterceptor } from './peer.js';
 import { connectedPair } from './testing/pair.js';
 import { rawSide } from './testing/raw.js';
@@ -49,6 +50,28 @@ describe('PeerOptions.intercept', () => {
     expect(asked).toBe(0);
     await expect(pair.client.call('echo', [1])).resolves.toBe(1);
     expect(asked).toBe(1);
+  });
+});
+
+describe('CallContext.meta', () => {
+  it('hands middleware and handler the caller\'s _meta, taken out of params, beside a progress token', async () => {
+    const seen: unknown[] = [];
+    await using pair = connectedPair({
+      client: { intercept: (_method, params) => withMeta(params, { traceparent: 'tp' }) },
+    });
+    pair.service.use((call, next) => {
+      seen.push(['middleware', call.meta, call.params]);
+      return next();
+    });
+    pair.service.register('work', function (this: CallContext, p: { n: number }) {
+      seen.push(['handler', this.meta, p]);
+      return p.n;
+    });
+    await expect(pair.client.call('work', { n: 1 }, { onProgress: () => undefined })).resolves.toBe(1);
+    expect(seen).toEqual([
+      ['middleware', { progressToken: 1, traceparent: 'tp' }, { n: 1 }],
+      ['handler', { progressToken: 1, traceparent: 'tp' }, { n: 1 }],
+    ]);
   });
 });
 

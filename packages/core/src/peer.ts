@@ -10,7 +10,6 @@ import type { SubscribeOptions, Subscription } from './subscription/subscription
 import type { Subscriptions } from './subscription/contract.js';
 import { OfflineQueue } from './offline-queue.js';
 import { OutgoingCalls, type CallOptions } from './outgoing.js';
-import { withMeta } from './meta.js';
 import { createRemote } from './proxy.js';
 import type { CloseInfo, SendOptions, Transport } from './transport.js';
 import { encodeNotification, encodeRequest, isParams, type Params } from './wire.js';
@@ -255,7 +254,7 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     const [id, promise] = this.#outgoing.open<T>(method, options, options?.timeout ?? this.#timeout, onResult);
     if (this.#outgoing.has(id)) {
       // Our id is the token: a progress notification finds its call without a second map.
-      if (options?.onProgress) sent = withMeta(sent ?? {}, { progressToken: id });
+      if (options?.onProgress) sent = { ...sent, _meta: { progressToken: id } };
       if (this.#intercept) sent = this.#intercept(method, sent, id, promise);
       this.#dispatch(encodeRequest(id, method, sent), [id]);
     }

@@ -1,5 +1,5 @@
 import { context, SpanKind, trace, type Span } from '@opentelemetry/api';
-import { readMeta, type CallContext, type Middleware } from '@tether/core';
+import type { CallContext, Middleware } from '@tether/core';
 import { extractFrom } from './carrier.js';
 import { endSpan, failureAttributes } from './outcome.js';
 import type { Resolved } from './options.js';
@@ -26,7 +26,7 @@ export function callMiddleware<Ctx>(resolved: Resolved, sinks: readonly CallSink
     let span: Span | undefined;
     let run = next;
     if (tracing) {
-      const parent = extractFrom(propagator, context.active(), readMeta(call.params));
+      const parent = extractFrom(propagator, context.active(), call.meta);
       const attributes: Attributes = {
         [RPC_SYSTEM_NAME]: JSONRPC,
         [RPC_METHOD]: call.method,

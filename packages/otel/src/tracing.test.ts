@@ -1,6 +1,6 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { connect } from '@tether/client';
-import { ErrorCode, RpcError } from '@tether/core';
+import { ErrorCode, RpcError, type CallContext } from '@tether/core';
 import { createServer } from '@tether/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { traceCalls } from './client.js';
@@ -25,8 +25,10 @@ describe('a span per call on both sides', () => {
   it('parents the server span to the client span through params._meta, with the JSON-RPC conventions', async () => {
     const { kit, server, client } = await setup();
     let seenMeta: unknown;
-    server.register('greet', function (this: { params: unknown }, p: { name: string }) {
-      seenMeta = (this.params as { _meta?: unknown })._meta;
+    let seenParams: unknown;
+    server.register('greet', function (this: CallContext<undefined>, p: { name: string }) {
+      seenMeta = this.meta;
+      seenParams = this.params;
       return `hi ${p.name}`;
     });
     await expect(client.call('greet', { name: 'ada' })).resolves.toBe('hi ada');
@@ -37,6 +39,7 @@ describe('a span per call on both sides', () => {
     expect(serverSpan!.spanContext().traceId).toBe(clientSpan!.spanContext().traceId);
     expect(serverSpan!.parentSpanContext?.spanId).toBe(clientSpan!.spanContext().spanId);
     expect(seenMeta).toEqual({ traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/) });
+    expect(seenParams).toEqual({ name: 'ada' });
     for (const span of [clientSpan!, serverSpan!]) {
       expect(span.attributes).toMatchObject({
         'rpc.system.name': 'jsonrpc',

@@ -95,6 +95,7 @@ export class Publisher<Ctx> implements ServedSubscriptions {
       method: name,
       params,
       id: call.id,
+      meta: call.meta,
       signal: controller.signal,
       progress() {}, // a subscription reports events, not progress
     };
