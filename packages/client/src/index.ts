@@ -18,6 +18,8 @@ export type {
   BatchOptions,
   CallContext,
   CallerPeer,
+  CallInterceptor,
+  CallMeta,
   CallOptions,
   CloseInfo,
   Emitter,

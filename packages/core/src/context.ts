@@ -45,6 +45,7 @@ export class IncomingCall<Ctx> implements CallContext<Ctx> {
   afterReply: (() => void) | undefined;
   /** Read once, so a handler sees one context from start to end even if a re-authentication replaces it meanwhile. */
   readonly data: Ctx;
+  /** The caller's `_meta`, set by the dispatcher once it has taken it out of the params. */
   meta: CallMeta | undefined;
   /** The caller's progress token, any JSON value; cleared once the call is answered or aborted, so nothing is reported after. */
   progressToken: unknown;
