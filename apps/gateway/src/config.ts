@@ -35,12 +35,13 @@ export interface GatewayUser {
   readonly roles: readonly string[];
 }
 
-/** Limits per user, across all of that user's connections to this gateway. */
+/** Limits per user, across all of that user's connections to this gateway (the server's `quotas`). */
 export interface UserLimits {
   /** Connections one user may hold open at once; more are refused with HTTP 429. Default 5. */
   connections?: number;
-  /** Calls per second per user, with `burst` calls at once; more are refused with -32002 and `retryAfterMs`. Default 50, burst 100. */
+  /** Calls per second per user; more are refused with -32003 and `retryAfterMs`. Default 50. */
   callsPerSecond?: number;
+  /** Calls a user may make at once before the rate applies. Default 100. */
   burst?: number;
 }
 

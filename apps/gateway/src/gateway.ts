@@ -1,26 +1,25 @@
 import { once } from 'node:events';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CloseCode, type CallContext, type Params } from '@tether/core';
+import type { CallContext, Params } from '@tether/core';
 import { instrumentServer, traceCalls, type TelemetryOptions } from '@tether/otel';
 import { prometheusHandler, type PrometheusHandler } from '@tether/otel/prometheus';
 import type { RedisRegistry } from '@tether/redis';
 import { createServer, HttpError, type TetherServer } from '@tether/server';
 import { Counter } from 'prom-client';
-import { checkAccess } from './access.js';
 import { BackendPool } from './backend-pool.js';
 import type { GatewayConfig, MethodRoute, ServiceRoute } from './config.js';
 import { forward } from './forward.js';
 import { relaySubscription } from './relay.js';
 import { ResponseCache } from './response-cache.js';
-import { UserLimiter } from './user-limits.js';
 
-/** A browser's connection to the gateway, as `authenticate` made it. */
+/**
+ * A browser's connection to the gateway, as `authenticate` made it: the shape the server reads
+ * by default, `user` for the per-user quotas and `roles` for the grants methods `require`.
+ */
 export interface Session {
   readonly user: string;
   readonly roles: readonly string[];
-  /** Gives the user's connection slot back; set once the connection is open. */
-  release: (() => void) | undefined;
 }
 
 /** Options of `startGateway`. */
@@ -49,14 +48,13 @@ export interface Gateway extends AsyncDisposable {
   readonly server: TetherServer<Session>;
   readonly cache: ResponseCache;
   readonly pool: BackendPool;
-  readonly limiter: UserLimiter;
   close(): Promise<void>;
 }
 
 /**
  * Starts the gateway: browsers connect with `?token=`; each configured method is forwarded by
  * its prefix to a back end of its service found in the Redis registry (least-loaded, skipping
- * dropped ones), after access and per-user limits are checked; cacheable results are answered
+ * dropped ones), after the server has checked access (`requires`) and the per-user quotas; cacheable results are answered
  * from the cache; subscriptions are relayed with their positions, moving to another back end if
  * theirs goes away. Metrics at `/metrics` on the same HTTP server.
  */
@@ -72,27 +70,25 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   http.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   await once(http, 'listening');
 
-  const limiter = new UserLimiter(config.limits);
   const cache = new ResponseCache();
+  const limits = config.limits ?? {};
   const server = await createServer<Session>({
     server: http,
     timeout,
     authenticate: (request) => {
       const token = request.query.get('token');
-      const known = token ? config.users[token] : undefined;
-      if (!known || !Object.hasOwn(config.users, token!)) {
-        throw new HttpError(401, 'gateway: unknown or missing token; connect with ?token=<your token>');
-      }
-      limiter.checkConnection(known.user);
-      return { user: known.user, roles: known.roles, release: undefined };
+      const known = token && Object.hasOwn(config.users, token) ? config.users[token] : undefined;
+      if (!known) throw new HttpError(401, 'gateway: unknown or missing token; connect with ?token=<your token>');
+      return { user: known.user, roles: known.roles };
     },
+    // Access control (`requires` below, -32004) and these per-user limits are the server's own.
+    quotas: {
+      connectionsPerUser: limits.connections ?? 5,
+      callsPerUser: { callsPerSecond: limits.callsPerSecond ?? 50, burst: limits.burst ?? 100 },
+    },
+    // The gateway's own methods are its routes; their document is the back ends' to give.
+    discovery: false,
   });
-  server.on('connect', (peer) => {
-    const release = limiter.connected(peer.data.user);
-    if (release) peer.data.release = release;
-    else peer.close(CloseCode.PolicyViolation, `too many connections for ${peer.data.user}`);
-  });
-  server.on('disconnect', (peer) => peer.data.release?.());
 
   const telemetry = instrumentServer(server, options.telemetry);
   metrics = prometheusHandler(telemetry);
@@ -128,23 +124,27 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   function serveRoute(route: ServiceRoute): void {
     for (const [short, method] of Object.entries(route.methods)) {
       const name = `${route.prefix}${short}`;
-      server.register(name, function (this: CallContext<Session>) {
-        return forwardCall(this, name, method, route.service);
-      });
+      server.register(
+        name,
+        function (this: CallContext<Session>) {
+          return forwardCall(this, name, method, route.service);
+        },
+        method.requires ? { requires: method.requires } : {},
+      );
     }
     for (const [short, subscription] of Object.entries(route.subscriptions ?? {})) {
       const name = `${route.prefix}${short}`;
-      server.subscription(name, function (this: CallContext<Session>) {
-        checkAccess(name, subscription.requires, this.data.roles);
-        limiter.admitCall(this.data.user, name);
-        return relaySubscription(pool, route.service, name, this.params, (from) => moves.inc({ kind: 'subscription', from }));
-      });
+      server.subscription(
+        name,
+        function (this: CallContext<Session>) {
+          return relaySubscription(pool, route.service, name, this.params, (from) => moves.inc({ kind: 'subscription', from }));
+        },
+        subscription.requires ? { requires: subscription.requires } : {},
+      );
     }
   }
 
   function forwardCall(call: CallContext<Session>, name: string, method: MethodRoute, service: string): Promise<unknown> {
-    checkAccess(name, method.requires, call.data.roles);
-    limiter.admitCall(call.data.user, name);
     const params: Params | undefined = call.params;
     // A cached load is shared by every caller of the same key: no one caller's cancel may end it.
     const go = (signal: AbortSignal | undefined) =>
@@ -179,7 +179,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     server,
     cache,
     pool,
-    limiter,
     close,
     [Symbol.asyncDispose]: close,
   };
