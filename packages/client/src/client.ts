@@ -11,7 +11,6 @@ import {
   type Handler,
   type HandlerTree,
   type Implementation,
-  type MethodOptions,
   type Middleware,
   type Params,
   type Remote,
@@ -128,8 +127,8 @@ export class Client<Ctx = unknown> extends Emitter<ClientEvents> implements Asyn
   }
 
   /** Serves `name` to the server, which may call the client as the client calls it. */
-  register(name: string, handler: Handler<Ctx>, options?: MethodOptions): this {
-    this.#peer.service.register(name, handler, options);
+  register(name: string, handler: Handler<Ctx>): this {
+    this.#peer.service.register(name, handler);
     return this;
   }
 

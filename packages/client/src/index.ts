@@ -27,7 +27,6 @@ export type {
   HandlerTree,
   Implementation,
   Logger,
-  MethodOptions,
   Middleware,
   Params,
   Peer,

@@ -11,6 +11,14 @@ export interface MethodInfo {
   readonly name: string;
   /** Its params schema, if registered with one. */
   readonly params: StandardSchemaV1 | undefined;
+  /**
+   * What `params` checks: 'params', the params as sent (a tuple by position, or the by-name
+   * object: `register`); 'argument', the method's one argument, sent by name or as the only
+   * positional param (`serve` with schemas, `defineContract`).
+   */
+  readonly shape: 'params' | 'argument';
+  /** Its result schema, if served with one (`serve` with schemas, `register`'s `result`). */
+  readonly result: StandardSchemaV1 | undefined;
   /** How many positional params the handler declares (`function.length`), for a method without a params schema. */
   readonly arity: number;
 }
@@ -44,7 +52,9 @@ export function catalog(service: Service<any>): Catalog {
     if (isReservedName(name)) continue;
     methods.push({
       name,
-      params: entry.schema,
+      params: entry.schemas?.params,
+      shape: entry.schemas?.shape ?? 'params',
+      result: entry.schemas?.result,
       arity: entry.handler.length,
     });
   }
@@ -72,7 +82,7 @@ export function serveDiscovery<Ctx>(service: Service<Ctx>, describe: (call: Call
     function (this: CallContext<Ctx>) {
       return describe(this);
     },
-    {},
+    undefined,
     true,
   );
 }

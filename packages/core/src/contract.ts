@@ -1,4 +1,5 @@
 import type { CallOptions } from './outgoing.js';
+import type { MethodSpec, SpecArgs, SpecResult } from './schema-contract.js';
 import type { MethodKeys } from './subscription/contract.js';
 
 type AnyFunction = (...args: any[]) => any;
@@ -6,7 +7,8 @@ type AnyFunction = (...args: any[]) => any;
 /**
  * The caller's view of a contract: every method returns a Promise of its result.
  * A contract is a plain TypeScript type shared by both sides, e.g.
- * `type Api = { math: { add(a: number, b: number): number } }`.
+ * `type Api = { math: { add(a: number, b: number): number } }`, or the type of a
+ * `defineContract({...})` of schemas (`remote<typeof api>()`).
  */
 export type Remote<C> = RemoteTree<Omit<C, 'with'>> & {
   /**
@@ -21,5 +23,7 @@ export type Remote<C> = RemoteTree<Omit<C, 'with'>> & {
 type RemoteTree<C> = {
   readonly [K in keyof C as K extends MethodKeys<C> ? K : never]: C[K] extends AnyFunction
     ? (...args: Parameters<C[K]>) => Promise<Awaited<ReturnType<C[K]>>>
-    : RemoteTree<C[K]>;
+    : C[K] extends MethodSpec
+      ? (...args: SpecArgs<C[K], 'input'>) => Promise<SpecResult<C[K]>>
+      : RemoteTree<C[K]>;
 };

@@ -5,7 +5,6 @@ import { ErrorCode, failedCall, RpcError, toWireError, type ErrorObject } from '
 import type { DispatchHost } from './faces.js';
 import { runMiddleware } from './middleware.js';
 import type { OutgoingCalls } from './outgoing.js';
-import { validateParams } from './schema.js';
 import type { Service } from './service.js';
 import { encodeError, encodeResult, isId, isParams, type RequestId } from './wire.js';
 
@@ -197,18 +196,8 @@ export class Dispatcher<Ctx> {
       const refusal = guard.admit(call);
       if (refusal) return this.#fail(call, refusal);
     }
-    const run = () => {
-      if (!entry.schema) return apply(entry.handler, call);
-      const validated = validateParams(entry.schema, call.params);
-      if (!isThenable(validated)) {
-        call.params = validated as IncomingCall<Ctx>['params'];
-        return apply(entry.handler, call);
-      }
-      return validated.then((v) => {
-        call.params = v as IncomingCall<Ctx>['params'];
-        return apply(entry.handler, call);
-      });
-    };
+    // A method served with schemas validates in its handler (validated.ts), so this path carries none of it.
+    const run = () => apply(entry.handler, call);
     let result: unknown;
     try {
       result = middleware.length === 0 ? run() : runMiddleware(middleware, call, run);

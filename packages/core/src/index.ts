@@ -8,11 +8,15 @@ export type { ErrorMessage, Message, Params, RequestId, RequestMessage, Response
 export type { CloseInfo, SendOptions, Transport } from './transport.js';
 export { createMemoryTransportPair } from './memory-transport.js';
 export type { CallContext } from './context.js';
-export type { Handler, HandlerTree, Implementation, MethodOptions } from './methods.js';
+export type { Handler, HandlerTree, Implementation } from './methods.js';
 export type { Middleware } from './middleware.js';
 export type { CallOptions } from './outgoing.js';
-export type { StandardSchemaV1 } from './schema.js';
+export type { InferInput, InferOutput, StandardSchemaV1 } from './schema.js';
 export type { Remote } from './contract.js';
+export { defineContract } from './schema-contract.js';
+export type { ContractSpec, MethodSpec, SpecArgs, SpecResult } from './schema-contract.js';
+export { registerValidated, serveValidated } from './validated.js';
+export type { MethodOptions, Schemas } from './validated.js';
 export { Emitter } from './emitter.js';
 export { Peer } from './peer.js';
 export {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { registerValidated } from './validated.js';
 import type { CallContext } from './context.js';
 import { ErrorCode, RpcError } from './errors.js';
 import { connectedPair } from './testing/pair.js';
@@ -143,7 +144,7 @@ describe('middleware', () => {
         validate: (value: unknown) => ({ value: (value as number[]).map(String) }),
       },
     };
-    side.peer.service.register('strings', (...args: unknown[]) => args, { params: schema });
+    registerValidated(side.peer.service, 'strings', (...args: unknown[]) => args, { params: schema });
     expect(await side.exchange({ jsonrpc: '2.0', method: 'strings', params: [1, 2], id: 1 })).toMatchObject({
       result: ['1', '2'],
     });

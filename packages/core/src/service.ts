@@ -1,5 +1,5 @@
 import type { CallContext } from './context.js';
-import { MethodTable, type Handler, type HandlerTree, type Implementation, type MethodOptions } from './methods.js';
+import { MethodTable, type Handler, type HandlerTree, type Implementation } from './methods.js';
 import type { RpcError } from './errors.js';
 import type { Middleware } from './middleware.js';
 
@@ -36,13 +36,16 @@ export class Service<Ctx = unknown> {
     return this.#guard;
   }
 
-  /** Serves `name` with `handler`. */
-  register(name: string, handler: Handler<Ctx>, options?: MethodOptions): this {
-    this.methods.add(name, handler, options);
+  /** Serves `name` with `handler`; with schemas, `registerValidated(service, name, handler, options)`. */
+  register(name: string, handler: Handler<Ctx>): this {
+    this.methods.add(name, handler);
     return this;
   }
 
-  /** Serves a tree of handlers, checked against a contract at compile time: `serve<Api>({ math: { add } })`. */
+  /**
+   * Serves a tree of handlers, checked against a contract at compile time: `serve<Api>({ math: { add } })`;
+   * with schemas checked at run time too, `serveValidated(service, implementation, schemas)`.
+   */
   serve<C>(implementation: Implementation<C, Ctx>): this;
   serve(tree: HandlerTree<Ctx>): this;
   serve(tree: object): this {

@@ -18,7 +18,7 @@ export type { Broker, BrokerStatus, EventMeta, HistorySlice, TopicEvent, Unsubsc
 export { MemoryPresence } from './presence/memory-presence.js';
 export type { PresenceChange, PresenceEntry, PresenceStore } from './presence/presence-store.js';
 export type { Presence, PresenceConnection, TrackOptions, Tracking } from './presence/presence-hub.js';
-export { ErrorCode, RpcError } from '@tether/core';
+export { defineContract, ErrorCode, RpcError } from '@tether/core';
 export type {
   CallContext,
   CallerPeer,
@@ -32,6 +32,9 @@ export type {
   Implementation,
   Logger,
   MethodOptions,
+  MethodSpec,
+  ContractSpec,
+  Schemas,
   Middleware,
   Params,
   Peer,

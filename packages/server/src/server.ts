@@ -12,6 +12,9 @@ import {
   type Handler,
   type HandlerTree,
   type Implementation,
+  registerValidated,
+  type Schemas,
+  serveValidated,
   type Middleware,
   type Params,
   type Peer,
@@ -131,19 +134,29 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
     };
   }
 
-  /** Serves `name` on every connection. */
+  /**
+   * Serves `name` on every connection. With `options.params`, the raw params (the positional
+   * array or the by-name object) are validated first: failures answer -32602 naming the issue.
+   */
   register(name: string, handler: Handler<Ctx>, options?: RegisterOptions): this {
     const declare = this.acceptor.declarations.method(name, options);
-    this.service.register(name, handler, options);
+    if (options) registerValidated(this.service, name, handler, options);
+    else this.service.register(name, handler);
     declare();
     return this;
   }
 
-  /** Serves a tree of handlers on every connection, checked against a contract: `serve<Api>({ math: { add } })`. */
-  serve<C>(implementation: Implementation<C, Ctx>): this;
+  /**
+   * Serves a tree of handlers on every connection, checked against contract `C` at compile time:
+   * `serve<Api>({ math: { add } })`. With `schemas` (shaped like the contract, or the contract
+   * itself when it is a `defineContract` value), each method's one argument is validated at run
+   * time too: `serve<typeof api>(impl, api)`.
+   */
+  serve<C>(implementation: Implementation<C, Ctx>, schemas?: Schemas<C>): this;
   serve(tree: HandlerTree<Ctx>): this;
-  serve(tree: object): this {
-    this.service.serve(tree as HandlerTree<Ctx>);
+  serve(tree: object, schemas?: object): this {
+    if (schemas) serveValidated(this.service, tree as never, schemas as never);
+    else this.service.serve(tree as HandlerTree<Ctx>);
     return this;
   }
 

@@ -1,3 +1,4 @@
+import type { MethodSpec } from '../schema-contract.js';
 import type { SubscribeOptions, Subscription } from './subscription.js';
 
 type AnyFunction = (...args: any[]) => any;
@@ -23,7 +24,7 @@ export interface Subscribe<P = undefined, E = unknown> {
 type HasSubscriptions<C> = {
   [K in keyof C]: C[K] extends Subscribe<any, any>
     ? true
-    : C[K] extends AnyFunction
+    : C[K] extends AnyFunction | MethodSpec
       ? never
       : C[K] extends object
         ? HasSubscriptions<C[K]>
@@ -52,7 +53,7 @@ export type Subscriptions<C> = {
 export type MethodKeys<C> = {
   [K in keyof C]: C[K] extends Subscribe<any, any>
     ? never
-    : C[K] extends AnyFunction
+    : C[K] extends AnyFunction | MethodSpec
       ? K
       : C[K] extends object
         ? [MethodKeys<C[K]>] extends [never]

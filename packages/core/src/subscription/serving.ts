@@ -1,7 +1,7 @@
 import type { CallContext, IncomingCall } from '../context.js';
 import { ErrorCode, RpcError } from '../errors.js';
 import { isReservedName } from '../methods.js';
-import { validateParams, type StandardSchemaV1 } from '../schema.js';
+import { validate, type StandardSchemaV1 } from '../schema.js';
 import { SUBSCRIBE_METHOD, UNSUBSCRIBE_METHOD } from '../protocol.js';
 import type { Service } from '../service.js';
 import { isParams, type Params } from '../wire.js';
@@ -159,7 +159,7 @@ function installServing(service: Service<any>, handlers: ReadonlyMap<string, Sub
       if (!entry) throw new RpcError(ErrorCode.MethodNotFound, 'Subscription not found', { name: request.name });
       const denied = service.guard?.authorize?.(this, request.name);
       if (denied) throw denied;
-      const params = entry.params ? ((await validateParams(entry.params, request.params)) as Params) : request.params;
+      const params = entry.params ? ((await validate(entry.params, request.params, request.name)) as Params) : request.params;
       const { id, start } = await publisherOf(this, service).open(
         entry.handler,
         request.name,
@@ -172,7 +172,7 @@ function installServing(service: Service<any>, handlers: ReadonlyMap<string, Sub
       (this as IncomingCall<unknown>).afterReply = start;
       return id;
     },
-    {},
+    undefined,
     true,
   );
   table.add(
@@ -183,7 +183,7 @@ function installServing(service: Service<any>, handlers: ReadonlyMap<string, Sub
       if (typeof id !== 'string') throw invalid('expected [subscriptionId]');
       return publisherOf(this, service).close(id);
     },
-    {},
+    undefined,
     true,
   );
 }

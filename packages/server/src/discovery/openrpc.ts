@@ -134,7 +134,7 @@ export function openrpcDocument(
     add({
       name: method.name,
       ...params(method.params, method.arity, convert),
-      result: { name: 'result', schema: toJsonSchema(declarations.results.get(method.name), 'output', convert) },
+      result: { name: 'result', schema: toJsonSchema(declarations.results.get(method.name) ?? method.result, 'output', convert) },
       errors: errorRefs(method.params !== undefined, requires !== undefined),
       ...extensions,
     });
