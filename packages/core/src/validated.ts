@@ -114,7 +114,7 @@ export function registerValidated<Ctx>(
  * at run time: each method's `params` schema checks its one argument. What
  * `server.serve<C>(implementation, schemas)` does. Every schema must belong to a served method.
  */
-export function serveValidated<C, Ctx>(
+export function serveValidated<C, Ctx = unknown>(
   service: Service<Ctx>,
   implementation: Implementation<C, Ctx>,
   schemas: Schemas<C>,
