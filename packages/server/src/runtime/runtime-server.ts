@@ -9,7 +9,10 @@ import {
   type Middleware,
   type Params,
   type Peer,
+  registerValidated,
+  type Schemas,
   type Service,
+  serveValidated,
   type SubscriptionHandler,
   type SubscriptionsImplementation,
   type SubscriptionTree,
@@ -72,19 +75,24 @@ export class RuntimeServer<Ctx = undefined> extends Emitter<ServerEvents<Ctx, Fe
     return { connections: live.size, calls: gate.calls, errors: gate.errors, ...this.acceptor.totals(), broker: this.broker.status };
   }
 
-  /** Serves `name` on every connection. */
+  /** Serves `name` on every connection; with `options.params`, the raw params are validated first (-32602 naming the issue). */
   register(name: string, handler: Handler<Ctx>, options?: RegisterOptions): this {
     const declare = this.acceptor.declarations.method(name, options);
-    this.service.register(name, handler, options);
+    if (options) registerValidated(this.service, name, handler, options);
+    else this.service.register(name, handler);
     declare();
     return this;
   }
 
-  /** Serves a tree of handlers on every connection, checked against a contract: `serve<Api>({ math: { add } })`. */
-  serve<C>(implementation: Implementation<C, Ctx>): this;
+  /**
+   * Serves a tree of handlers on every connection, checked against contract `C` at compile time;
+   * with `schemas` (or a `defineContract` value), each method's one argument is validated at run time too.
+   */
+  serve<C>(implementation: Implementation<C, Ctx>, schemas?: Schemas<C>): this;
   serve(tree: HandlerTree<Ctx>): this;
-  serve(tree: object): this {
-    this.service.serve(tree as HandlerTree<Ctx>);
+  serve(tree: object, schemas?: object): this {
+    if (schemas) serveValidated(this.service, tree as never, schemas as never);
+    else this.service.serve(tree as HandlerTree<Ctx>);
     return this;
   }
 
