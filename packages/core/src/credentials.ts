@@ -54,7 +54,7 @@ export function serveReauthentication<Ctx>(
       }
       return true;
     },
-    {},
+    undefined,
     true,
   );
 }
@@ -70,7 +70,7 @@ export function onCredentialsExpired(service: Service<any>, listener: (grace: nu
       const grace = (this.params as { grace?: unknown } | undefined)?.grace;
       listener(typeof grace === 'number' ? grace : 0);
     },
-    {},
+    undefined,
     true,
   );
 }
