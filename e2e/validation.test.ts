@@ -44,4 +44,19 @@ describe('runtime validation with the compile-time check kept', () => {
     // A standard JSON-RPC client sends the argument by name.
     await expect(client.call('cart.add', { sku: 'apple', qty: 3 })).resolves.toBe(6);
   });
+
+  it('rpc.discover describes a method served with schemas: its argument by name, its result', async () => {
+    const api = defineContract({ cart: { add: { params: z.object({ sku: z.string(), qty: z.number() }), result: z.number() } } });
+    await using server = await createServer({ port: 0 });
+    server.serve<typeof api>({ cart: { add: ({ qty }) => qty } }, api);
+    const add = server.openrpc().methods.find((m) => m.name === 'cart.add');
+    expect(add).toMatchObject({
+      paramStructure: 'by-name',
+      params: [
+        { name: 'sku', schema: { type: 'string' }, required: true },
+        { name: 'qty', schema: { type: 'number' }, required: true },
+      ],
+      result: { schema: { type: 'number' } },
+    });
+  });
 });
