@@ -88,6 +88,11 @@ export function encodeNotification(method: string, params?: Params): string {
     : `{"jsonrpc":"2.0","method":${JSON.stringify(method)},"params":${JSON.stringify(params)}}`;
 }
 
+/** The last event text `PushEncoder.event` wrote, for the next subscriber of the same event. */
+let lastEvent:
+  | { prefix: string; json: string; eventId: number | undefined; epoch: string | undefined; text: string }
+  | undefined;
+
 /** How a served subscription ended, as its last push says. */
 export type PushEnd = { done: true } | { error: ErrorObject };
 
@@ -103,11 +108,31 @@ export class PushEncoder {
     this.#prefix = `{"jsonrpc":"2.0","method":"${SUBSCRIPTION_NOTIFICATION}","params":{"subscription":${JSON.stringify(subscription)}`;
   }
 
-  /** One event: `resultJson` is its data as JSON text; `eventId` with `epoch` its position. */
+  /**
+   * One event: `resultJson` is its data as JSON text; `eventId` with `epoch` its position.
+   * A topic's fan-out pushes one event to every subscriber in one loop, under the same
+   * subscription id (topic-derived) and the same `resultJson` string: they all get the one
+   * text encoded for the first, so the transport can frame it once too.
+   */
   event(resultJson: string, eventId: number | undefined, epoch: string | undefined): string {
-    if (eventId === undefined) return `${this.#prefix},"result":${resultJson}}}`;
-    const at = epoch === undefined ? '' : `,"epoch":${JSON.stringify(epoch)}`;
-    return `${this.#prefix},"result":${resultJson},"eventId":${eventId}${at}}}`;
+    const last = lastEvent;
+    if (
+      last !== undefined &&
+      last.json === resultJson &&
+      last.eventId === eventId &&
+      last.epoch === epoch &&
+      last.prefix === this.#prefix
+    ) {
+      return last.text;
+    }
+    let text: string;
+    if (eventId === undefined) text = `${this.#prefix},"result":${resultJson}}}`;
+    else {
+      const at = epoch === undefined ? '' : `,"epoch":${JSON.stringify(epoch)}`;
+      text = `${this.#prefix},"result":${resultJson},"eventId":${eventId}${at}}}`;
+    }
+    lastEvent = { prefix: this.#prefix, json: resultJson, eventId, epoch, text };
+    return text;
   }
 
   /** Events after `after` and before `next` cannot be delivered; `restart` when the topic started over. */

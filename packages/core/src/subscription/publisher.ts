@@ -119,7 +119,7 @@ export class Publisher<Ctx> implements ServedSubscriptions {
       throw new RpcError(ErrorCode.ConnectionClosed, 'Subscription not opened: the connection closed first');
     }
     if (!stream) throw new RpcError(ErrorCode.InternalError, 'Internal error');
-    const id = String(this.#nextId++);
+    const id = this.#newId(stream.topic);
     const entry: Active = { stream, encoder: new PushEncoder(id), controller, held: [], lastSent: undefined, shed: false };
     this.#active.set(id, entry);
     try {
@@ -138,6 +138,19 @@ export class Publisher<Ctx> implements ServedSubscriptions {
 
   close(id: string): boolean {
     return this.#end(id, undefined);
+  }
+
+  /**
+   * An id unused on this connection. A topic's subscription is named after the topic, so its
+   * pushes read the same on every connection; a second one to it here takes a suffix.
+   */
+  #newId(topic: string | undefined): string {
+    if (topic !== undefined && !this.#active.has(topic)) return topic;
+    const base = topic === undefined ? '' : `${topic}#`;
+    let id: string;
+    do id = base + String(this.#nextId++);
+    while (this.#active.has(id));
+    return id;
   }
 
   closeAll(): void {

@@ -33,6 +33,12 @@ export interface EventStream<T = unknown> {
   open(sink: StreamSink<T>, after: number | undefined, epoch?: string): void | Promise<void>;
   /** Stops delivery and releases what `open` took. */
   close(): void | Promise<void>;
+  /**
+   * The topic this stream is a feed of, when it is one (`server.topic(name)` sets it). Its
+   * subscriptions get ids derived from it, the same on every connection, so that an event's
+   * push is the same bytes for every subscriber and is encoded and framed once. Default: none.
+   */
+  readonly topic?: string;
 }
 
 const isEventStream = (v: unknown): v is EventStream =>

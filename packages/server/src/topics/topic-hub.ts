@@ -52,6 +52,7 @@ export class TopicHub {
     let receiver: Receiver | undefined;
     let closed = false;
     return {
+      topic,
       open: async (sink, after, epoch) => {
         receiver = { sink, lastSent: after, epoch, held: after === undefined ? null : [] };
         await this.attach(topic, receiver);

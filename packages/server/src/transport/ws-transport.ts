@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { CloseCode, type CloseInfo, type SendOptions, type Transport } from '@tether/core';
 import { WebSocket, type RawData } from 'ws';
 import { closeCodeForWsError } from '../close-codes.js';
+import { textFrame } from './frame.js';
 
 /** What a slow reader's non-droppable messages get: 'drop' still sends them, 'close' ends the connection. */
 export type BackpressurePolicy = 'drop' | 'close';
@@ -36,7 +37,7 @@ export interface WsTransportOptions {
   onError?: (error: Error) => void;
 }
 
-const textFrame = { binary: false } as const;
+const textOptions = { binary: false } as const;
 
 /**
  * A Transport over an open `ws` WebSocket, with the server's protection against slow readers:
@@ -56,6 +57,8 @@ export class WsTransport implements Transport {
   private held: string[] | undefined;
   private readonly listeners: Array<(message: string) => void> = [];
   private corked = false;
+  /** Whether pushes are written as shared frames: with the socket, and no extension (compression) negotiated. */
+  private readonly framesPushes: boolean;
   private awaitingPong = false;
   /** Why ws closed the connection itself, when it did: a bad or oversized frame. */
   private failure: CloseInfo | undefined;
@@ -70,6 +73,7 @@ export class WsTransport implements Transport {
     this.policy = options.backpressure ?? 'drop';
     this.socket = options.socket;
     this.onBackpressure = options.onBackpressure;
+    this.framesPushes = options.socket !== undefined && ws.extensions === '';
     const onError = options.onError;
     // Without a listener an 'error' would crash the process; ws closes the socket itself.
     ws.on('error', (error) => {
@@ -156,8 +160,11 @@ export class WsTransport implements Transport {
       return false;
     }
     this.cork();
-    if (typeof data === 'string') this.ws.send(data);
-    else this.ws.send(data, textFrame);
+    // A push goes out as a frame shared with every other socket it is sent to (see textFrame),
+    // written under ws: ws sends nothing but whole frames straight to the socket when no extension is on.
+    if (droppable && this.framesPushes) this.socket!.write(textFrame(data));
+    else if (typeof data === 'string') this.ws.send(data);
+    else this.ws.send(data, textOptions);
     if (this.full()) this.stall();
     return true;
   }
