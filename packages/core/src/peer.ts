@@ -98,7 +98,9 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
   readonly service: Service<Ctx>;
   readonly #dispatcher: Dispatcher<Ctx>;
   readonly #outgoing: OutgoingCalls;
-  readonly #queue: OfflineQueue;
+  /** A persistent peer's offline queue, made when it first queues: a server's peers never do. */
+  #queue: OfflineQueue | undefined;
+  readonly #maxQueued: number;
   #transport: Transport | undefined;
   #closedInfo: CloseInfo | undefined;
   readonly #timeout: number;
@@ -122,7 +124,7 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     this.persistent = options.persistent ?? false;
     this.service = options.service ?? new Service<Ctx>();
     this.#outgoing = new OutgoingCalls(this);
-    this.#queue = new OfflineQueue(options.maxQueued ?? 1000, this.#outgoing);
+    this.#maxQueued = options.maxQueued ?? 1000;
     this.#dispatcher = new Dispatcher<Ctx>(
       this,
       this.service,
@@ -186,7 +188,7 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     return {
       pending: this.#outgoing.size,
       running: this.#dispatcher.inFlightCount,
-      queued: this.#queue.length,
+      queued: this.#queue?.length ?? 0,
       serving: this.#served?.size ?? 0,
       subscribed: this.#subscriber?.size ?? 0,
     };
@@ -216,16 +218,19 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     if (this.#closedInfo) throw new RpcError(ErrorCode.ConnectionClosed, 'tether: peer is closed');
     if (this.#transport) throw new Error('tether: a transport is already attached');
     this.#transport = transport;
-    const reply = (text: string) => {
-      if (this.#transport === transport) transport.send(text);
-    };
+    // Made on the first message: an idle connection holds no more closures than it must.
+    let reply: ((text: string) => void) | undefined;
     transport.onMessage((text) => {
-      if (this.#transport === transport) this.#dispatcher.receive(text, reply);
+      if (this.#transport !== transport) return;
+      reply ??= (answer) => {
+        if (this.#transport === transport) transport.send(answer);
+      };
+      this.#dispatcher.receive(text, reply);
     });
     transport.onClose((info) => {
       if (this.#transport === transport) this.#detached(info);
     });
-    for (const item of this.#queue.drain()) {
+    for (const item of this.#queue?.drain() ?? []) {
       transport.send(item.text);
       for (const id of item.ids) this.#outgoing.markSent(id);
     }
@@ -318,9 +323,9 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
       for (const id of ids) this.#outgoing.markSent(id);
       return true;
     }
-    if (this.persistent && this.#queue.push(text, ids)) return true;
+    if (this.persistent && (this.#queue ??= new OfflineQueue(this.#maxQueued, this.#outgoing)).push(text, ids)) return true;
     const error = this.persistent
-      ? new RpcError(ErrorCode.Overloaded, `tether: offline queue is full (${this.#queue.limit})`)
+      ? new RpcError(ErrorCode.Overloaded, `tether: offline queue is full (${this.#maxQueued})`)
       : new RpcError(ErrorCode.ConnectionClosed, 'tether: no transport attached');
     for (const id of ids) this.#outgoing.settleError(id, error);
     return false;
@@ -345,7 +350,7 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     this.#transport = undefined;
     this.#closedInfo = info;
     const error = closedError(info);
-    this.#queue.clear();
+    this.#queue?.clear();
     this.#outgoing.rejectAll(error);
     this.#dispatcher.abortAll(error);
     this.#served?.closeAll();

@@ -36,7 +36,7 @@ import type { HandshakeRequest } from './handshake/request.js';
 import { Upgrades } from './handshake/upgrades.js';
 import { resolveSettings, type ServerOptions, type Settings } from './options.js';
 import type { CloseOptions, ExpireOptions, ServerEvents, ServerStats } from './server-events.js';
-import { WsTransport } from './transport/ws-transport.js';
+import { WsTransport, type BackpressureEvent } from './transport/ws-transport.js';
 
 /**
  * A Tether server: one shared Service of methods, and one Peer per WebSocket connection,
@@ -60,6 +60,12 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
   private readonly upgrades: Upgrades<Ctx>;
   private readonly heartbeat: ReturnType<typeof setInterval> | undefined;
   private closing: Promise<void> | undefined;
+  /** Each connection's peer, which backpressure events name: one listener for every transport rather than a closure each. */
+  private readonly peers = new WeakMap<WsTransport, Peer<Ctx>>();
+  private readonly backpressured = (event: BackpressureEvent, transport: WsTransport): void => {
+    const peer = this.peers.get(transport);
+    if (peer) this.emit('backpressure', peer, event);
+  };
 
   /** @internal Use `createServer`. */
   constructor(
@@ -285,15 +291,13 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
 
   private open(ws: WebSocket, socket: Socket, request: HandshakeRequest, data: Ctx): void {
     const { settings } = this;
-    // Backpressure events name the peer, which is made once its transport exists.
-    let peer: Peer<Ctx> | undefined;
     const transport = new WsTransport(ws, {
       socket,
       maxBufferedBytes: settings.maxBufferedBytes,
       backpressure: settings.backpressure,
-      onBackpressure: (event) => this.emit('backpressure', peer!, event),
+      onBackpressure: this.backpressured,
     });
-    peer = this.acceptor.open(transport, data, request);
+    this.peers.set(transport, this.acceptor.open(transport, data, request));
   }
 
   private beat(): void {

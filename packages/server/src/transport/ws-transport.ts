@@ -31,13 +31,20 @@ export interface WsTransportOptions {
    * already read are held until its queue drains), and byte counts are kept. Default: none.
    */
   socket?: Socket;
-  /** Called on each BackpressureEvent. Default: none. */
-  onBackpressure?: (event: BackpressureEvent) => void;
+  /** Called on each BackpressureEvent, with the transport it concerns. Default: none. */
+  onBackpressure?: (event: BackpressureEvent, transport: WsTransport) => void;
   /** Called with each error the WebSocket reports (a bad frame, an oversized message). Default: none. */
   onError?: (error: Error) => void;
 }
 
 const textOptions = { binary: false } as const;
+
+/**
+ * The transport of each WebSocket, for the listeners every connection shares: an idle server
+ * holds thousands of connections, and a closure (with its context) per listener per connection
+ * would be most of what each costs.
+ */
+const transports = new WeakMap<WebSocket, WsTransport>();
 
 /**
  * A Transport over an open `ws` WebSocket, with the server's protection against slow readers:
@@ -49,17 +56,24 @@ export class WsTransport implements Transport {
   private readonly maxBufferedBytes: number;
   private readonly policy: BackpressurePolicy;
   private readonly socket: Socket | undefined;
-  private readonly onBackpressure: ((event: BackpressureEvent) => void) | undefined;
+  private readonly onBackpressure: ((event: BackpressureEvent, transport: WsTransport) => void) | undefined;
+  private readonly onError: ((error: Error) => void) | undefined;
+  /** The first message and close listeners, called by the shared listeners; a later close listener gets a ws listener of its own. */
+  private messageListener: ((message: string) => void) | undefined;
+  private closeListener: ((info: CloseInfo) => void) | undefined;
   private congested = false;
   /** Whether reading is paused until the socket drains. */
   private stalled = false;
   /** Messages read while the queue was full, delivered once it drains; undefined while delivery is direct. */
   private held: string[] | undefined;
-  private readonly listeners: Array<(message: string) => void> = [];
+  /** Message listeners after the first, rare: made when one is added. */
+  private moreListeners: Array<(message: string) => void> | undefined;
   private corked = false;
   /** Whether pushes are written as shared frames: with the socket, and no extension (compression) negotiated. */
   private readonly framesPushes: boolean;
   private awaitingPong = false;
+  /** Whether a heartbeat has begun: the pong listener is added with the first ping. */
+  private beaten = false;
   /** Why ws closed the connection itself, when it did: a bad or oversized frame. */
   private failure: CloseInfo | undefined;
 
@@ -74,16 +88,38 @@ export class WsTransport implements Transport {
     this.socket = options.socket;
     this.onBackpressure = options.onBackpressure;
     this.framesPushes = options.socket !== undefined && ws.extensions === '';
-    const onError = options.onError;
+    this.onError = options.onError;
+    transports.set(ws, this);
     // Without a listener an 'error' would crash the process; ws closes the socket itself.
-    ws.on('error', (error) => {
-      const code = closeCodeForWsError(error);
-      if (code !== undefined) this.failure ??= { code, reason: error.message };
-      onError?.(error);
-    });
-    ws.on('pong', () => {
-      this.awaitingPong = false;
-    });
+    ws.on('error', WsTransport.wsError);
+  }
+
+  private static wsError(this: WebSocket, error: Error): void {
+    const transport = transports.get(this);
+    if (!transport) return;
+    const code = closeCodeForWsError(error);
+    if (code !== undefined) transport.failure ??= { code, reason: error.message };
+    transport.onError?.(error);
+  }
+
+  private static wsPong(this: WebSocket): void {
+    const transport = transports.get(this);
+    if (transport) transport.awaitingPong = false;
+  }
+
+  // binaryType stays 'nodebuffer', so every message arrives as one Buffer; binary frames are read as UTF-8 too.
+  private static wsMessage(this: WebSocket, data: RawData): void {
+    transports.get(this)?.receive((data as Buffer).toString());
+  }
+
+  private static wsClose(this: WebSocket, code: number, reason: Buffer): void {
+    const transport = transports.get(this);
+    transport?.closeListener?.(transport.failure ?? { code, reason: reason.toString() });
+  }
+
+  private static uncork(transport: WsTransport): void {
+    transport.corked = false;
+    transport.socket?.uncork();
   }
 
   /** Bytes queued for the socket and not yet handed to the kernel. */
@@ -116,13 +152,17 @@ export class WsTransport implements Transport {
   }
 
   onMessage(listener: (message: string) => void): void {
-    // binaryType stays 'nodebuffer', so every message arrives as one Buffer; binary frames are read as UTF-8 too.
-    if (this.listeners.push(listener) > 1) return;
-    this.ws.on('message', (data: RawData) => this.receive((data as Buffer).toString()));
+    if (!this.messageListener) {
+      this.messageListener = listener;
+      this.ws.on('message', WsTransport.wsMessage);
+    } else (this.moreListeners ??= []).push(listener);
   }
 
   onClose(listener: (info: CloseInfo) => void): void {
-    this.ws.on('close', (code, reason) => listener(this.failure ?? { code, reason: reason.toString() }));
+    if (!this.closeListener) {
+      this.closeListener = listener;
+      this.ws.on('close', WsTransport.wsClose);
+    } else this.ws.on('close', (code, reason) => listener(this.failure ?? { code, reason: reason.toString() }));
   }
 
   close(code?: number, reason?: string): void {
@@ -139,6 +179,10 @@ export class WsTransport implements Transport {
     if (this.awaitingPong) {
       this.ws.terminate();
       return;
+    }
+    if (!this.beaten) {
+      this.beaten = true;
+      this.ws.on('pong', WsTransport.wsPong);
     }
     this.awaitingPong = true;
     this.ws.ping();
@@ -185,7 +229,8 @@ export class WsTransport implements Transport {
   }
 
   private deliver(text: string): void {
-    for (const listener of this.listeners) listener(text);
+    this.messageListener?.(text);
+    if (this.moreListeners) for (const listener of this.moreListeners) listener(text);
   }
 
   /**
@@ -206,11 +251,12 @@ export class WsTransport implements Transport {
     if (!this.socket || this.stalled || !this.socket.writableNeedDrain) return;
     this.stalled = true;
     this.ws.pause();
-    this.socket.once('drain', this.drained);
+    // A closure only for a connection that stalls: an idle one holds none.
+    this.socket.once('drain', () => this.drained());
   }
 
   /** Delivers what was held, in order, until the queue is full again; then reads again. */
-  private readonly drained = (): void => {
+  private drained(): void {
     this.stalled = false;
     this.congested = false;
     const held = this.held;
@@ -226,7 +272,7 @@ export class WsTransport implements Transport {
     this.held = undefined;
     // Not if the last of them filled the queue again; but also when closing, to read the client's answer to the close frame.
     if (!this.stalled) this.ws.resume();
-  };
+  }
 
   /** Reports the start of a stretch of congestion, which lasts until the queue drains, and every close. */
   private congest(action: BackpressureEvent['action'], bufferedAmount: number): void {
@@ -236,7 +282,7 @@ export class WsTransport implements Transport {
     } else if (action === 'drop') {
       return;
     }
-    this.onBackpressure?.({ action, bufferedAmount });
+    this.onBackpressure?.({ action, bufferedAmount }, this);
   }
 
   /** Holds this tick's writes in the socket so that they leave in one syscall. */
@@ -244,11 +290,7 @@ export class WsTransport implements Transport {
     if (!this.socket || this.corked) return;
     this.corked = true;
     this.socket.cork();
-    process.nextTick(this.uncork);
+    process.nextTick(WsTransport.uncork, this);
   }
 
-  private readonly uncork = (): void => {
-    this.corked = false;
-    this.socket?.uncork();
-  };
 }
