@@ -1,4 +1,14 @@
-import { CloseCode, Peer, Service, limitSubscriptions, serveDiscovery, type CloseInfo, type Transport } from '@tether/core';
+import {
+  CloseCode,
+  Peer,
+  Service,
+  limitSubscriptions,
+  serveDiscovery,
+  type CloseInfo,
+  type PeerEvents,
+  type PeerOptions,
+  type Transport,
+} from '@tether/core';
 import type { Broker, BrokerStatus } from '../broker/broker.js';
 import { MemoryBroker } from '../broker/memory-broker.js';
 import { CallGate, userRateMiddleware, type RateLimit } from '../connection/call-gate.js';
@@ -125,18 +135,13 @@ export class Acceptor<Ctx, Request extends Handshake = Handshake, T extends Serv
   /** Makes the peer of an accepted connection, with the shared service and limits, and attaches it. */
   open(transport: T, data: Ctx, request: Request): Peer<Ctx> {
     const { limits } = this;
-    const peer = new Peer<Ctx>({
+    const release = this.quotas.hold(request.remoteAddress, this.limits.governance.user(data));
+    const peer = new AcceptedPeer<Ctx>(this, release, {
       service: this.service,
       data,
       timeout: limits.timeout,
       maxBatch: limits.maxBatch,
       maxInFlight: limits.maxInFlight,
-    });
-    peer.on('handlerError', (error, method) => this.hooks.error?.(error, peer, method));
-    const release = this.quotas.hold(request.remoteAddress, this.limits.governance.user(data));
-    peer.once('close', (info) => {
-      release();
-      this.closed(peer, transport, info);
     });
     this.live.set(peer, transport);
     peer.attach(transport);
@@ -192,7 +197,15 @@ export class Acceptor<Ctx, Request extends Handshake = Handshake, T extends Serv
     });
   }
 
-  private closed(peer: Peer<Ctx>, transport: T, info: CloseInfo): void {
+  /** @internal A handler of `peer` threw something its caller saw only as -32603. */
+  handlerFailed(peer: Peer<Ctx>, error: unknown, method: string): void {
+    this.hooks.error?.(error, peer, method);
+  }
+
+  /** @internal `peer` closed for good. */
+  closed(peer: Peer<Ctx>, info: CloseInfo): void {
+    const transport = this.live.get(peer);
+    if (!transport) return;
     this.live.delete(peer);
     this.expiry.forget(peer);
     this.departed.bytesIn += transport.bytesIn;
@@ -200,6 +213,44 @@ export class Acceptor<Ctx, Request extends Handshake = Handshake, T extends Serv
     this.departed.dropped += transport.dropped;
     this.hooks.disconnect?.(peer, info);
     if (this.live.size === 0) this.emptied?.();
+  }
+}
+
+/** What an accepted peer tells its acceptor. */
+interface PeerOwner<Ctx> {
+  handlerFailed(peer: Peer<Ctx>, error: unknown, method: string): void;
+  closed(peer: Peer<Ctx>, info: CloseInfo): void;
+}
+
+/**
+ * A server's peer: it tells the acceptor of its close and its handlers' failures itself,
+ * rather than through listeners, which would be closures (and a listener map) per connection.
+ */
+class AcceptedPeer<Ctx> extends Peer<Ctx> {
+  readonly #owner: PeerOwner<Ctx>;
+  /** Uncounts the connection from its address's and user's quotas. */
+  readonly #release: () => void;
+
+  constructor(owner: PeerOwner<Ctx>, release: () => void, options: PeerOptions<Ctx>) {
+    super(options);
+    this.#owner = owner;
+    this.#release = release;
+  }
+
+  /** The acceptor counts as a `handlerError` listener, as the listener it stands for did: the peer leaves the logging to the server. */
+  override listenerCount<K extends keyof PeerEvents>(event: K): number {
+    return super.listenerCount(event) + (event === 'handlerError' ? 1 : 0);
+  }
+
+  protected override emit<K extends keyof PeerEvents>(event: K, ...args: PeerEvents[K]): boolean {
+    // The acceptor first, as its listeners were before: the connection is gone from `live` when users hear of its close.
+    if (event === 'close') {
+      this.#release();
+      this.#owner.closed(this, args[0] as CloseInfo);
+    } else if (event === 'handlerError') {
+      this.#owner.handlerFailed(this, args[0], args[1] as string);
+    }
+    return super.emit(event, ...args);
   }
 }
 

@@ -70,6 +70,8 @@ export class ConnectionQuotas {
     if (this.perUser === Infinity) user = undefined;
     if (address !== undefined) bump(this.byAddress, address, 1);
     if (user !== undefined) bump(this.byUser, user, 1);
+    // Without a limit there is nothing to uncount: no closure for each connection.
+    if (address === undefined && user === undefined) return nothingHeld;
     let held = true;
     return () => {
       if (!held) return;
@@ -79,6 +81,8 @@ export class ConnectionQuotas {
     };
   }
 }
+
+const nothingHeld = (): void => undefined;
 
 function bump(counts: Map<string, number>, key: string, by: number): void {
   const next = (counts.get(key) ?? 0) + by;
