@@ -164,17 +164,9 @@ export class Publisher<Ctx> implements ServedSubscriptions {
         const entry = this.#active.get(id);
         if (!entry) return;
         const text = entry.encoder.event(json ?? JSON.stringify(data) ?? 'null', eventId, epoch);
-        this.#push(entry, () => {
-          if (entry.shed) return;
-          const sent = this.#sender.sendRaw(text, SEND_OPTIONS);
-          if (eventId === undefined) {
-            if (!sent) this.#shed(id, entry, entry.lastSent);
-            return;
-          }
-          const at = epoch === undefined ? { after: eventId } : { after: eventId, epoch };
-          if (sent) entry.lastSent = at;
-          else this.#shed(id, entry, entry.lastSent ?? { ...at, after: eventId - 1 });
-        });
+        // Sent directly once live: a fan-out comes here for every subscriber of every event, and makes no closure for it.
+        if (entry.held) entry.held.push(() => this.#sendEvent(id, entry, text, eventId, epoch));
+        else this.#sendEvent(id, entry, text, eventId, epoch);
       },
       gap: (after, next, restart) => {
         const entry = this.#active.get(id);
@@ -201,6 +193,21 @@ export class Publisher<Ctx> implements ServedSubscriptions {
       this.#push(entry, () => entry.shed || this.#sender.sendRaw(text));
     }
     return true;
+  }
+
+  /** Writes one event's push, and keeps its position as where the subscriber stands (updated in place, as it is per push). */
+  #sendEvent(id: string, entry: Active, text: string, eventId: number | undefined, epoch: string | undefined): void {
+    if (entry.shed) return;
+    const sent = this.#sender.sendRaw(text, SEND_OPTIONS);
+    if (eventId === undefined) {
+      if (!sent) this.#shed(id, entry, entry.lastSent);
+      return;
+    }
+    const last = entry.lastSent;
+    if (!sent) {
+      this.#shed(id, entry, last ?? (epoch === undefined ? { after: eventId - 1 } : { after: eventId - 1, epoch }));
+    } else if (last !== undefined && last.epoch === epoch) last.after = eventId;
+    else entry.lastSent = epoch === undefined ? { after: eventId } : { after: eventId, epoch };
   }
 
   /** A push was shed: ends the subscription (unless its end is on its way already) and says where events were lost. */
