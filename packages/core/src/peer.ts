@@ -96,14 +96,9 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
   readonly data: Ctx;
   /** What this peer serves (`peer.service.register(...)`); shared when the options passed one in. */
   readonly service: Service<Ctx>;
-  // The calls each way, made on first use (the first message in, the first call out): an idle connection holds neither.
-  #dispatcher: Dispatcher<Ctx> | undefined;
-  #outgoing: OutgoingCalls | undefined;
-  readonly #maxBatch: number;
-  readonly #maxInFlight: number;
-  /** A persistent peer's offline queue, made when it first queues: a server's peers never do. */
-  #queue: OfflineQueue | undefined;
-  readonly #maxQueued: number;
+  readonly #dispatcher: Dispatcher<Ctx>;
+  readonly #outgoing: OutgoingCalls;
+  readonly #queue: OfflineQueue;
   #transport: Transport | undefined;
   #closedInfo: CloseInfo | undefined;
   readonly #timeout: number;
@@ -126,14 +121,15 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     this.#intercept = options.intercept;
     this.persistent = options.persistent ?? false;
     this.service = options.service ?? new Service<Ctx>();
-    this.#maxQueued = options.maxQueued ?? 1000;
-    this.#maxBatch = options.maxBatch ?? 100;
-    this.#maxInFlight = options.maxInFlight ?? 1000;
-  }
-
-  /** Our calls awaiting a response. */
-  #calls(): OutgoingCalls {
-    return (this.#outgoing ??= new OutgoingCalls(this));
+    this.#outgoing = new OutgoingCalls(this);
+    this.#queue = new OfflineQueue(options.maxQueued ?? 1000, this.#outgoing);
+    this.#dispatcher = new Dispatcher<Ctx>(
+      this,
+      this.service,
+      this.#outgoing,
+      options.maxBatch ?? 100,
+      options.maxInFlight ?? 1000,
+    );
   }
 
   /**
@@ -188,9 +184,9 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
    */
   get stats(): PeerStats {
     return {
-      pending: this.#outgoing?.size ?? 0,
-      running: this.#dispatcher?.inFlightCount ?? 0,
-      queued: this.#queue?.length ?? 0,
+      pending: this.#outgoing.size,
+      running: this.#dispatcher.inFlightCount,
+      queued: this.#queue.length,
       serving: this.#served?.size ?? 0,
       subscribed: this.#subscriber?.size ?? 0,
     };
@@ -220,22 +216,18 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     if (this.#closedInfo) throw new RpcError(ErrorCode.ConnectionClosed, 'tether: peer is closed');
     if (this.#transport) throw new Error('tether: a transport is already attached');
     this.#transport = transport;
-    // Made on the first message: an idle connection holds no more closures than it must.
-    let reply: ((text: string) => void) | undefined;
+    const reply = (text: string) => {
+      if (this.#transport === transport) transport.send(text);
+    };
     transport.onMessage((text) => {
-      if (this.#transport !== transport) return;
-      reply ??= (answer) => {
-        if (this.#transport === transport) transport.send(answer);
-      };
-      this.#dispatcher ??= new Dispatcher<Ctx>(this, this.service, this.#calls(), this.#maxBatch, this.#maxInFlight);
-      this.#dispatcher.receive(text, reply);
+      if (this.#transport === transport) this.#dispatcher.receive(text, reply);
     });
     transport.onClose((info) => {
       if (this.#transport === transport) this.#detached(info);
     });
-    for (const item of this.#queue?.drain() ?? []) {
+    for (const item of this.#queue.drain()) {
       transport.send(item.text);
-      for (const id of item.ids) this.#calls().markSent(id);
+      for (const id of item.ids) this.#outgoing.markSent(id);
     }
     this.emit('attach');
     this.#subscriber?.attached();
@@ -259,8 +251,8 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     if (options?.onProgress && params !== undefined && !isByName(params)) {
       return Promise.reject(new RpcError(ErrorCode.InvalidParams, `tether: progress for ${method} needs params by name`));
     }
-    const [id, promise] = this.#calls().open<T>(method, options, options?.timeout ?? this.#timeout, onResult);
-    if (this.#calls().has(id)) {
+    const [id, promise] = this.#outgoing.open<T>(method, options, options?.timeout ?? this.#timeout, onResult);
+    if (this.#outgoing.has(id)) {
       // Our id is the token: a progress notification finds its call without a second map.
       if (options?.onProgress) sent = { ...sent, _meta: { progressToken: id } };
       if (this.#intercept) sent = this.#intercept(method, sent, id, promise);
@@ -289,7 +281,7 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     const promises: Promise<unknown>[] = [];
     const parts = entries.map((entry) => {
       if (entry.notification) return encodeNotification(entry.method, entry.params);
-      const [id, promise] = this.#calls().open(entry.method, options, options?.timeout ?? this.#timeout);
+      const [id, promise] = this.#outgoing.open(entry.method, options, options?.timeout ?? this.#timeout);
       ids.push(id);
       promises.push(promise);
       return encodeRequest(id, entry.method, entry.params);
@@ -323,14 +315,14 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
   #dispatch(text: string, ids: number[], options?: SendOptions): boolean {
     if (this.#transport) {
       this.#transport.send(text, options);
-      for (const id of ids) this.#calls().markSent(id);
+      for (const id of ids) this.#outgoing.markSent(id);
       return true;
     }
-    if (this.persistent && (this.#queue ??= new OfflineQueue(this.#maxQueued, this.#calls())).push(text, ids)) return true;
+    if (this.persistent && this.#queue.push(text, ids)) return true;
     const error = this.persistent
-      ? new RpcError(ErrorCode.Overloaded, `tether: offline queue is full (${this.#maxQueued})`)
+      ? new RpcError(ErrorCode.Overloaded, `tether: offline queue is full (${this.#queue.limit})`)
       : new RpcError(ErrorCode.ConnectionClosed, 'tether: no transport attached');
-    for (const id of ids) this.#outgoing?.settleError(id, error);
+    for (const id of ids) this.#outgoing.settleError(id, error);
     return false;
   }
 
@@ -342,9 +334,8 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     }
     // Calls already sent may or may not have run on the other side: they fail rather than
     // being resent blindly. Queued ones wait for the next transport.
-    const error = closedError(info);
-    this.#outgoing?.rejectAll(error, true);
-    this.#dispatcher?.abortAll(error);
+    this.#outgoing.rejectAll(closedError(info), true);
+    this.#dispatcher.abortAll(closedError(info));
     this.#served?.closeAll();
     this.#subscriber?.detached();
     this.emit('detach', info);
@@ -354,9 +345,9 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     this.#transport = undefined;
     this.#closedInfo = info;
     const error = closedError(info);
-    this.#queue?.clear();
-    this.#outgoing?.rejectAll(error);
-    this.#dispatcher?.abortAll(error);
+    this.#queue.clear();
+    this.#outgoing.rejectAll(error);
+    this.#dispatcher.abortAll(error);
     this.#served?.closeAll();
     this.#subscriber?.closed(error);
     this.emit('close', info);
