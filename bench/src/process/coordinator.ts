@@ -30,28 +30,40 @@ const benchDir = fileURLToPath(new URL('../..', import.meta.url));
 
 const limits = openFileLimits();
 
+/** The workspace's pinned Bun (a root dev dependency, what `npx bun` runs), for systems whose server runs on it. */
+const bunPath = fileURLToPath(new URL('../../../node_modules/.bin/bun', import.meta.url));
+
 /**
- * Forks a child Node process with an IPC channel. When the soft limit on open files is below
+ * Forks a child process with an IPC channel: Node, or Bun (which speaks Node's JSON IPC, and
+ * collects garbage through `Bun.gc` without a flag). When the soft limit on open files is below
  * the hard one, it goes through a shell that raises it first (Node cannot raise its own), so
  * the idle scenarios' thousands of sockets fit; `exec` keeps the process and its IPC descriptor.
  */
-function launch(script: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const node = ['--expose-gc', script, ...args];
+function launch(script: string, args: string[], env: NodeJS.ProcessEnv, runtime: SystemEntry['runtime']): ChildProcess {
+  const [execPath, execArgv] = runtime === 'bun' ? [bunPath, []] : [process.execPath, ['--expose-gc']];
   const stdio: ['ignore', 'inherit', 'inherit', 'ipc'] = ['ignore', 'inherit', 'inherit', 'ipc'];
   if (limits.hard === undefined || limits.soft === undefined || limits.soft >= limits.hard) {
-    return fork(script, args, { cwd: benchDir, env, execArgv: ['--expose-gc'], stdio });
+    return fork(script, args, { cwd: benchDir, env, execPath, execArgv, stdio });
   }
   const raise = `ulimit -n ${limits.hard} && exec "$0" "$@"`;
-  return spawn('/bin/sh', ['-c', raise, process.execPath, ...node], { cwd: benchDir, env, stdio });
+  return spawn('/bin/sh', ['-c', raise, execPath, ...execArgv, script, ...args], { cwd: benchDir, env, stdio });
 }
 
 /** Answers a child's requests other than `ready`. */
 type Relay = (op: string, value: unknown) => Promise<unknown>;
 
-function start(script: string, args: string[], name: string, options: ChildOptions, relay?: Relay, extraEnv?: NodeJS.ProcessEnv): Child {
+function start(
+  script: string,
+  args: string[],
+  name: string,
+  options: ChildOptions,
+  relay?: Relay,
+  extraEnv?: NodeJS.ProcessEnv,
+  runtime?: SystemEntry['runtime'],
+): Child {
   const profileEnv = options.profileDir ? { BENCH_PROFILE_DIR: options.profileDir, BENCH_PROFILE_NAME: name } : {};
   const env = { ...process.env, ...profileEnv, ...extraEnv };
-  const child = launch(script, args, env);
+  const child = launch(script, args, env, runtime);
   const channel = new Channel(child);
   let markReady: (value: unknown) => void = () => undefined;
   const ready = new Promise<unknown>((resolve, reject) => {
@@ -126,7 +138,7 @@ export class SystemUnderTest {
       for (let node = 0; node < (redis?.nodes ?? 1); node++) {
         const name = redis ? `${tag}-server${node + 1}` : `${tag}-server`;
         const env = redis?.cluster ? { REDIS_CLUSTER: '1' } : undefined;
-        servers.push(start(options.scripts.server, redis ? [system.name, redis.url] : [system.name], name, options, undefined, env));
+        servers.push(start(options.scripts.server, redis ? [system.name, redis.url] : [system.name], name, options, undefined, env, system.runtime));
       }
       const ports: number[] = [];
       for (const server of servers) {

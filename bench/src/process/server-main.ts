@@ -12,7 +12,9 @@ import { Channel } from './channel.js';
 import { perConnection, takeCensus } from './heap-census.js';
 import { profiling, readProfileFile, startProfile, stopProfile, writeProfileFile } from './profiler.js';
 
-const gc = (globalThis as { gc?: () => void }).gc;
+/** Node's `gc` (given --expose-gc), or Bun's synchronous full collection. */
+const bun = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun;
+const gc = (globalThis as { gc?: () => void }).gc ?? (bun && (() => bun.gc(true)));
 if (!gc) throw new Error('bench: the server process needs --expose-gc');
 
 const system = systemNamed(process.argv[2] ?? '');

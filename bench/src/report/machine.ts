@@ -25,16 +25,22 @@ export function describeMachine(): Machine {
 }
 
 const benchDir = new URL('../../', import.meta.url);
+/** The workspace root, whose dev dependencies (the runtimes: bun) the bench runs too. */
+const rootDir = new URL('../', benchDir);
 
-/** Installed versions of `names`, read from each package's package.json beside the bench. */
+/** Installed versions of `names`, read from each package's package.json beside the bench, or else at the workspace root. */
 export function packageVersions(names: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of names) {
-    try {
-      const file = fileURLToPath(new URL(`node_modules/${name}/package.json`, benchDir));
-      out[name] = (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
-    } catch {
-      out[name] = 'unknown';
+    out[name] = 'unknown';
+    for (const dir of [benchDir, rootDir]) {
+      try {
+        const file = fileURLToPath(new URL(`node_modules/${name}/package.json`, dir));
+        out[name] = (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+        break;
+      } catch {
+        // not installed here
+      }
     }
   }
   return out;

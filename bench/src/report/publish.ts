@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { renderChart } from './chart.js';
 import { benchmarksSection, updateReadme } from './readme.js';
 import type { Results } from './results.js';
+import { formatRuntimes } from './runtimes.js';
 import { keepRun } from './spread.js';
 import { formatErrors, formatGrowth, formatTable, formatTargets } from './table.js';
 
@@ -38,6 +39,8 @@ export function publish(results: Results, kind: '' | '-quick' | '-partial', opti
   console.log(formatTable(results));
   const growth = formatGrowth(results);
   if (growth) console.log(`\nHow cost grows with the work:\n${growth}`);
+  const runtimes = formatRuntimes(results);
+  if (runtimes) console.log(`\nOne library on two runtimes (same client, same scenarios):\n${runtimes}`);
   if (results.targets.length) console.log(`\nTether's targets (issue 14; ratios to the better floor of this run):\n${formatTargets(results)}`);
   const errors = formatErrors(results);
   if (errors) console.log(`\nErrors:\n${errors}`);

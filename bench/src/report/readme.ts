@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { formatGrowth, formatTable, formatTargets } from './table.js';
 import type { Results } from './results.js';
+import { formatRuntimes } from './runtimes.js';
 
 const START = '<!-- bench:start: written by `pnpm bench --readme` (bench/src/report/readme.ts) -->';
 const END = '<!-- bench:end -->';
@@ -15,6 +16,7 @@ export function benchmarksSection(results: Results, chartPath: string): string {
   const { rounds, slices, sliceMs } = s;
   const n = (value: number) => value.toLocaleString('en-US');
   const growth = formatGrowth(results);
+  const runtimes = formatRuntimes(results);
   return [
     START,
     `Measured by \`pnpm bench\` on ${results.date.slice(0, 10)}: ${m.nproc} × ${m.cpu}, Node ${m.node} (${m.platform}).`,
@@ -30,6 +32,7 @@ export function benchmarksSection(results: Results, chartPath: string): string {
     formatTable(results),
     '',
     ...(growth ? ['How cost grows with the work:', '', growth, ''] : []),
+    ...(runtimes ? ['Tether on Bun beside Tether on Node (the server on `Bun.serve` through `@tether/server/bun`; the same client on Node):', '', runtimes, ''] : []),
     `Fan-out: ${n(s.fanoutClients)} subscribed clients, ${n(s.fanoutEvents)} events per burst, and ${n(s.fanoutClientsLarge)} clients, ${n(s.fanoutEventsLarge)} events per burst;`,
     'across 2 nodes, the same clients split over two server processes sharing one local redis-server, events published on one (Tether only: no peer adapter for Redis is installed);',
     `publish via Redis: one Tether server process publishing to a local redis-server, awaited one at a time and ${s.publishDepth} in flight;`,

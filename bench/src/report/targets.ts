@@ -1,5 +1,5 @@
 import { fanoutSize, idleSize, rowLabel, rows, type Row, type ScenarioId } from '../scenarios/catalog.js';
-import { roleOf } from '../systems/index.js';
+import { isPeer } from '../systems/index.js';
 import { formatRatio, rowKey, type Results, type TargetCheck } from './results.js';
 import { formatValue } from './table.js';
 
@@ -31,7 +31,7 @@ function againstFloor(run: Run, row: Row): { ratio: number | null; detail: strin
 function peersNotBehind(run: Run, row: Row): string[] {
   const mine = figure(run, TETHER, row);
   return run.systems.filter((s) => {
-    if (s === TETHER || roleOf(s) !== 'library') return false;
+    if (!isPeer(s)) return false;
     const theirs = figure(run, s, row);
     if (theirs == null) return false;
     return mine == null || (row.better === 'higher' ? theirs >= mine : theirs <= mine);
@@ -104,7 +104,7 @@ function bundle(run: Run): TargetCheck {
   const label = `browser bundle < ${BUNDLE_LIMIT_BYTES.toLocaleString('en-US')} B min+gzip, under every peer's`;
   const mine = run.bundles[TETHER]?.gzipBytes;
   if (mine == null) return { label, met: undefined, detail: 'not measured' };
-  const notLarger = run.systems.filter((s) => s !== TETHER && roleOf(s) === 'library').filter((s) => {
+  const notLarger = run.systems.filter(isPeer).filter((s) => {
     const theirs = run.bundles[s]?.gzipBytes;
     return theirs != null && theirs <= mine;
   });

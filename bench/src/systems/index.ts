@@ -53,6 +53,16 @@ export const systems: readonly SystemEntry[] = [
     packages: ['@tether/server', '@tether/client'],
   },
   {
+    // Tether on Bun beside Tether on Node: the same client and scenarios, the server under Bun.
+    name: 'tether-bun',
+    role: 'library',
+    runtime: 'bun',
+    scenarios: ['idle', 'idle-large', 'sequential', 'inflight', 'conns', 'echo1k', 'fanout', 'fanout-large'],
+    server: async () => (await import('./tether-bun/server.js')).startServer,
+    client: async () => (await import('./tether/client.js')).connect,
+    packages: ['@tether/server', '@tether/client', 'bun'],
+  },
+  {
     name: 'json-rpc-2.0',
     role: 'library',
     server: async () => (await import('./json-rpc-2.0/server.js')).startServer,
@@ -98,3 +108,6 @@ export const floors: readonly string[] = systems.filter((s) => s.role === 'floor
 
 /** The role of the system called `name`; a name from an older run that is no longer known reads as a library. */
 export const roleOf = (name: string): SystemEntry['role'] => systems.find((s) => s.name === name)?.role ?? 'library';
+
+/** Whether `name` is one of Tether's peers: a library other than Tether itself (on Node or on another runtime). */
+export const isPeer = (name: string): boolean => roleOf(name) === 'library' && !name.startsWith('tether');

@@ -57,6 +57,11 @@ export interface SystemEntry {
    * baseline, or a `library` measured against the baseline.
    */
   readonly role: 'floor' | 'reference' | 'library';
+  /**
+   * What runs its server process: 'bun' for the workspace's pinned Bun (`npx bun`), the Node
+   * running the bench when undefined. Load generators always run on Node.
+   */
+  readonly runtime?: 'bun';
   /** The only scenarios it runs; every scenario when undefined. */
   readonly scenarios?: readonly ScenarioId[];
   readonly server: () => Promise<StartServer>;

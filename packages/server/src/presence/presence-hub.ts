@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { EventStream } from '@tether/core';
 import type { PresenceChange, PresenceEntry, PresenceStore } from './presence-store.js';
 
@@ -54,7 +53,8 @@ export interface PresenceHost {
  * still held when the server closes.
  */
 export class PresenceHub {
-  private readonly node = randomUUID();
+  // Web Crypto, present on every runtime the server runs on (Node 20, Bun, Deno, workerd).
+  private readonly node = crypto.randomUUID();
   private serial = 0;
   private readonly held = new Set<() => Promise<void>>();
   private readonly pending = new Set<Promise<unknown>>();
