@@ -89,6 +89,41 @@ describe.each(Object.keys(targets))('the server adapter on %s', (name) => {
     await expect(c.call('subscribers', ['lobby'])).resolves.toBe(0);
   });
 
+  it('lists who is present, and announces the leave when their connection closes', async () => {
+    const watcher = client();
+    const changes: unknown[] = [];
+    let left: () => void;
+    const leave = new Promise<void>((resolve) => (left = resolve));
+    const feed = watcher.subscribe('presence', ['hall'], {
+      onEvent: (change) => {
+        changes.push(change);
+        if ((change as { kind: string }).kind === 'leave') left();
+      },
+    });
+    await feed.ready;
+    const ada = client(`${shared.url}?user=ada`);
+    await expect(ada.call('enter', ['hall', 'ada'])).resolves.toBe(true);
+    await expect(watcher.call('present', ['hall'])).resolves.toEqual([{ key: 'ada', meta: { user: 'ada' } }]);
+    await ada.close();
+    await leave;
+    expect(changes).toEqual([
+      { kind: 'join', key: 'ada', meta: { user: 'ada' } },
+      { kind: 'leave', key: 'ada', meta: { user: 'ada' } },
+    ]);
+    await expect(watcher.call('present', ['hall'])).resolves.toEqual([]);
+  });
+
+  it('re-authenticates a live connection (rpc.authenticate), and closes one whose credentials expired with 4001', async () => {
+    const socket = await raw('?user=ada');
+    await expect(socket.exchange('{"jsonrpc":"2.0","id":1,"method":"rpc.authenticate","params":{"user":"grace"}}')).resolves.toEqual({ jsonrpc: '2.0', id: 1, result: true });
+    await expect(socket.exchange('{"jsonrpc":"2.0","id":2,"method":"me"}')).resolves.toEqual({ jsonrpc: '2.0', id: 2, result: 'grace' });
+    socket.send('{"jsonrpc":"2.0","id":3,"method":"expire","params":[20]}');
+    const told = [await socket.next(), await socket.next()];
+    expect(told).toContainEqual({ jsonrpc: '2.0', method: 'rpc.credentialsExpired', params: { grace: 20 } });
+    expect(told).toContainEqual({ jsonrpc: '2.0', id: 3, result: null });
+    await expect(socket.closed).resolves.toBe(4001);
+  });
+
   // workerd gives no signal of a slow reader (it buffers), so there is nothing to drop by: see its README.
   it.skipIf(name === 'workerd')('drops pushes to a client that does not read, instead of queueing them', async () => {
     const stalled = await openRaw(shared.url);
@@ -149,6 +184,15 @@ describe.each(Object.keys(targets))('the server adapter on %s', (name) => {
       await expect(running).resolves.toBe(200);
       await expect(closedCode).resolves.toBe(1001);
       await closing;
+    });
+
+    it('restarts: every connection closes with 1012 and the reconnect window as JSON in its reason', async () => {
+      const target = await own();
+      const c = client(target.url);
+      await c.opened();
+      const closed = new Promise((resolve) => c.once('closed', (event) => resolve(event.disconnect)));
+      await target.close(0, 15_000);
+      await expect(closed).resolves.toMatchObject({ code: 1012, reason: '{"reconnectWindow":15000}' });
     });
   });
 });

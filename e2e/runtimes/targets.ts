@@ -9,8 +9,8 @@ import { appOptions, setup } from './fixtures/app.mjs';
 /** A conformance app served by one runtime's adapter, at `url`. */
 export interface Target {
   readonly url: string;
-  /** The server's shutdown, `server.close({ deadline })`; resolves once it has resolved. */
-  close(deadline: number): Promise<void>;
+  /** The server's shutdown, `server.close({ deadline, reconnectWindow })`; resolves once it has resolved. */
+  close(deadline: number, reconnectWindow?: number): Promise<void>;
   /** Stops the runtime. */
   dispose(): Promise<void>;
 }
@@ -20,7 +20,11 @@ const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 async function onNode(): Promise<Target> {
   const server = await createServer({ port: 0, ...appOptions(HttpError) });
   setup(server);
-  return { url: server.url, close: (deadline) => server.close({ deadline }), dispose: () => server.close({ deadline: 0 }) };
+  return {
+    url: server.url,
+    close: (deadline, reconnectWindow = 0) => server.close({ deadline, reconnectWindow }),
+    dispose: () => server.close({ deadline: 0 }),
+  };
 }
 
 /** Bun or Deno in a child process running the fixture's server, driven over stdio. */
@@ -29,8 +33,8 @@ async function inChild(runtime: Runtime): Promise<Target> {
   const { url } = await child.next<{ url: string }>((m) => m['type'] === 'listening');
   return {
     url,
-    async close(deadline) {
-      child.send(`close ${deadline}`);
+    async close(deadline, reconnectWindow = 0) {
+      child.send(`close ${deadline} ${reconnectWindow}`);
       await child.next((m) => m['type'] === 'closed');
     },
     async dispose() {
@@ -73,8 +77,8 @@ async function onWorkerd(): Promise<Target> {
   const http = await miniflare.ready;
   return {
     url: `ws://${http.host}/rpc`,
-    async close(deadline) {
-      await (await fetch(new URL(`/__close?deadline=${deadline}`, http))).text();
+    async close(deadline, reconnectWindow = 0) {
+      await (await fetch(new URL(`/__close?deadline=${deadline}&reconnectWindow=${reconnectWindow}`, http))).text();
     },
     dispose: () => miniflare.dispose(),
   };

@@ -1,22 +1,6 @@
 // @tether/server/bun: a Tether server on Bun.serve. Runtime-neutral: nothing here loads node:* or ws.
 export { createBunServer } from './runtime/bun/bun-server.js';
 export type { BunServerHandle, BunSocketAddress, BunServerOptions, BunTetherServer, BunWebSocket, BunWebSocketHandler, SocketData } from './runtime/bun/bun-server.js';
-export { HttpError } from './handshake/http-error.js';
-export type { HandshakeRequest } from './handshake/request.js';
-export { CloseCode } from '@tether/core';
-export { MemoryBroker } from './broker/memory-broker.js';
-export type { MemoryBrokerOptions } from './broker/memory-broker.js';
-export type { Broker, BrokerStatus, HistorySlice, TopicEvent, Unsubscribe } from './broker/broker.js';
-export type { RateLimit } from './connection/call-gate.js';
-export type { CloseOptions, ServerEvents, ServerStats } from './server-events.js';
-export type { BackpressureEvent, BackpressurePolicy } from './transport/ws-transport.js';
-export type { RuntimeServer } from './runtime/runtime-server.js';
-export type { FetchHandshake, RuntimeServerOptions } from './runtime/options.js';
-export type { AccessOptions, Grants } from './access/grants.js';
-export type { RegisterOptions, Requires, ServedSubscriptionOptions } from './access/declarations.js';
-export type { GovernanceOptions } from './acceptor/governance.js';
-export type { QuotaOptions } from './quotas/quotas.js';
-export type { RateLimitStore } from './quotas/rate-limit-store.js';
-export type { ClientMethod, DiscoveryOptions, OpenRpcDocument, OpenRpcInfo } from './discovery/openrpc.js';
-export type { JsonSchema, JsonSchemaConverter } from './discovery/json-schema.js';
-export { MemoryRateLimitStore } from './quotas/rate-limit-store.js';
+export { CloseCode, HttpError, MemoryBroker, MemoryPresence, MemoryRateLimitStore } from './runtime/exports.js';
+export type { AccessOptions, ClientMethod, DiscoveryOptions, GovernanceOptions, Grants, JsonSchema, JsonSchemaConverter, OpenRpcDocument, OpenRpcInfo, QuotaOptions, RateLimitStore, RegisterOptions, Requires, ServedSubscriptionOptions } from './runtime/exports.js';
+export type { Broker, BrokerStatus, BackpressureEvent, EventMeta, ResumeOutcome, BackpressurePolicy, CloseOptions, ExpireOptions, FetchHandshake, HandshakeRequest, HistorySlice, MemoryBrokerOptions, Presence, PresenceChange, PresenceConnection, PresenceEntry, PresenceStore, RateLimit, Reauthenticate, RuntimeServer, RuntimeServerOptions, ServerEvents, ServerStats, TopicEvent, TrackOptions, Tracking, Unsubscribe } from './runtime/exports.js';

@@ -1,0 +1,25 @@
+// What @tether/server/bun, /deno and /workers export beside their adapter: one list, so that the three stay alike.
+export { HttpError } from '../handshake/http-error.js';
+export type { HandshakeRequest } from '../handshake/request.js';
+export { CloseCode } from '@tether/core';
+export type { Reauthenticate } from '@tether/core';
+export { MemoryBroker } from '../broker/memory-broker.js';
+export type { MemoryBrokerOptions } from '../broker/memory-broker.js';
+export type { Broker, BrokerStatus, EventMeta, HistorySlice, TopicEvent, Unsubscribe } from '../broker/broker.js';
+export type { ResumeOutcome } from '../topics/topic-hub.js';
+export { MemoryPresence } from '../presence/memory-presence.js';
+export type { PresenceChange, PresenceEntry, PresenceStore } from '../presence/presence-store.js';
+export type { Presence, PresenceConnection, TrackOptions, Tracking } from '../presence/presence-hub.js';
+export type { RateLimit } from '../connection/call-gate.js';
+export type { CloseOptions, ExpireOptions, ServerEvents, ServerStats } from '../server-events.js';
+export type { BackpressureEvent, BackpressurePolicy } from '../transport/ws-transport.js';
+export type { RuntimeServer } from './runtime-server.js';
+export type { FetchHandshake, RuntimeServerOptions } from './options.js';
+export type { AccessOptions, Grants } from '../access/grants.js';
+export type { RegisterOptions, Requires, ServedSubscriptionOptions } from '../access/declarations.js';
+export type { GovernanceOptions } from '../acceptor/governance.js';
+export type { QuotaOptions } from '../quotas/quotas.js';
+export { MemoryRateLimitStore } from '../quotas/rate-limit-store.js';
+export type { RateLimitStore } from '../quotas/rate-limit-store.js';
+export type { ClientMethod, DiscoveryOptions, OpenRpcDocument, OpenRpcInfo } from '../discovery/openrpc.js';
+export type { JsonSchema, JsonSchemaConverter } from '../discovery/json-schema.js';
