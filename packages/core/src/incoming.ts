@@ -8,13 +8,27 @@ import type { OutgoingCalls } from './outgoing.js';
 import type { Service } from './service.js';
 import { encodeError, encodeResult, isId, isParams, type RequestId } from './wire.js';
 
-/** A response, and what must run only once it has been written (a subscription's first push). */
-interface HookedReply {
+/**
+ * A call's result, encoded, with its call: the queue may refuse it (then the call is answered
+ * -32002), unless it has a hook that must run once it is written (a subscription's first push).
+ */
+interface Outcome {
   text: string;
-  after: () => void;
+  call: IncomingCall<unknown>;
 }
-type Answer = string | HookedReply | undefined;
+type Answer = string | Outcome | undefined;
 type Reply = Answer | Promise<Answer>;
+
+/**
+ * Where the responses to one connection's messages go; the peer binds it to that transport, so
+ * a handler that outlives its connection never answers on the next.
+ */
+export interface ReplyChannel {
+  /** Sends a response; a `refusable` one (a result) may be refused, and then false is returned. */
+  send(text: string, refusable: boolean): boolean;
+  /** The queue's limit in bytes past which results are refused, named in the error that replaces them. */
+  readonly limit: number | undefined;
+}
 
 const invalidRequest = (id: RequestId, message = 'Invalid Request') =>
   encodeError(id, { code: ErrorCode.InvalidRequest, message });
@@ -26,6 +40,16 @@ const methodNotFound = (id: RequestId, method: string) => {
   const name = method.length > ECHOED_NAME ? `${method.slice(0, ECHOED_NAME)}…` : method;
   return encodeError(id, { code: ErrorCode.MethodNotFound, message: `Method not found: ${name}`, data: { method: name } });
 };
+
+/** What answers a call whose result the connection's queue refused: small, so that the queue stays bounded. */
+const resultRefused = (call: IncomingCall<unknown>, limit: number | undefined) =>
+  encodeError(call.id as RequestId, {
+    code: ErrorCode.Overloaded,
+    message:
+      `Response to ${call.method} not sent: the connection's send queue is over its limit` +
+      `${limit === undefined ? '' : ` (${limit} bytes)`}; read faster, or ask for smaller results`,
+    data: { method: call.method, limit },
+  });
 
 const isThenable = (v: unknown): v is PromiseLike<unknown> =>
   typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
@@ -66,36 +90,38 @@ export class Dispatcher<Ctx> {
     return this.#inFlight;
   }
 
-  /**
-   * Handles one incoming message. Replies go to `send`, which the peer binds to the transport
-   * the message came on, so a handler that outlives its connection never answers on the next.
-   */
-  receive(text: string, send: (text: string) => void): void {
+  /** Handles one incoming message, answering on `channel`. */
+  receive(text: string, channel: ReplyChannel): void {
     let message: unknown;
     try {
       message = JSON.parse(text);
     } catch {
-      send(encodeError(null, { code: ErrorCode.ParseError, message: 'Parse error' }));
+      channel.send(encodeError(null, { code: ErrorCode.ParseError, message: 'Parse error' }), false);
       return;
     }
     if (Array.isArray(message)) {
-      this.#receiveBatch(message, send);
+      this.#receiveBatch(message, channel);
       return;
     }
     const reply = this.#handle(message);
     if (reply === undefined) return;
-    if (typeof reply === 'string') send(reply);
-    else if (reply instanceof Promise) void reply.then((answer) => this.#write(answer, send));
-    else this.#write(reply, send);
+    if (typeof reply === 'string') channel.send(reply, false);
+    else if (reply instanceof Promise) void reply.then((answer) => this.#write(answer, channel));
+    else this.#write(reply, channel);
   }
 
-  #write(answer: Answer, send: (text: string) => void): void {
+  #write(answer: Answer, channel: ReplyChannel): void {
     if (answer === undefined) return;
     if (typeof answer === 'string') {
-      send(answer);
-    } else {
-      send(answer.text);
-      answer.after();
+      channel.send(answer, false);
+      return;
+    }
+    const { text, call } = answer;
+    if (call.afterReply) {
+      channel.send(text, false);
+      call.afterReply();
+    } else if (!channel.send(text, true)) {
+      channel.send(resultRefused(call, channel.limit), false);
     }
   }
 
@@ -103,9 +129,9 @@ export class Dispatcher<Ctx> {
     if (this.#running) for (const call of this.#running.values()) call.abort(reason);
   }
 
-  #receiveBatch(items: unknown[], send: (text: string) => void): void {
+  #receiveBatch(items: unknown[], channel: ReplyChannel): void {
     if (items.length === 0) {
-      send(invalidRequest(null));
+      channel.send(invalidRequest(null), false);
       return;
     }
     // An over-long batch runs none of its entries, yet each request in it is answered, so that
@@ -119,15 +145,24 @@ export class Dispatcher<Ctx> {
     const done = (answers: Answer[]) => {
       const texts: string[] = [];
       const hooks: Array<() => void> = [];
+      let results = false;
       for (const answer of answers) {
         if (typeof answer === 'string') texts.push(answer);
         else if (answer !== undefined) {
           texts.push(answer.text);
-          hooks.push(answer.after);
+          if (answer.call.afterReply) hooks.push(answer.call.afterReply);
+          else results = true;
         }
       }
       // An all-notification batch gets no response at all, not an empty array.
-      if (texts.length > 0) send(`[${texts.join(',')}]`);
+      if (texts.length === 0) return;
+      // One array, so refused as one: each result in it is replaced by its error, the rest kept.
+      if (!channel.send(`[${texts.join(',')}]`, results && hooks.length === 0)) {
+        const refused = answers.flatMap((answer) =>
+          answer === undefined ? [] : typeof answer === 'string' ? [answer] : [resultRefused(answer.call, channel.limit)],
+        );
+        channel.send(`[${refused.join(',')}]`, false);
+      }
       for (const hook of hooks) hook();
     };
     if (replies.every((r) => !(r instanceof Promise))) done(replies as Answer[]);
@@ -238,8 +273,7 @@ export class Dispatcher<Ctx> {
       return undefined;
     }
     try {
-      const text = encodeResult(call.id, value);
-      return call.afterReply ? { text, after: call.afterReply } : text;
+      return { text: encodeResult(call.id, value), call: call as IncomingCall<unknown> };
     } catch (error) {
       // An unserialisable result (BigInt, a cycle) is the handler's failure, not the caller's.
       return this.#fail(call, error);

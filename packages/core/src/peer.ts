@@ -3,7 +3,7 @@ import { Emitter } from './emitter.js';
 import type { Remote } from './contract.js';
 import { callFailure, ErrorCode, RpcError } from './errors.js';
 import type { BatchEntry, BatchOptions, PeerEvents, PushSender, ServedSubscriptions } from './faces.js';
-import { Dispatcher } from './incoming.js';
+import { Dispatcher, type ReplyChannel } from './incoming.js';
 import { Service } from './service.js';
 import { Subscriber } from './subscription/subscriber.js';
 import type { SubscribeOptions, Subscription } from './subscription/subscription.js';
@@ -216,11 +216,14 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     if (this.#closedInfo) throw new RpcError(ErrorCode.ConnectionClosed, 'tether: peer is closed');
     if (this.#transport) throw new Error('tether: a transport is already attached');
     this.#transport = transport;
-    const reply = (text: string) => {
-      if (this.#transport === transport) transport.send(text);
+    const channel: ReplyChannel = {
+      // Detached, a response goes nowhere, and neither would the error that replaced it.
+      send: (text, refusable) =>
+        this.#transport !== transport || transport.send(text, refusable ? REFUSABLE : undefined) !== false,
+      limit: transport.queueLimit,
     };
     transport.onMessage((text) => {
-      if (this.#transport === transport) this.#dispatcher.receive(text, reply);
+      if (this.#transport === transport) this.#dispatcher.receive(text, channel);
     });
     transport.onClose((info) => {
       if (this.#transport === transport) this.#detached(info);
@@ -353,6 +356,8 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     this.emit('close', info);
   }
 }
+
+const REFUSABLE: SendOptions = { refusable: true };
 
 const isByName = (v: unknown): boolean => isParams(v) && !Array.isArray(v);
 

@@ -6,10 +6,16 @@ export interface CloseInfo {
   reason: string;
 }
 
-/** How a message is sent: `droppable` marks pushes a congested transport may shed instead of queueing. */
+/**
+ * How a message is sent: `droppable` marks pushes a congested transport may shed instead of
+ * queueing; `refusable` marks a call's result, which it may refuse so that the peer answers the
+ * call with a small -32002 instead.
+ */
 export interface SendOptions {
   /** The message may be dropped rather than queued when the transport is congested. Default false. */
   droppable?: boolean;
+  /** The message is a call's result, which may be refused (send returns false) past `queueLimit`. Default false. */
+  refusable?: boolean;
 }
 
 /**
@@ -19,8 +25,16 @@ export interface SendOptions {
  * message is delivered.
  */
 export interface Transport {
-  /** Sends one message (a JSON text); returns false when it shed a `droppable` message instead (nothing else may be shed). */
+  /**
+   * Sends one message (a JSON text); returns false when it shed a `droppable` message or refused
+   * a `refusable` one instead (nothing else may be held back).
+   */
   send(message: string, options?: SendOptions): boolean | void;
+  /**
+   * Bytes queued past which `refusable` messages are refused, named in the error that answers
+   * their calls; a transport that refuses states it. Default: none are refused.
+   */
+  readonly queueLimit?: number;
   /** Adds a listener for each message received. */
   onMessage(listener: (message: string) => void): void;
   /** Adds a listener for the close, which fires once. */

@@ -44,6 +44,45 @@ describe('a client that sends calls and does not read', () => {
     client.ws.close();
   });
 
+  it('with async handlers, holds at most twice maxBufferedBytes and one result, and answers every call once it reads', async () => {
+    const limit = 256 * 1024;
+    const server = await start({ port: 0, maxBufferedBytes: limit });
+    const { client, socket } = await nextConnection(server);
+    const result = 'x'.repeat(100 * 1024);
+    const queuedAtResult: number[] = [];
+    server.register('big', async () => {
+      // Each result comes in a turn of its own, as from I/O; what is queued then is what the results before it left.
+      await new Promise((resolve) => setImmediate(resolve));
+      queuedAtResult.push(socket.writableLength);
+      return result;
+    });
+    client.ws.pause();
+    const count = 1000;
+    // In one TCP read, so that every call starts before any result is queued.
+    for (let id = 1; id <= count; id++) client.ws.send(request(id, 'big'));
+    client.ws.resume();
+    const answers = new Map<unknown, { result?: string; error?: { code: number; data: unknown } }>();
+    for (let i = 0; i < count; i++) {
+      const answer = (await client.next()) as { id: unknown; result?: string; error?: { code: number; data: unknown } };
+      expect(answers.has(answer.id)).toBe(false);
+      answers.set(answer.id, answer);
+    }
+    expect([...answers.keys()].sort((a, b) => Number(a) - Number(b))).toEqual(
+      Array.from({ length: count }, (_, i) => i + 1),
+    );
+    expect(queuedAtResult).toHaveLength(count);
+    // Past twice the limit results are refused: the queue holds at most that, the one result
+    // that crossed it, and the small errors that replaced the rest.
+    expect(Math.max(...queuedAtResult)).toBeLessThanOrEqual(2 * limit + result.length + 256 * count);
+    const refused = [...answers.values()].filter((answer) => answer.error);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const answer of refused) {
+      expect(answer.error).toMatchObject({ code: -32002, data: { method: 'big', limit: 2 * limit } });
+    }
+    for (const answer of answers.values()) if (!answer.error) expect(answer.result).toBe(result);
+    client.ws.close();
+  });
+
   it("runs none of its calls once the server has decided to close it with 1013", async () => {
     const server = await start({ port: 0, maxBufferedBytes: 64 * 1024, backpressure: 'close' });
     let decided = false;

@@ -142,13 +142,22 @@ export class WsTransport implements Transport {
     return this.socket?.bytesWritten ?? 0;
   }
 
+  /**
+   * Bytes queued past which results are refused under 'drop': twice `maxBufferedBytes`, so that
+   * a client that reads, if slowly, still gets the results of calls that were already running
+   * when pushes began to drop, while one that does not read holds at most this and one result.
+   */
+  get queueLimit(): number {
+    return 2 * this.maxBufferedBytes;
+  }
+
   send(message: string, options?: SendOptions): boolean {
-    return this.write(message, options?.droppable === true);
+    return this.write(message, options?.droppable === true, options?.refusable === true);
   }
 
   /** Sends text already encoded, so that one buffer can go to many sockets; false when not sent. */
   sendEncoded(message: Buffer, droppable: boolean): boolean {
-    return this.write(message, droppable);
+    return this.write(message, droppable, false);
   }
 
   onMessage(listener: (message: string) => void): void {
@@ -188,7 +197,7 @@ export class WsTransport implements Transport {
     this.ws.ping();
   }
 
-  private write(data: string | Buffer, droppable: boolean): boolean {
+  private write(data: string | Buffer, droppable: boolean, refusable: boolean): boolean {
     if (this.ws.readyState !== WebSocket.OPEN) return false;
     const buffered = this.ws.bufferedAmount;
     if (buffered < this.maxBufferedBytes) {
@@ -201,6 +210,10 @@ export class WsTransport implements Transport {
     } else if (this.policy === 'close') {
       this.congest('close', buffered);
       this.ws.close(CloseCode.TryAgainLater, 'client too slow');
+      return false;
+    } else if (refusable && buffered >= this.queueLimit) {
+      // Calls already running when the queue filled all finish; their results are not held for a reader that may never come.
+      this.congest('drop', buffered);
       return false;
     }
     this.cork();
