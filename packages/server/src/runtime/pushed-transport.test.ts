@@ -8,6 +8,7 @@ class FakeTransport extends PushedTransport {
   readonly written: string[] = [];
   closedWith: [number | undefined, string | undefined] | undefined;
   isSlow = false;
+  queued = 0;
 
   protected write(message: string): boolean {
     this.written.push(message);
@@ -16,6 +17,10 @@ class FakeTransport extends PushedTransport {
 
   protected slow(): boolean {
     return this.isSlow;
+  }
+
+  protected override bufferedAmount(): number {
+    return this.queued;
   }
 
   close(code?: number, reason?: string): void {
@@ -27,7 +32,7 @@ class FakeTransport extends PushedTransport {
 
 function fake(backpressure: BackpressurePolicy = 'drop', maxPayload = 16) {
   const events: BackpressureEvent[] = [];
-  const transport = new FakeTransport({ maxPayload, backpressure, onBackpressure: (event) => events.push(event) });
+  const transport = new FakeTransport({ maxPayload, maxBufferedBytes: 100, backpressure, onBackpressure: (event) => events.push(event) });
   return { transport, events };
 }
 
@@ -58,6 +63,19 @@ describe('PushedTransport', () => {
     transport.isSlow = true;
     transport.send('push 4', { droppable: true });
     expect(events).toHaveLength(2); // a new stretch
+  });
+
+  it('refuses results past twice maxBufferedBytes under drop, and sends every other message', () => {
+    const { transport, events } = fake('drop');
+    transport.isSlow = true;
+    transport.queued = 199;
+    expect(transport.send('result 1', { refusable: true })).toBe(true);
+    transport.queued = 200;
+    expect(transport.send('result 2', { refusable: true })).toBe(false);
+    expect(transport.send('error')).toBe(true);
+    expect(transport.written).toEqual(['result 1', 'error']);
+    expect(transport.queueLimit).toBe(200);
+    expect(events).toEqual([{ action: 'drop', bufferedAmount: 200 }]);
   });
 
   it('closes with 1013 when a response meets a slow reader under close', () => {

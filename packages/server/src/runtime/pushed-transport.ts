@@ -5,6 +5,8 @@ import type { BackpressureEvent, BackpressurePolicy } from '../transport/ws-tran
 /** What every runtime's transport is told at birth. */
 export interface PushedTransportOptions {
   maxPayload: number;
+  /** Past twice this, results are refused where the runtime tells the queue's size. */
+  maxBufferedBytes: number;
   backpressure: BackpressurePolicy;
   onBackpressure: (event: BackpressureEvent) => void;
 }
@@ -36,12 +38,17 @@ export abstract class PushedTransport implements ServerTransport {
   abstract close(code?: number, reason?: string): void;
   abstract terminate(): void;
 
-  send(message: string, options?: SendOptions): void {
-    this.sendText(message, options?.droppable === true);
+  /** Bytes queued past which results are refused under 'drop', as on Node (see WsTransport.queueLimit). */
+  get queueLimit(): number {
+    return 2 * this.options.maxBufferedBytes;
+  }
+
+  send(message: string, options?: SendOptions): boolean {
+    return this.sendText(message, options?.droppable === true, options?.refusable === true);
   }
 
   /** Sends a text frame under the backpressure policy; false when it was not sent. */
-  sendText(message: string, droppable: boolean): boolean {
+  sendText(message: string, droppable: boolean, refusable = false): boolean {
     if (this.#ended) return false;
     if (this.slow()) {
       if (droppable) {
@@ -52,6 +59,11 @@ export abstract class PushedTransport implements ServerTransport {
       if (this.options.backpressure === 'close') {
         this.report('close');
         this.close(CloseCode.TryAgainLater, 'client too slow');
+        return false;
+      }
+      // A runtime that does not tell the queue's size (workerd) reports 0 and never refuses.
+      if (refusable && this.bufferedAmount() >= this.queueLimit) {
+        this.report('drop');
         return false;
       }
     } else {

@@ -146,6 +146,7 @@ export class BunTetherServer<Ctx = undefined> extends RuntimeServer<Ctx> {
     let peer: Peer<Ctx> | undefined;
     const transport = new BunTransport(ws as BunWebSocket<SocketData<unknown>>, {
       maxPayload: this.settings.maxPayload,
+      maxBufferedBytes: this.settings.maxBufferedBytes,
       backpressure: this.settings.backpressure,
       onBackpressure: (event) => this.emit('backpressure', peer!, event),
     });

@@ -96,6 +96,7 @@ export class DenoTetherServer<Ctx = undefined> extends RuntimeServer<Ctx> {
     let peer: Peer<Ctx> | undefined;
     const transport = new DenoTransport(socket, maxBufferedBytes, {
       maxPayload,
+      maxBufferedBytes,
       backpressure,
       onBackpressure: (event) => this.emit('backpressure', peer!, event),
     });

@@ -88,6 +88,7 @@ export class TetherDurableObject<Ctx = undefined> {
     this.state.acceptWebSocket(socket);
     const transport = new WorkerTransport(socket, {
       maxPayload: server.settings.maxPayload,
+      maxBufferedBytes: server.settings.maxBufferedBytes,
       backpressure: server.settings.backpressure,
       onBackpressure: () => {}, // never called: workerd gives no signal of a slow reader
     });
