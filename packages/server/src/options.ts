@@ -46,14 +46,16 @@ export interface CommonOptions<Ctx> extends SharedOptions<Ctx, HandshakeRequest>
   /**
    * Bytes queued for a connection's socket beyond which its reader counts as slow: the server
    * stops reading from it, and holds the messages it had already read, unrun, until the queue
-   * drains. A connection's memory stays within this, one answer beyond it, and the answers of
-   * calls already running (at most `maxInFlight`): see docs/protocol.md. Default 1 MiB.
+   * drains. Results of calls already running are queued up to twice this; past it, under 'drop',
+   * each is answered -32002 instead, so a connection's queue stays within twice this and one
+   * answer: see docs/protocol.md. Default 1 MiB.
    */
   maxBufferedBytes?: number;
   /**
    * For a slow reader: pushes are always dropped (and counted in `stats.dropped`); responses
-   * and calls still go under 'drop', and close the connection with 1013 under 'close', after
-   * which nothing more the client sends is run. Default 'drop'.
+   * and calls still go under 'drop' (results only up to twice `maxBufferedBytes` queued, then
+   * -32002 in their place), and close the connection with 1013 under 'close', after which
+   * nothing more the client sends is run. Default 'drop'.
    */
   backpressure?: BackpressurePolicy;
   /**

@@ -59,9 +59,8 @@ export interface SharedOptions<Ctx, Request> extends GovernanceOptions<Ctx> {
   /** Longest incoming batch; a longer one runs none of its entries, and each request in it is answered -32600. Default 100. */
   maxBatch?: number;
   /**
-   * Incoming calls running at once per connection; more are answered -32002. Also bounds the
-   * answers a slow reader can have in memory beyond `maxBufferedBytes`: lower it when handlers
-   * return large results asynchronously. Default 1000.
+   * Incoming calls running at once per connection; more are answered -32002. It bounds what
+   * handlers hold while they run; their results are bounded by `maxBufferedBytes`. Default 1000.
    */
   maxInFlight?: number;
   /**

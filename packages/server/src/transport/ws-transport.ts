@@ -9,7 +9,7 @@ export type BackpressurePolicy = 'drop' | 'close';
 
 /** Reported once per stretch of congestion: when pushes start being dropped, or when the connection is closed. */
 export interface BackpressureEvent {
-  /** 'drop': pushes are being dropped; 'close': the connection is closing with 1013. */
+  /** 'drop': pushes are being dropped (or results refused); 'close': the connection is closing with 1013. */
   readonly action: 'drop' | 'close';
   /** Bytes queued for the socket at that moment. */
   readonly bufferedAmount: number;
@@ -21,8 +21,8 @@ export interface WsTransportOptions {
   maxBufferedBytes?: number;
   /**
    * For a slow reader: droppable messages (pushes) are always dropped; non-droppable ones
-   * (responses, calls) still go under 'drop' and close the connection with 1013 under 'close'.
-   * Default 'drop'.
+   * (responses, calls) still go under 'drop', refusable ones (results) only up to `queueLimit`,
+   * and close the connection with 1013 under 'close'. Default 'drop'.
    */
   backpressure?: BackpressurePolicy;
   /**
