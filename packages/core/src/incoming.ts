@@ -26,8 +26,8 @@ type Reply = Answer | Promise<Answer>;
 export interface ReplyChannel {
   /** Sends a response; a `refusable` one (a result) may be refused, and then false is returned. */
   send(text: string, refusable: boolean): boolean;
-  /** The queue's limit in bytes past which results are refused, named in the error that replaces them. */
-  readonly limit: number | undefined;
+  /** The error that answers a call whose result was refused. */
+  refusal(method: string): ErrorObject;
 }
 
 const invalidRequest = (id: RequestId, message = 'Invalid Request') =>
@@ -40,16 +40,6 @@ const methodNotFound = (id: RequestId, method: string) => {
   const name = method.length > ECHOED_NAME ? `${method.slice(0, ECHOED_NAME)}…` : method;
   return encodeError(id, { code: ErrorCode.MethodNotFound, message: `Method not found: ${name}`, data: { method: name } });
 };
-
-/** What answers a call whose result the connection's queue refused: small, so that the queue stays bounded. */
-const resultRefused = (call: IncomingCall<unknown>, limit: number | undefined) =>
-  encodeError(call.id as RequestId, {
-    code: ErrorCode.Overloaded,
-    message:
-      `Response to ${call.method} not sent: the connection's send queue is over its limit` +
-      `${limit === undefined ? '' : ` (${limit} bytes)`}; read faster, or ask for smaller results`,
-    data: { method: call.method, limit },
-  });
 
 const isThenable = (v: unknown): v is PromiseLike<unknown> =>
   typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
@@ -117,12 +107,9 @@ export class Dispatcher<Ctx> {
       return;
     }
     const { text, call } = answer;
-    if (call.afterReply) {
-      channel.send(text, false);
-      call.afterReply();
-    } else if (!channel.send(text, true)) {
-      channel.send(resultRefused(call, channel.limit), false);
-    }
+    const hook = call.afterReply;
+    if (!channel.send(text, !hook)) channel.send(encodeError(call.id!, channel.refusal(call.method)), false);
+    hook?.();
   }
 
   abortAll(reason: unknown): void {
@@ -143,25 +130,18 @@ export class Dispatcher<Ctx> {
         : undefined;
     const replies = items.map((item) => this.#handle(item, refusal));
     const done = (answers: Answer[]) => {
-      const texts: string[] = [];
+      const given = answers.filter((answer) => answer !== undefined);
       const hooks: Array<() => void> = [];
-      let results = false;
-      for (const answer of answers) {
-        if (typeof answer === 'string') texts.push(answer);
-        else if (answer !== undefined) {
-          texts.push(answer.text);
-          if (answer.call.afterReply) hooks.push(answer.call.afterReply);
-          else results = true;
-        }
-      }
+      for (const answer of given) if (typeof answer !== 'string' && answer.call.afterReply) hooks.push(answer.call.afterReply);
       // An all-notification batch gets no response at all, not an empty array.
-      if (texts.length === 0) return;
+      if (given.length === 0) return;
       // One array, so refused as one: each result in it is replaced by its error, the rest kept.
-      if (!channel.send(`[${texts.join(',')}]`, results && hooks.length === 0)) {
-        const refused = answers.flatMap((answer) =>
-          answer === undefined ? [] : typeof answer === 'string' ? [answer] : [resultRefused(answer.call, channel.limit)],
+      const array = (texts: string[]) => `[${texts.join(',')}]`;
+      if (!channel.send(array(given.map((a) => (typeof a === 'string' ? a : a.text))), hooks.length === 0)) {
+        channel.send(
+          array(given.map((a) => (typeof a === 'string' ? a : encodeError(a.call.id!, channel.refusal(a.call.method))))),
+          false,
         );
-        channel.send(`[${refused.join(',')}]`, false);
       }
       for (const hook of hooks) hook();
     };

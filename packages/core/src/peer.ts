@@ -220,7 +220,7 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
       // Detached, a response goes nowhere, and neither would the error that replaced it.
       send: (text, refusable) =>
         this.#transport !== transport || transport.send(text, refusable ? REFUSABLE : undefined) !== false,
-      limit: transport.queueLimit,
+      refusal: (method) => transport.refusal!(method),
     };
     transport.onMessage((text) => {
       if (this.#transport === transport) this.#dispatcher.receive(text, channel);

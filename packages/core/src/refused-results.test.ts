@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from './errors.js';
+import { ErrorCode, type ErrorObject } from './errors.js';
 import { Peer } from './peer.js';
 import type { CloseInfo, SendOptions, Transport } from './transport.js';
 
 /** A transport whose queue is over its limit while `full`: it refuses results and records what it sent. */
 class FullTransport implements Transport {
-  readonly queueLimit = 4096;
   full = true;
   readonly sent: unknown[] = [];
   #listener: ((message: string) => void) | undefined;
@@ -14,6 +13,9 @@ class FullTransport implements Transport {
     if (this.full && options?.refusable) return false;
     this.sent.push(JSON.parse(message));
     return true;
+  }
+  refusal(method: string): ErrorObject {
+    return { code: ErrorCode.Overloaded, message: `Response to ${method} not sent`, data: { method } };
   }
   onMessage(listener: (message: string) => void): void {
     this.#listener = listener;
@@ -28,11 +30,7 @@ class FullTransport implements Transport {
 const refusal = (id: number, method: string) => ({
   jsonrpc: '2.0',
   id,
-  error: {
-    code: ErrorCode.Overloaded,
-    message: `Response to ${method} not sent: the connection's send queue is over its limit (4096 bytes); read faster, or ask for smaller results`,
-    data: { method, limit: 4096 },
-  },
+  error: { code: ErrorCode.Overloaded, message: `Response to ${method} not sent`, data: { method } },
 });
 
 function serve() {
@@ -51,7 +49,7 @@ function serve() {
 const settled = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('a result the transport refuses', () => {
-  it('is replaced by -32002 naming the method and the limit, for sync and async handlers alike', async () => {
+  it('is replaced by the error the transport gives, for sync and async handlers alike', async () => {
     const { transport } = serve();
     transport.receive({ jsonrpc: '2.0', id: 1, method: 'sync' });
     transport.receive({ jsonrpc: '2.0', id: 2, method: 'later' });

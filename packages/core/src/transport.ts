@@ -1,3 +1,5 @@
+import type { ErrorObject } from './errors.js';
+
 /** Why a transport closed: a WebSocket close code where there is one, and a reason. */
 export interface CloseInfo {
   /** The WebSocket close code (1000 normal, 1001 going away, 1006 dropped, ...). */
@@ -14,7 +16,7 @@ export interface CloseInfo {
 export interface SendOptions {
   /** The message may be dropped rather than queued when the transport is congested. Default false. */
   droppable?: boolean;
-  /** The message is a call's result, which may be refused (send returns false) past `queueLimit`. Default false. */
+  /** The message is a call's result, which may be refused (send returns false) when the queue is full. Default false. */
   refusable?: boolean;
 }
 
@@ -31,10 +33,10 @@ export interface Transport {
    */
   send(message: string, options?: SendOptions): boolean | void;
   /**
-   * Bytes queued past which `refusable` messages are refused, named in the error that answers
-   * their calls; a transport that refuses states it. Default: none are refused.
+   * The error that answers a call whose result was refused, naming its method (and the limit);
+   * a transport that refuses has it. Default: none are refused.
    */
-  readonly queueLimit?: number;
+  refusal?(method: string): ErrorObject;
   /** Adds a listener for each message received. */
   onMessage(listener: (message: string) => void): void;
   /** Adds a listener for the close, which fires once. */

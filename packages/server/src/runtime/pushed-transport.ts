@@ -1,5 +1,6 @@
-import { CloseCode, type CloseInfo, type SendOptions } from '@tether/core';
+import { CloseCode, type CloseInfo, type ErrorObject, type SendOptions } from '@tether/core';
 import type { ServerTransport } from '../acceptor/acceptor.js';
+import { resultRefused } from '../transport/refusal.js';
 import type { BackpressureEvent, BackpressurePolicy } from '../transport/ws-transport.js';
 
 /** What every runtime's transport is told at birth. */
@@ -41,6 +42,10 @@ export abstract class PushedTransport implements ServerTransport {
   /** Bytes queued past which results are refused under 'drop', as on Node (see WsTransport.queueLimit). */
   get queueLimit(): number {
     return 2 * this.options.maxBufferedBytes;
+  }
+
+  refusal(method: string): ErrorObject {
+    return resultRefused(method, this.queueLimit);
   }
 
   send(message: string, options?: SendOptions): boolean {

@@ -1,8 +1,9 @@
 import type { Socket } from 'node:net';
-import { CloseCode, type CloseInfo, type SendOptions, type Transport } from '@tether/core';
+import { CloseCode, type CloseInfo, type ErrorObject, type SendOptions, type Transport } from '@tether/core';
 import { WebSocket, type RawData } from 'ws';
 import { closeCodeForWsError } from '../close-codes.js';
 import { textFrame } from './frame.js';
+import { resultRefused } from './refusal.js';
 
 /** What a slow reader's non-droppable messages get: 'drop' still sends them, 'close' ends the connection. */
 export type BackpressurePolicy = 'drop' | 'close';
@@ -149,6 +150,10 @@ export class WsTransport implements Transport {
    */
   get queueLimit(): number {
     return 2 * this.maxBufferedBytes;
+  }
+
+  refusal(method: string): ErrorObject {
+    return resultRefused(method, this.queueLimit);
   }
 
   send(message: string, options?: SendOptions): boolean {
