@@ -26,6 +26,7 @@ export type {
   EventSource,
   CallGuard,
   CloseInfo,
+  ErrorObject,
   EventStream,
   Handler,
   HandlerTree,
