@@ -91,4 +91,20 @@ describe('a result the transport refuses', () => {
       ],
     ]);
   });
+
+  it('is never assumed of a transport without `refusal`, whose false says only that it could not send', async () => {
+    const sent: string[] = [];
+    const transport: Transport = {
+      send: (message) => (sent.push(message), false),
+      onMessage: (listener) => queueMicrotask(() => listener(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'later' }))),
+      onClose: () => {},
+      close: () => {},
+    };
+    const peer = new Peer();
+    peer.service.register('later', async () => 'y');
+    peer.attach(transport);
+    await settled();
+    await settled();
+    expect(sent.map((message) => JSON.parse(message))).toEqual([{ jsonrpc: '2.0', id: 1, result: 'y' }]);
+  });
 });
