@@ -20,15 +20,11 @@ type Answer = string | Outcome | undefined;
 type Reply = Answer | Promise<Answer>;
 
 /**
- * Where the responses to one connection's messages go; the peer binds it to that transport, so
- * a handler that outlives its connection never answers on the next.
+ * Sends a response on the connection a message came on (the peer binds it, so a handler that
+ * outlives its connection never answers on the next). A `refusable` one (a result) the transport
+ * may refuse: then what answers each refused call, by its method, is returned.
  */
-export interface ReplyChannel {
-  /** Sends a response; a `refusable` one (a result) may be refused, and then false is returned. */
-  send(text: string, refusable: boolean): boolean;
-  /** The error that answers a call whose result was refused. */
-  refusal(method: string): ErrorObject;
-}
+export type ReplyChannel = (text: string, refusable?: boolean) => ((method: string) => ErrorObject) | undefined;
 
 const invalidRequest = (id: RequestId, message = 'Invalid Request') =>
   encodeError(id, { code: ErrorCode.InvalidRequest, message });
@@ -86,7 +82,7 @@ export class Dispatcher<Ctx> {
     try {
       message = JSON.parse(text);
     } catch {
-      channel.send(encodeError(null, { code: ErrorCode.ParseError, message: 'Parse error' }), false);
+      channel(encodeError(null, { code: ErrorCode.ParseError, message: 'Parse error' }));
       return;
     }
     if (Array.isArray(message)) {
@@ -95,7 +91,7 @@ export class Dispatcher<Ctx> {
     }
     const reply = this.#handle(message);
     if (reply === undefined) return;
-    if (typeof reply === 'string') channel.send(reply, false);
+    if (typeof reply === 'string') channel(reply);
     else if (reply instanceof Promise) void reply.then((answer) => this.#write(answer, channel));
     else this.#write(reply, channel);
   }
@@ -103,12 +99,13 @@ export class Dispatcher<Ctx> {
   #write(answer: Answer, channel: ReplyChannel): void {
     if (answer === undefined) return;
     if (typeof answer === 'string') {
-      channel.send(answer, false);
+      channel(answer);
       return;
     }
     const { text, call } = answer;
     const hook = call.afterReply;
-    if (!channel.send(text, !hook)) channel.send(encodeError(call.id!, channel.refusal(call.method)), false);
+    const refusal = channel(text, !hook);
+    if (refusal) channel(encodeError(call.id!, refusal(call.method)));
     hook?.();
   }
 
@@ -118,7 +115,7 @@ export class Dispatcher<Ctx> {
 
   #receiveBatch(items: unknown[], channel: ReplyChannel): void {
     if (items.length === 0) {
-      channel.send(invalidRequest(null), false);
+      channel(invalidRequest(null));
       return;
     }
     // An over-long batch runs none of its entries, yet each request in it is answered, so that
@@ -137,12 +134,8 @@ export class Dispatcher<Ctx> {
       if (given.length === 0) return;
       // One array, so refused as one: each result in it is replaced by its error, the rest kept.
       const array = (texts: string[]) => `[${texts.join(',')}]`;
-      if (!channel.send(array(given.map((a) => (typeof a === 'string' ? a : a.text))), hooks.length === 0)) {
-        channel.send(
-          array(given.map((a) => (typeof a === 'string' ? a : encodeError(a.call.id!, channel.refusal(a.call.method))))),
-          false,
-        );
-      }
+      const refusal = channel(array(given.map((a) => (typeof a === 'string' ? a : a.text))), hooks.length === 0);
+      if (refusal) channel(array(given.map((a) => (typeof a === 'string' ? a : encodeError(a.call.id!, refusal(a.call.method))))));
       for (const hook of hooks) hook();
     };
     if (replies.every((r) => !(r instanceof Promise))) done(replies as Answer[]);

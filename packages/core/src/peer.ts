@@ -216,15 +216,14 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     if (this.#closedInfo) throw new RpcError(ErrorCode.ConnectionClosed, 'tether: peer is closed');
     if (this.#transport) throw new Error('tether: a transport is already attached');
     this.#transport = transport;
-    const refusal = transport.refusal?.bind(transport);
-    const channel: ReplyChannel = {
-      // Detached, a response goes nowhere, and neither would the error that replaced it. A
-      // transport without `refusal` refuses nothing: its false says only that it could not send.
-      send: (text, refusable) =>
-        this.#transport !== transport ||
-        transport.send(text, refusable && refusal ? REFUSABLE : undefined) !== false ||
-        !refusal,
-      refusal: (method) => refusal!(method),
+    // Detached, a response goes nowhere, and neither would the error that replaced it. A
+    // transport without `refusal` refuses nothing: its false says only that it could not send.
+    const channel: ReplyChannel = (text, refusable) => {
+      if (this.#transport !== transport) return undefined;
+      const refuses = refusable === true && transport.refusal !== undefined;
+      return transport.send(text, refuses ? REFUSABLE : undefined) === false && refuses
+        ? (method) => transport.refusal!(method)
+        : undefined;
     };
     transport.onMessage((text) => {
       if (this.#transport === transport) this.#dispatcher.receive(text, channel);
