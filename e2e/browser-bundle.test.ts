@@ -44,7 +44,13 @@ async function serveBundle(bundle: string): Promise<Server> {
 beforeAll(async () => {
   // The IIFE the package build ships, made fresh in memory: writing dist/ here would race
   // with e2e/install.test.ts, which packs it.
-  const iife = await build({ ...bundleOptions, format: 'iife', globalName: 'Tether', write: false, logLevel: 'silent' });
+  const iife = await build({
+    ...bundleOptions,
+    format: 'iife',
+    globalName: 'Tether',
+    write: false,
+    logLevel: 'silent',
+  });
   const bundle = iife.outputFiles[0]!.text;
   http = await serveBundle(bundle);
   server = await createServer({ port: 0, host: '127.0.0.1' });
@@ -73,7 +79,10 @@ describe('the IIFE bundle in Chromium', () => {
       window.news = [];
       const client = window.Tether.connect(url);
       window.client = client;
-      client.register('browser.greet', (name: string) => `hello ${name}, from ${navigator.userAgent.includes('Chrome') ? 'Chromium' : 'elsewhere'}`);
+      client.register(
+        'browser.greet',
+        (name: string) => `hello ${name}, from ${navigator.userAgent.includes('Chrome') ? 'Chromium' : 'elsewhere'}`,
+      );
       client.register('news', (item: unknown) => {
         window.news.push(item);
       });
@@ -92,7 +101,9 @@ describe('the IIFE bundle in Chromium', () => {
     const port = server.port;
     // The listener is in place before the server goes, so it hears the first drop.
     await page.evaluate(() => {
-      window.dropCode = new Promise((resolve) => window.client.once('reconnecting', ({ disconnect }) => resolve(disconnect.code)));
+      window.dropCode = new Promise((resolve) =>
+        window.client.once('reconnecting', ({ disconnect }) => resolve(disconnect.code)),
+      );
     });
     await server.close({ deadline: 0 });
     expect(await page.evaluate(() => window.dropCode)).toBe(1001);

@@ -78,7 +78,7 @@ describe('the chat on two processes sharing one redis-server', () => {
     await ada.locator('#room-list li[data-room="general"] button').click();
   });
 
-  it('takes a SIGKILLed process\'s people off the other page within the ttl', async () => {
+  it("takes a SIGKILLed process's people off the other page within the ttl", async () => {
     const killed = Date.now();
     await a.kill();
     await person(bob, 'Ada').waitFor({ state: 'detached' });
@@ -88,7 +88,7 @@ describe('the chat on two processes sharing one redis-server', () => {
     await ada.locator('#banner[data-status="reconnecting"]').waitFor();
   });
 
-  it('recovers the killed process\'s page after a restart: history kept, the unsent message sent after sign-in', async () => {
+  it("recovers the killed process's page after a restart: history kept, the unsent message sent after sign-in", async () => {
     await say(ada, 'typed while A was down');
     await ada.locator('.message[data-state="queued"] >> text=typed while A was down').waitFor();
     a = await spawnChat({ REDIS_URL: redis.url, PRESENCE_TTL_MS, PORT: a.port });
@@ -121,7 +121,9 @@ describe('the chat on two processes sharing one redis-server', () => {
     const page = await open(c.url);
     const banner = page.locator('#banner[data-status="backend"]');
     await banner.waitFor();
-    expect(await banner.textContent()).toBe(`The chat server cannot reach Redis at ${dead.url}. Nothing can be sent until it is back.`);
+    expect(await banner.textContent()).toBe(
+      `The chat server cannot reach Redis at ${dead.url}. Nothing can be sent until it is back.`,
+    );
     await c.kill();
   });
 });

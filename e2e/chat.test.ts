@@ -72,7 +72,7 @@ afterAll(async () => {
 });
 
 describe('chat in two browsers', () => {
-  it('signs in, and refuses a name someone holds with the server\'s error', async () => {
+  it("signs in, and refuses a name someone holds with the server's error", async () => {
     await shot(ada, 'login');
     await signIn(ada, 'Ada');
     await ada.locator('#app').waitFor();
@@ -122,7 +122,7 @@ describe('chat in two browsers', () => {
     await shot(bob, 'narrow');
   });
 
-  it('shows the server\'s error for an empty or oversized message', async () => {
+  it("shows the server's error for an empty or oversized message", async () => {
     await ada.locator('#composer-text').press('Enter');
     const error = ada.locator('#composer-error');
     await error.waitFor();
@@ -141,7 +141,7 @@ describe('chat in two browsers', () => {
     expect(sorted(await texts(bob))).toEqual(sorted(general));
   });
 
-  it('makes rooms, refuses bad room names with the server\'s error, and updates counts live', async () => {
+  it("makes rooms, refuses bad room names with the server's error, and updates counts live", async () => {
     await bob.locator('#menu').click();
     await bob.locator('#new-room-name').fill('Bad Room!');
     await bob.locator('#new-room button').click();

@@ -48,7 +48,7 @@ async function startProxy(target: number) {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const stop = async () => {
-    for (const { client, upstream } of live) client.destroy(), upstream.destroy();
+    for (const { client, upstream } of live) (client.destroy(), upstream.destroy());
     await new Promise((resolve) => server.close(resolve));
   };
   cleanup.push(stop);
@@ -76,11 +76,20 @@ async function newsServer(): Promise<TetherServer> {
 
 /** Serves a page that loads the IIFE bundle the package build ships, made fresh in memory. */
 async function bundlePage(): Promise<string> {
-  const iife = await build({ ...bundleOptions, format: 'iife', globalName: 'Tether', write: false, logLevel: 'silent' });
+  const iife = await build({
+    ...bundleOptions,
+    format: 'iife',
+    globalName: 'Tether',
+    write: false,
+    logLevel: 'silent',
+  });
   const bundle = iife.outputFiles[0]!.text;
   const http = createHttpServer((request, response) => {
     if (request.url === '/tether.iife.js') response.writeHead(200, { 'Content-Type': 'text/javascript' }).end(bundle);
-    else response.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><script src="/tether.iife.js"></script>');
+    else
+      response
+        .writeHead(200, { 'Content-Type': 'text/html' })
+        .end('<!doctype html><script src="/tether.iife.js"></script>');
   });
   http.listen(0, '127.0.0.1');
   await once(http, 'listening');

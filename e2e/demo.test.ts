@@ -26,7 +26,11 @@ it('pnpm demo stops on SIGINT to its process group, exiting 0 without a pnpm err
     });
     process.kill(-demo.pid!, 'SIGINT');
     const [code, signal] = await exited;
-    expect({ code, signal, failed: /ELIFECYCLE|ERR_PNPM/.test(output) }, output).toEqual({ code: 0, signal: null, failed: false });
+    expect({ code, signal, failed: /ELIFECYCLE|ERR_PNPM/.test(output) }, output).toEqual({
+      code: 0,
+      signal: null,
+      failed: false,
+    });
     expect(output).toContain('Stopping…');
   } finally {
     if (demo.exitCode === null && demo.signalCode === null) process.kill(-demo.pid!, 'SIGKILL');

@@ -31,7 +31,9 @@ async function startBackend(nodeId: string): Promise<Backend> {
   const lines = createInterface({ input: child.stdout! });
   const [line] = (await Promise.race([
     once(lines, 'line'),
-    once(child, 'exit').then(([code]) => Promise.reject(new Error(`backend ${nodeId} exited (${code}) before registering`))),
+    once(child, 'exit').then(([code]) =>
+      Promise.reject(new Error(`backend ${nodeId} exited (${code}) before registering`)),
+    ),
   ])) as [string];
   const backend = {
     url: (JSON.parse(line) as { url: string }).url,
@@ -92,7 +94,9 @@ describe('the gateway in front of two back ends on one Redis', () => {
 
     // Authentication: a connection without a known token is refused at the upgrade.
     const stranger = open('nobody');
-    const refused = await new Promise<DisconnectInfo | undefined>((resolve) => stranger.once('closed', (e) => resolve(e.disconnect)));
+    const refused = await new Promise<DisconnectInfo | undefined>((resolve) =>
+      stranger.once('closed', (e) => resolve(e.disconnect)),
+    );
     expect(refused?.status).toBe(401);
 
     const ada = open('ada-token');
@@ -113,7 +117,9 @@ describe('the gateway in front of two back ends on one Redis', () => {
     const more = [open('ada-token'), open('ada-token')];
     await Promise.all(more.map((c) => c.opened()));
     const fourth = open('ada-token');
-    const tooMany = await new Promise<DisconnectInfo | undefined>((resolve) => fourth.once('closed', (e) => resolve(e.disconnect)));
+    const tooMany = await new Promise<DisconnectInfo | undefined>((resolve) =>
+      fourth.once('closed', (e) => resolve(e.disconnect)),
+    );
     expect(tooMany?.status).toBe(429);
     await Promise.all(more.map((c) => c.close()));
 
@@ -188,7 +194,9 @@ describe('the gateway in front of two back ends on one Redis', () => {
     expect(samples.get('tether_gateway_cache_lookups_total{result="hit"}')).toBe(4);
     expect(samples.get('tether_gateway_cache_lookups_total{result="miss"}')).toBe(1);
     expect(samples.get('tether_connections')).toBe(2);
-    expect(samples.get('tether_rpc_server_call_duration_seconds_count{method="math.add",code="OK"}')).toBeGreaterThanOrEqual(80);
+    expect(
+      samples.get('tether_rpc_server_call_duration_seconds_count{method="math.add",code="OK"}'),
+    ).toBeGreaterThanOrEqual(80);
     // The denied call was refused by the server's guard, before middleware: only ada's is timed.
     expect(samples.get('tether_rpc_server_call_duration_seconds_count{method="math.admin",code="OK"}')).toBe(1);
   });

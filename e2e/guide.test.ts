@@ -43,14 +43,24 @@ function runnableSections(markdown: string): Section[] {
   return sections.filter((s) => s.code.length > 0);
 }
 
-const slug = (title: string) => title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const slug = (title: string) =>
+  title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 /** The names a package entry point exports: `export { a, b as c } from` and `export type { ... }`. */
 function exportedNames(source: string): string[] {
   return [...source.matchAll(/export (?:type )?\{([^}]*)\}/g)].flatMap((m) =>
     m[1]!
       .split(',')
-      .map((name) => name.trim().split(/\s+as\s+/).pop()!.trim())
+      .map((name) =>
+        name
+          .trim()
+          .split(/\s+as\s+/)
+          .pop()!
+          .trim(),
+      )
       .filter((name) => name !== ''),
   );
 }
@@ -66,7 +76,11 @@ const files = sections.map((section, i) => {
 });
 writeFileSync(
   `${out}tsconfig.json`,
-  JSON.stringify({ extends: '../../tsconfig.json', compilerOptions: { noEmit: true, types: ['node'] }, include: ['*.ts'] }),
+  JSON.stringify({
+    extends: '../../tsconfig.json',
+    compilerOptions: { noEmit: true, types: ['node'] },
+    include: ['*.ts'],
+  }),
 );
 
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -86,7 +100,8 @@ describe('docs/guide.md', () => {
         } catch {
           continue;
         }
-        for (const name of exportedNames(source)) if (!guide.includes(`\`${name}\``)) missing.push(`${pkg}/${entry}: ${name}`);
+        for (const name of exportedNames(source))
+          if (!guide.includes(`\`${name}\``)) missing.push(`${pkg}/${entry}: ${name}`);
       }
     }
     expect(missing).toEqual([]);
@@ -94,9 +109,9 @@ describe('docs/guide.md', () => {
 
   it('type-checks as written', async () => {
     const tsc = `${root}node_modules/typescript/bin/tsc`;
-    const result = await promisify(execFile)(process.execPath, [tsc, '-p', `${out}tsconfig.json`], { timeout: 120_000 }).catch(
-      (error: { stdout?: string }) => ({ stdout: error.stdout ?? String(error) }),
-    );
+    const result = await promisify(execFile)(process.execPath, [tsc, '-p', `${out}tsconfig.json`], {
+      timeout: 120_000,
+    }).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? String(error) }));
     expect(result.stdout.replaceAll(out, 'e2e/.guide/')).toBe('');
   }, 150_000);
 

@@ -37,10 +37,13 @@ describe('import graph', () => {
   });
 
   it('reaches another package only through its exports, never by a relative path into its src', async () => {
-    const tree = await parseDependencyTree(['packages/*/src/**/*.ts', 'e2e/*.ts', 'e2e/support/*.ts', 'bench/src/**/*.ts'], {
-      context: root,
-      cwd: root,
-    });
+    const tree = await parseDependencyTree(
+      ['packages/*/src/**/*.ts', 'e2e/*.ts', 'e2e/support/*.ts', 'bench/src/**/*.ts'],
+      {
+        context: root,
+        cwd: root,
+      },
+    );
     const packageOf = (file: string) => /^packages\/([^/]+)\//.exec(file)?.[1];
     const crossings = Object.entries(tree).flatMap(([file, deps]) =>
       (deps ?? [])

@@ -69,16 +69,26 @@ afterAll(async () => {
 describe('the packed tarballs', () => {
   it('exist for every package under packages/', async () => {
     const names = await Promise.all(
-      (await readdir(packagesDir)).map(async (dir) => JSON.parse(await readFile(join(packagesDir, dir, 'package.json'), 'utf8')).name),
+      (await readdir(packagesDir)).map(
+        async (dir) => JSON.parse(await readFile(join(packagesDir, dir, 'package.json'), 'utf8')).name,
+      ),
     );
     expect(packed.map((p) => p.name).sort()).toEqual(names.sort());
   });
 
   it('hold the build, a LICENSE and a README, and no sources or tests', () => {
     for (const { name, files } of packed) {
-      expect(files, name).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts']));
-      expect(files.filter((file) => !/^(dist\/|LICENSE$|README\.md$|package\.json$)/.test(file)), name).toEqual([]);
-      expect(files.filter((file) => /\.test(-d)?\.|\.map$/.test(file)), name).toEqual([]);
+      expect(files, name).toEqual(
+        expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts']),
+      );
+      expect(
+        files.filter((file) => !/^(dist\/|LICENSE$|README\.md$|package\.json$)/.test(file)),
+        name,
+      ).toEqual([]);
+      expect(
+        files.filter((file) => /\.test(-d)?\.|\.map$/.test(file)),
+        name,
+      ).toEqual([]);
     }
   });
 
@@ -87,7 +97,12 @@ describe('the packed tarballs', () => {
       const text = JSON.stringify({ exports: manifest.exports, imports: manifest.imports });
       expect(text, name).not.toMatch(/"source"|\.\/src\//);
       expect(JSON.stringify(manifest), name).not.toContain('workspace:');
-      expect(manifest, name).toMatchObject({ type: 'module', sideEffects: false, license: 'MIT', engines: { node: '>=20' } });
+      expect(manifest, name).toMatchObject({
+        type: 'module',
+        sideEffects: false,
+        license: 'MIT',
+        engines: { node: '>=20' },
+      });
       expect(manifest['description'], name).toEqual(expect.any(String));
     }
   });
@@ -96,8 +111,14 @@ describe('the packed tarballs', () => {
     for (const { name, manifest } of packed) {
       const dependencies = (manifest['dependencies'] ?? {}) as Record<string, string>;
       const peers = (manifest['peerDependencies'] ?? {}) as Record<string, string>;
-      expect(Object.keys(dependencies).filter((dep) => dep.startsWith('@tether/')), name).toEqual([]);
-      expect(Object.values(dependencies).filter((range) => !range.startsWith('^')), name).toEqual([]);
+      expect(
+        Object.keys(dependencies).filter((dep) => dep.startsWith('@tether/')),
+        name,
+      ).toEqual([]);
+      expect(
+        Object.values(dependencies).filter((range) => !range.startsWith('^')),
+        name,
+      ).toEqual([]);
       if (name !== '@tether/core') expect(peers['@tether/core'], name).toBe(`^${manifest['version']}`);
     }
   });
@@ -110,7 +131,15 @@ describe('the packed tarballs', () => {
 describe('installed by npm in a project of its own', () => {
   it('type-checks and compiles as a Node project (NodeNext, skipLibCheck false), every export included', async () => {
     const specifiers = await writeExportsModule(consumer, packed);
-    expect(specifiers).toEqual(expect.arrayContaining(['@tether/core', '@tether/server', '@tether/client', '@tether/client/browser', '@tether/redis']));
+    expect(specifiers).toEqual(
+      expect.arrayContaining([
+        '@tether/core',
+        '@tether/server',
+        '@tether/client',
+        '@tether/client/browser',
+        '@tether/redis',
+      ]),
+    );
     await exec(bin('tsc'), ['-p', 'tsconfig.node.json'], consumer);
   });
 
@@ -165,7 +194,8 @@ describe('installed by npm in a project of its own', () => {
       http = createHttpServer((request, response) => {
         const body = files[request.url ?? ''];
         if (body === undefined) response.writeHead(404).end();
-        else response.writeHead(200, { 'Content-Type': request.url === '/' ? 'text/html' : 'text/javascript' }).end(body);
+        else
+          response.writeHead(200, { 'Content-Type': request.url === '/' ? 'text/html' : 'text/javascript' }).end(body);
       });
       http.listen(0, '127.0.0.1');
       await once(http, 'listening');
@@ -205,7 +235,10 @@ describe('installed by npm in a project of its own', () => {
       expect(bundledInputs.filter((path) => /node_modules\/ws\/|socket\/node\.js$/.test(path))).toEqual([]);
       const page = await browser.newPage();
       await page.goto(`http://127.0.0.1:${(http.address() as AddressInfo).port}/`);
-      const sum = await page.evaluate((url) => (window as unknown as { App: { add(url: string): Promise<number> } }).App.add(url), serverUrl);
+      const sum = await page.evaluate(
+        (url) => (window as unknown as { App: { add(url: string): Promise<number> } }).App.add(url),
+        serverUrl,
+      );
       expect(sum).toBe(3);
     });
   });

@@ -34,7 +34,9 @@ window.traced = async (url) => {
 
 declare global {
   interface Window {
-    traced(url: string): Promise<{ result: string; traceId: string; spanId: string; kind: number; attributes: Record<string, unknown> }>;
+    traced(
+      url: string,
+    ): Promise<{ result: string; traceId: string; spanId: string; kind: number; attributes: Record<string, unknown> }>;
   }
 }
 

@@ -27,7 +27,10 @@ async function serverWith(store: RedisRateLimitStore): Promise<TetherServer<Call
     quotas: { callsPerUser: { callsPerSecond: 0.001, burst: 4 }, store },
   });
   server.register('ping', () => 'pong');
-  cleanups.push(() => store.close(), () => server.close({ deadline: 0 }));
+  cleanups.push(
+    () => store.close(),
+    () => server.close({ deadline: 0 }),
+  );
   return server;
 }
 

@@ -139,7 +139,9 @@ describe('progress over a real socket', () => {
   it('bounds a chatty handler: 100,000 progress values become a few frames, none after the response', async () => {
     const s = await server();
     const raw = await rawClient(s.url);
-    raw.send('{"jsonrpc":"2.0","id":1,"method":"jobs.chatty","params":{"count":100000,"_meta":{"progressToken":"build-1"}}}');
+    raw.send(
+      '{"jsonrpc":"2.0","id":1,"method":"jobs.chatty","params":{"count":100000,"_meta":{"progressToken":"build-1"}}}',
+    );
     const progress: unknown[] = [];
     for (;;) {
       const message = await raw.next();
@@ -163,9 +165,19 @@ describe('progress over a real socket', () => {
   it('works for a raw JSON-RPC client from docs/protocol.md alone', async () => {
     const s = await server();
     const raw = await rawClient(s.url);
-    raw.send('{"jsonrpc":"2.0","id":5,"method":"jobs.build","params":{"steps":2,"stepMs":1,"_meta":{"progressToken":5}}}');
-    expect(await raw.next()).toEqual({ jsonrpc: '2.0', method: '$/progress', params: { token: 5, value: { step: 1 } } });
-    expect(await raw.next()).toEqual({ jsonrpc: '2.0', method: '$/progress', params: { token: 5, value: { step: 2 } } });
+    raw.send(
+      '{"jsonrpc":"2.0","id":5,"method":"jobs.build","params":{"steps":2,"stepMs":1,"_meta":{"progressToken":5}}}',
+    );
+    expect(await raw.next()).toEqual({
+      jsonrpc: '2.0',
+      method: '$/progress',
+      params: { token: 5, value: { step: 1 } },
+    });
+    expect(await raw.next()).toEqual({
+      jsonrpc: '2.0',
+      method: '$/progress',
+      params: { token: 5, value: { step: 2 } },
+    });
     expect(await raw.next()).toEqual({ jsonrpc: '2.0', id: 5, result: { steps: 2 } });
     // Without a token the same call gets its response alone.
     raw.send('{"jsonrpc":"2.0","id":6,"method":"jobs.build","params":{"steps":2,"stepMs":1}}');

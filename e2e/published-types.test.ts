@@ -10,12 +10,16 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /** The .d.ts text each package publishes, emitted in memory from its tsconfig.build.json. */
 function declarations(pkg: string): Map<string, string> {
   const dir = join(root, 'packages', pkg);
-  const parsed = ts.getParsedCommandLineOfConfigFile(join(dir, 'tsconfig.build.json'), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    join(dir, 'tsconfig.build.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
     },
-  });
+  );
   if (!parsed) throw new Error(`cannot read ${pkg}/tsconfig.build.json`);
   const out = new Map<string, string>();
   const program = ts.createProgram(parsed.fileNames, { ...parsed.options, emitDeclarationOnly: true, noEmit: false });
@@ -112,7 +116,10 @@ describe('published types', () => {
         const [, list, specifier] = m as unknown as [string, string, string];
         if (specifier === from) {
           for (const part of list.split(',')) {
-            const name = part.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0];
+            const name = part
+              .trim()
+              .replace(/^type\s+/, '')
+              .split(/\s+as\s+/)[0];
             if (name) names.add(name);
           }
         } else if (specifier.startsWith('.')) {
@@ -131,7 +138,13 @@ describe('published types', () => {
   const exportedNames = (files: Map<string, string>) =>
     new Set(
       [...files.get('index.d.ts')!.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}/g)].flatMap((m) =>
-        m[1]!.split(',').map((part) => part.trim().replace(/^type\s+/, '').split(/\s+as\s+/).pop()!),
+        m[1]!.split(',').map((part) =>
+          part
+            .trim()
+            .replace(/^type\s+/, '')
+            .split(/\s+as\s+/)
+            .pop()!,
+        ),
       ),
     );
 
@@ -147,18 +160,23 @@ describe('published types', () => {
     expect(missing).toEqual([]);
   });
 
-  it.each(['core', 'server', 'client', 'redis', 'otel'])('%s: no class it exports has a field a user could overwrite', (pkg) => {
-    const files = pkg === 'core' ? core : declarations(pkg);
-    const exported = exportedNames(files);
-    const writable = [...files.values()].flatMap((text) =>
-      [...text.matchAll(/^export declare class (\w+)[^\n]*\{\n([\s\S]*?)^\}/gm)]
-        .filter(([, name]) => exported.has(name!))
-        .flatMap(([, name, body]) =>
-          [...body!.matchAll(/^ {4}(?!readonly |private |protected |static readonly |get |set |#)([A-Za-z_$][\w$]*)\??:(?![^\n]*\);$)/gm)].map(
-            (m) => `${name}.${m[1]}`,
+  it.each(['core', 'server', 'client', 'redis', 'otel'])(
+    '%s: no class it exports has a field a user could overwrite',
+    (pkg) => {
+      const files = pkg === 'core' ? core : declarations(pkg);
+      const exported = exportedNames(files);
+      const writable = [...files.values()].flatMap((text) =>
+        [...text.matchAll(/^export declare class (\w+)[^\n]*\{\n([\s\S]*?)^\}/gm)]
+          .filter(([, name]) => exported.has(name!))
+          .flatMap(([, name, body]) =>
+            [
+              ...body!.matchAll(
+                /^ {4}(?!readonly |private |protected |static readonly |get |set |#)([A-Za-z_$][\w$]*)\??:(?![^\n]*\);$)/gm,
+              ),
+            ].map((m) => `${name}.${m[1]}`),
           ),
-        ),
-    );
-    expect(writable).toEqual([]);
-  });
+      );
+      expect(writable).toEqual([]);
+    },
+  );
 });

@@ -83,7 +83,9 @@ describe('a plain JSON-RPC 2.0 client', () => {
       id: 1,
     });
     await expect(
-      client.exchange('{"jsonrpc":"2.0","method":"divide","params":{"dividend":9,"divisor":3},"id":"a \\"quoted\\" id"}'),
+      client.exchange(
+        '{"jsonrpc":"2.0","method":"divide","params":{"dividend":9,"divisor":3},"id":"a \\"quoted\\" id"}',
+      ),
     ).resolves.toEqual({ jsonrpc: '2.0', result: 3, id: 'a "quoted" id' });
     await expect(client.exchange('{"jsonrpc":"2.0","method":"whoami","id":null}')).resolves.toEqual({
       jsonrpc: '2.0',
@@ -95,7 +97,9 @@ describe('a plain JSON-RPC 2.0 client', () => {
   it('gets no response to a notification', async () => {
     client.sendText('{"jsonrpc":"2.0","method":"log","params":["hello"]}');
     // The next message answers the request sent after the notification: nothing came for the notification.
-    await expect(client.exchange('{"jsonrpc":"2.0","method":"subtract","params":[2,1],"id":7}')).resolves.toMatchObject({ id: 7 });
+    await expect(client.exchange('{"jsonrpc":"2.0","method":"subtract","params":[2,1],"id":7}')).resolves.toMatchObject(
+      { id: 7 },
+    );
     expect(notified).toEqual(['hello']);
   });
 
@@ -128,7 +132,9 @@ describe('a plain JSON-RPC 2.0 client', () => {
       error: { code: -32600, message: 'Invalid Request' },
       id: null,
     });
-    await expect(client.exchange('{"jsonrpc":"2.0","method":"divide","params":{"dividend":1,"divisor":0},"id":2}')).resolves.toEqual({
+    await expect(
+      client.exchange('{"jsonrpc":"2.0","method":"divide","params":{"dividend":1,"divisor":0},"id":2}'),
+    ).resolves.toEqual({
       jsonrpc: '2.0',
       error: { code: -32010, message: 'Division by zero', data: { dividend: 1 } },
       id: 2,
@@ -156,7 +162,11 @@ describe('a plain JSON-RPC 2.0 client', () => {
         { jsonrpc: '2.0', result: -1, id: '1' },
         { jsonrpc: '2.0', result: 19, id: '2' },
         { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request' }, id: null },
-        { jsonrpc: '2.0', error: { code: -32601, message: 'Method not found: foo.get', data: { method: 'foo.get' } }, id: '5' },
+        {
+          jsonrpc: '2.0',
+          error: { code: -32601, message: 'Method not found: foo.get', data: { method: 'foo.get' } },
+          id: '5',
+        },
       ]),
     );
     expect(reply.filter((r) => r.id === null)).toHaveLength(2);
@@ -164,14 +174,22 @@ describe('a plain JSON-RPC 2.0 client', () => {
   });
 
   it('gets nothing back for a batch of notifications only', async () => {
-    client.sendText('[{"jsonrpc":"2.0","method":"log","params":["a"]},{"jsonrpc":"2.0","method":"log","params":["b"]}]');
-    await expect(client.exchange('{"jsonrpc":"2.0","method":"subtract","params":[5,5],"id":9}')).resolves.toMatchObject({ id: 9, result: 0 });
+    client.sendText(
+      '[{"jsonrpc":"2.0","method":"log","params":["a"]},{"jsonrpc":"2.0","method":"log","params":["b"]}]',
+    );
+    await expect(client.exchange('{"jsonrpc":"2.0","method":"subtract","params":[5,5],"id":9}')).resolves.toMatchObject(
+      { id: 9, result: 0 },
+    );
     expect(notified).toEqual(['a', 'b']);
   });
 
   it("receives the server's notifications and answers its requests", async () => {
     expect(server.broadcast('news', { headline: 'plain JSON' })).toBe(1);
-    await expect(client.next()).resolves.toEqual({ jsonrpc: '2.0', method: 'news', params: { headline: 'plain JSON' } });
+    await expect(client.next()).resolves.toEqual({
+      jsonrpc: '2.0',
+      method: 'news',
+      params: { headline: 'plain JSON' },
+    });
 
     const [peer] = server.connections;
     const answer = peer!.call('client.echo', ['ping']);
@@ -182,7 +200,9 @@ describe('a plain JSON-RPC 2.0 client', () => {
 
     const refused = peer!.call('client.nothing');
     const second = (await client.next()) as { id: unknown };
-    client.sendText(JSON.stringify({ jsonrpc: '2.0', id: second.id, error: { code: -32601, message: 'Method not found' } }));
+    client.sendText(
+      JSON.stringify({ jsonrpc: '2.0', id: second.id, error: { code: -32601, message: 'Method not found' } }),
+    );
     await expect(refused).rejects.toMatchObject({ code: -32601, message: 'Method not found' });
   });
 });

@@ -29,11 +29,15 @@ afterEach(async () => {
 });
 
 async function spawnServer(port = 0): Promise<{ port: number; kill(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions', 'source', '--input-type=module', '-e', SERVER], {
-    cwd: fileURLToPath(new URL('.', import.meta.url)),
-    env: { ...process.env, PORT: String(port) },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions', 'source', '--input-type=module', '-e', SERVER],
+    {
+      cwd: fileURLToPath(new URL('.', import.meta.url)),
+      env: { ...process.env, PORT: String(port) },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   children.add(child);
   const [line] = (await Promise.race([
     once(child.stdout!, 'data'),
@@ -67,7 +71,8 @@ const next = <K extends keyof ClientEvents>(client: Client, name: K) =>
   new Promise<ClientEvents[K]>((resolve) => client.once(name, (...args) => resolve(args as ClientEvents[K])));
 
 /** Collapses the retry loop (reconnecting, connecting, reconnecting, …) so the order reads plainly. */
-const collapse = (events: string[]) => events.filter((event, i) => event !== 'connecting' || i === 0 || events[i - 1] !== 'reconnecting');
+const collapse = (events: string[]) =>
+  events.filter((event, i) => event !== 'connecting' || i === 0 || events[i - 1] !== 'reconnecting');
 
 describe('reconnect against a Tether server', () => {
   it('survives the server being killed and restarted on the same port, and goes on calling', async () => {
@@ -90,9 +95,7 @@ describe('reconnect against a Tether server', () => {
     expect(client.status).toBe('open');
     await expect(remote.add(20, 22)).resolves.toBe(42);
     expect(await remote.pid()).not.toBe(firstPid);
-    expect(collapse(events)).toEqual(
-      expect.arrayContaining(['connecting', 'open', 'reconnecting', 'open']),
-    );
+    expect(collapse(events)).toEqual(expect.arrayContaining(['connecting', 'open', 'reconnecting', 'open']));
     expect(collapse(events).filter((e) => e !== 'reconnecting')).toEqual(['connecting', 'open', 'open']);
   });
 
@@ -132,7 +135,12 @@ describe('reconnect against a Tether server', () => {
     await server.kill();
     const queued = expect(client.call('add', [1, 2])).rejects.toMatchObject({ code: ErrorCode.ConnectionClosed });
     const [event] = await closed;
-    expect(event).toMatchObject({ why: 'exhausted', reason: expect.stringMatching(/^gave up after 3 retries: cannot connect to ws:\/\/127\.0\.0\.1:\d+\/: connection refused/) });
+    expect(event).toMatchObject({
+      why: 'exhausted',
+      reason: expect.stringMatching(
+        /^gave up after 3 retries: cannot connect to ws:\/\/127\.0\.0\.1:\d+\/: connection refused/,
+      ),
+    });
     expect(client.status).toBe('closed');
     expect(events.filter((e) => e === 'reconnecting')).toHaveLength(3);
     expect(events.at(-1)).toBe('closed');

@@ -28,7 +28,9 @@ function client(url: string): Client {
 
 describe('two Tether processes on a Redis Cluster', () => {
   it('fan out every topic to every client exactly once, in order, with no gap', async () => {
-    const nodes = await Promise.all([0, 1].map((n) => spawnRedisNode({ redisUrl: cluster.urls[n]!, prefix: 'fan:', cluster: true })));
+    const nodes = await Promise.all(
+      [0, 1].map((n) => spawnRedisNode({ redisUrl: cluster.urls[n]!, prefix: 'fan:', cluster: true })),
+    );
     const topics = Array.from({ length: 8 }, (_, i) => `topic-${i}`);
     const perTopic = 15;
     const logs = new Map<string, Array<number | string>>();
@@ -59,11 +61,18 @@ describe('two Tether processes on a Redis Cluster', () => {
     for (const log of logs.values()) expect(log).toEqual(Array.from({ length: perTopic }, (_, i) => i + 1));
   });
 
-  it('share presence, and drop a SIGKILLed process\'s entries within the ttl', async () => {
+  it("share presence, and drop a SIGKILLed process's entries within the ttl", async () => {
     const ttl = 600;
     const [a, b] = await Promise.all(
       ['a', 'b'].map((nodeId, n) =>
-        spawnRedisNode({ redisUrl: cluster.urls[n]!, prefix: 'presence:', nodeId, ttl: 10_000, presenceTtl: ttl, cluster: true }),
+        spawnRedisNode({
+          redisUrl: cluster.urls[n]!,
+          prefix: 'presence:',
+          nodeId,
+          ttl: 10_000,
+          presenceTtl: ttl,
+          cluster: true,
+        }),
       ),
     );
     const watcher = client(b!.url);

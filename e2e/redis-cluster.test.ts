@@ -72,7 +72,9 @@ describe.each([2, 3])('%i Tether server processes sharing one Redis', (count) =>
   it('deliver every event to every client exactly once and in order', async () => {
     const prefix = `cluster${count}-${++runs}:`;
     const nodes = await Promise.all(Array.from({ length: count }, () => spawnNode(prefix)));
-    const subs = await Promise.all(Array.from({ length: count * 2 }, (_, i) => subscriber(nodes[i % count]!.url, 'room')));
+    const subs = await Promise.all(
+      Array.from({ length: count * 2 }, (_, i) => subscriber(nodes[i % count]!.url, 'room')),
+    );
     const perClient = 25;
     const total = perClient * subs.length;
 
@@ -143,7 +145,12 @@ describe('a Redis restart under a cluster', () => {
     for (const s of subs) {
       expectNoSilentHole(s.log);
       expect(s.log.filter((e) => e.kind === 'gap')).toHaveLength(1);
-      expect(s.events().slice(-10).map((e) => e.data)).toEqual(Array.from({ length: 10 }, (_, i) => `after${i}`));
+      expect(
+        s
+          .events()
+          .slice(-10)
+          .map((e) => e.data),
+      ).toEqual(Array.from({ length: 10 }, (_, i) => `after${i}`));
     }
   });
 });

@@ -129,7 +129,10 @@ describe('a Redis that lost its data', () => {
     for (let i = 1; i <= 60; i++) await other.publish('feed', `new${i}`);
     await live.until(60); // the last one published: every other has come before it
     expect(live.gaps).toEqual([{ after: 50, next: 1, restarted: true, epoch: expect.any(String) }]);
-    expect(live.ids).toEqual([...Array.from({ length: 50 }, (_, i) => i + 1), ...Array.from({ length: 60 }, (_, i) => i + 1)]);
+    expect(live.ids).toEqual([
+      ...Array.from({ length: 50 }, (_, i) => i + 1),
+      ...Array.from({ length: 60 }, (_, i) => i + 1),
+    ]);
   });
 
   it('tells a subscriber when Redis restarts empty', async () => {

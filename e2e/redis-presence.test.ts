@@ -23,7 +23,9 @@ const TTL = 600;
 let runs = 0;
 const twoNodes = () => {
   const prefix = `presence${++runs}:`;
-  return Promise.all(['a', 'b'].map((nodeId) => spawnRedisNode({ redisUrl: redis.url, prefix, nodeId, ttl: 10_000, presenceTtl: TTL })));
+  return Promise.all(
+    ['a', 'b'].map((nodeId) => spawnRedisNode({ redisUrl: redis.url, prefix, nodeId, ttl: 10_000, presenceTtl: TTL })),
+  );
 };
 
 function client(url: string): Client {
@@ -49,7 +51,7 @@ async function watcher(url: string) {
 }
 
 describe('presence across two processes sharing one Redis', () => {
-  it('lists a connection tracked on one node on the other, and drops a SIGKILLed node\'s entries within the ttl', async () => {
+  it("lists a connection tracked on one node on the other, and drops a SIGKILLed node's entries within the ttl", async () => {
     const [a, b] = await twoNodes();
     const onB = await watcher(b!.url);
     await client(a!.url).call('track', ['ada']);

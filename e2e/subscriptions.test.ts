@@ -77,8 +77,16 @@ describe('subscriptions over WebSocket', () => {
     await s.publish('news:lobby', { text: 'hello' });
     await s.publish('news:lobby', { text: 'again' });
     expect(await raw.take(2)).toEqual([
-      { jsonrpc: '2.0', method: 'rpc.subscription', params: { subscription: ack!.result, result: { text: 'hello' }, eventId: 1, epoch: expect.any(String) } },
-      { jsonrpc: '2.0', method: 'rpc.subscription', params: { subscription: ack!.result, result: { text: 'again' }, eventId: 2, epoch: expect.any(String) } },
+      {
+        jsonrpc: '2.0',
+        method: 'rpc.subscription',
+        params: { subscription: ack!.result, result: { text: 'hello' }, eventId: 1, epoch: expect.any(String) },
+      },
+      {
+        jsonrpc: '2.0',
+        method: 'rpc.subscription',
+        params: { subscription: ack!.result, result: { text: 'again' }, eventId: 2, epoch: expect.any(String) },
+      },
     ]);
     raw.send(`{"jsonrpc":"2.0","id":2,"method":"rpc.unsubscribe","params":["${ack!.result}"]}`);
     expect(await raw.take(1)).toEqual([{ jsonrpc: '2.0', id: 2, result: true }]);
@@ -94,7 +102,10 @@ describe('subscriptions over WebSocket', () => {
     for (let i = 1; i <= 3; i++) await s.publish('news:lobby', i);
     const raw = await rawClient(s.url);
     raw.send('{"jsonrpc":"2.0","id":1,"method":"rpc.subscribe","params":{"name":"news","params":["lobby"],"after":1}}');
-    const [ack, second, third] = (await raw.take(3)) as Array<{ result: string; params: { result: number; eventId: number; epoch: string } }>;
+    const [ack, second, third] = (await raw.take(3)) as Array<{
+      result: string;
+      params: { result: number; eventId: number; epoch: string };
+    }>;
     expect(ack).toEqual({ jsonrpc: '2.0', id: 1, result: expect.any(String) });
     // The epoch comes along as an extra member it can ignore; the replay is what it always was.
     expect([second!.params, third!.params]).toEqual([
@@ -115,7 +126,9 @@ describe('subscriptions over WebSocket', () => {
     const s = await server();
     const clients = Array.from({ length: 25 }, () => client(s.url));
     const collectors = clients.map(() => collector());
-    await Promise.all(clients.map((c, i) => c.subscribe<number>('news', ['lobby'], { onEvent: collectors[i]!.onEvent }).ready));
+    await Promise.all(
+      clients.map((c, i) => c.subscribe<number>('news', ['lobby'], { onEvent: collectors[i]!.onEvent }).ready),
+    );
     expect(s.subscriberCount('news:lobby')).toBe(25);
     for (let i = 1; i <= 300; i++) void s.publish('news:lobby', i);
     await Promise.all(collectors.map((c) => c.reach(300)));
@@ -157,7 +170,10 @@ describe('subscriptions over WebSocket', () => {
     await got.reach(900);
     const counts = new Map<number, number>();
     for (const n of got.seen) counts.set(n, (counts.get(n) ?? 0) + 1);
-    expect({ lost: range(1, 900).filter((n) => !counts.has(n)).length, duplicated: [...counts.values()].filter((k) => k > 1).length }).toEqual({ lost: 0, duplicated: 0 });
+    expect({
+      lost: range(1, 900).filter((n) => !counts.has(n)).length,
+      duplicated: [...counts.values()].filter((k) => k > 1).length,
+    }).toEqual({ lost: 0, duplicated: 0 });
     expect(got.seen).toEqual(range(1, 900));
   });
 

@@ -46,7 +46,9 @@ describe('runtime validation with the compile-time check kept', () => {
   });
 
   it('rpc.discover describes a method served with schemas: its argument by name, its result', async () => {
-    const api = defineContract({ cart: { add: { params: z.object({ sku: z.string(), qty: z.number() }), result: z.number() } } });
+    const api = defineContract({
+      cart: { add: { params: z.object({ sku: z.string(), qty: z.number() }), result: z.number() } },
+    });
     await using server = await createServer({ port: 0 });
     server.serve<typeof api>({ cart: { add: ({ qty }) => qty } }, api);
     const add = server.openrpc().methods.find((m) => m.name === 'cart.add');

@@ -41,7 +41,8 @@ const wanted = option('scenarios')?.split(',');
 const scenarios = scenarioOrder.filter((s) => !wanted || wanted.includes(s));
 
 const kind = quick ? '-quick' : only || wanted || flag('profile') ? '-partial' : '';
-if (flag('readme') && kind !== '') throw new Error('bench: --readme needs a complete run (no --quick, --only, --scenarios or --profile)');
+if (flag('readme') && kind !== '')
+  throw new Error('bench: --readme needs a complete run (no --quick, --only, --scenarios or --profile)');
 if (flag('report')) {
   publish(readResults(outputName(kind).json), kind, { readme: flag('readme'), rewriteJson: false });
   process.exit(0);
@@ -98,10 +99,16 @@ const run: Omit<Results, 'targets'> = {
   bundles,
   ...aggregate(names, scenarios, roundsOut, bundles, settings),
 };
-const results: Results = { ...run, targets: checkTargetsWithSpread(run, (round) => aggregate(names, scenarios, [round], bundles, settings)) };
+const results: Results = {
+  ...run,
+  targets: checkTargetsWithSpread(run, (round) => aggregate(names, scenarios, [round], bundles, settings)),
+};
 
 publish(results, kind, { readme: flag('readme'), rewriteJson: true });
-if (profileDir) console.log(`\nCPU profiles of the measured slices (${profileDir}; every process in detail in summary.txt):\n${summarizeProfiles(profileDir, results)}`);
+if (profileDir)
+  console.log(
+    `\nCPU profiles of the measured slices (${profileDir}; every process in detail in summary.txt):\n${summarizeProfiles(profileDir, results)}`,
+  );
 log(`\nbench: done in ${((performance.now() - began) / 1000).toFixed(1)} s; results in ${outputName(kind).json}`);
 
 function summarize(scenario: ScenarioId, out: RoundOutcomes): string {
@@ -111,7 +118,9 @@ function summarize(scenario: ScenarioId, out: RoundOutcomes): string {
     const outcome = outcomes[scenario];
     if (!outcome) continue;
     if ('error' in outcome) {
-      parts.push(outcome.error.startsWith('skipped') ? `${system} ${outcome.error}` : `${system} FAILED (${outcome.error})`);
+      parts.push(
+        outcome.error.startsWith('skipped') ? `${system} ${outcome.error}` : `${system} FAILED (${outcome.error})`,
+      );
       continue;
     }
     const best = row ? bestSlice(row, outcome.slices) : undefined;

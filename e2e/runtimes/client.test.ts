@@ -20,7 +20,8 @@ async function start(broker: MemoryBroker, port = 0): Promise<TetherServer> {
   return server;
 }
 
-const event = (data: number) => (message: Record<string, unknown>) => message['type'] === 'event' && message['data'] === data;
+const event = (data: number) => (message: Record<string, unknown>) =>
+  message['type'] === 'event' && message['data'] === data;
 
 describe.each<Runtime>(['bun', 'deno'])('the built client on %s, against a Node server', (runtime) => {
   it('calls, subscribes, serves the server, and resumes its subscription across a server restart', async () => {
@@ -34,7 +35,10 @@ describe.each<Runtime>(['bun', 'deno'])('the built client on %s, against a Node 
 
     await expect(client.next((m) => m['type'] === 'sum')).resolves.toEqual({ type: 'sum', value: 5 });
     // The runtime's own WebSocket, chosen by the `#socket` import condition, not `ws`.
-    await expect(client.next((m) => m['type'] === 'subscribed')).resolves.toEqual({ type: 'subscribed', socketsMade: 1 });
+    await expect(client.next((m) => m['type'] === 'subscribed')).resolves.toEqual({
+      type: 'subscribed',
+      socketsMade: 1,
+    });
     if (runtime === 'deno') await expect(userAgent).resolves.toMatch(/^Deno\//);
     const [peer] = first.connections;
     await expect(peer?.call('whoami')).resolves.toBe(runtime);
@@ -61,13 +65,17 @@ describe.each<Runtime>(['bun', 'deno'])('the built client on %s, against a Node 
 });
 
 describe('the built client in workerd (miniflare), against a Node server', () => {
-  it('calls, serves the server, and takes a subscription event over workerd\'s own WebSocket', async () => {
+  it("calls, serves the server, and takes a subscription event over workerd's own WebSocket", async () => {
     const server = await start(new MemoryBroker());
     server.register('ask', function (this: { peer: { call(method: string): Promise<unknown> } }, method: string) {
       return this.peer.call(method);
     });
     server.register('publish', (room: string, data: unknown) => server.publish(`news:${room}`, data));
-    const miniflare = new Miniflare({ modules: true, script: await bundleForWorkerd('client-worker.mjs'), compatibilityDate: '2025-09-01' });
+    const miniflare = new Miniflare({
+      modules: true,
+      script: await bundleForWorkerd('client-worker.mjs'),
+      compatibilityDate: '2025-09-01',
+    });
     cleanup.push(() => miniflare.dispose());
     const response = await miniflare.dispatchFetch(`http://worker/?server=${encodeURIComponent(server.url)}`);
     await expect(response.json()).resolves.toEqual({ sum: 5, asked: 'workerd', event: 'hello' });

@@ -45,17 +45,27 @@ describe.each(Object.keys(targets))('the server adapter on %s', (name) => {
     const socket = await raw();
     const calls = [1, 2, 3].map((n) => ({ jsonrpc: '2.0', id: n, method: 'add', params: [n, n] }));
     const answer = (await socket.exchange(JSON.stringify(calls))) as Array<{ id: number }>;
-    expect(answer.sort((a, b) => a.id - b.id)).toEqual([1, 2, 3].map((n) => ({ jsonrpc: '2.0', id: n, result: 2 * n })));
+    expect(answer.sort((a, b) => a.id - b.id)).toEqual(
+      [1, 2, 3].map((n) => ({ jsonrpc: '2.0', id: n, result: 2 * n })),
+    );
     const tooLong = Array.from({ length: 9 }, (_, i) => ({ jsonrpc: '2.0', id: i, method: 'add', params: [1, 1] }));
     const refused = (await socket.exchange(JSON.stringify(tooLong))) as Array<{ id: number }>;
     expect(refused.sort((a, b) => a.id - b.id)).toEqual(
-      tooLong.map(({ id }) => ({ jsonrpc: '2.0', id, error: { code: ErrorCode.InvalidRequest, message: 'Batch too large: 9 > 8' } })),
+      tooLong.map(({ id }) => ({
+        jsonrpc: '2.0',
+        id,
+        error: { code: ErrorCode.InvalidRequest, message: 'Batch too large: 9 > 8' },
+      })),
     );
   });
 
   it("answers the client's dead-link check, $/ping", async () => {
     const socket = await raw();
-    await expect(socket.exchange('{"jsonrpc":"2.0","id":"p","method":"$/ping"}')).resolves.toEqual({ jsonrpc: '2.0', id: 'p', result: null });
+    await expect(socket.exchange('{"jsonrpc":"2.0","id":"p","method":"$/ping"}')).resolves.toEqual({
+      jsonrpc: '2.0',
+      id: 'p',
+      result: null,
+    });
   });
 
   it('closes a connection with 1009 on a message past maxPayload', async () => {
@@ -115,8 +125,14 @@ describe.each(Object.keys(targets))('the server adapter on %s', (name) => {
 
   it('re-authenticates a live connection (rpc.authenticate), and closes one whose credentials expired with 4001', async () => {
     const socket = await raw('?user=ada');
-    await expect(socket.exchange('{"jsonrpc":"2.0","id":1,"method":"rpc.authenticate","params":{"user":"grace"}}')).resolves.toEqual({ jsonrpc: '2.0', id: 1, result: true });
-    await expect(socket.exchange('{"jsonrpc":"2.0","id":2,"method":"me"}')).resolves.toEqual({ jsonrpc: '2.0', id: 2, result: 'grace' });
+    await expect(
+      socket.exchange('{"jsonrpc":"2.0","id":1,"method":"rpc.authenticate","params":{"user":"grace"}}'),
+    ).resolves.toEqual({ jsonrpc: '2.0', id: 1, result: true });
+    await expect(socket.exchange('{"jsonrpc":"2.0","id":2,"method":"me"}')).resolves.toEqual({
+      jsonrpc: '2.0',
+      id: 2,
+      result: 'grace',
+    });
     socket.send('{"jsonrpc":"2.0","id":3,"method":"expire","params":[20]}');
     const told = [await socket.next(), await socket.next()];
     expect(told).toContainEqual({ jsonrpc: '2.0', method: 'rpc.credentialsExpired', params: { grace: 20 } });
@@ -132,7 +148,8 @@ describe.each(Object.keys(targets))('the server adapter on %s', (name) => {
       const caller = await raw();
       caller.send('{"jsonrpc":"2.0","id":1,"method":"flood","params":[64,262144]}');
       let answer: { id?: number; result?: number };
-      do answer = (await caller.next()) as typeof answer; // the caller reads its own share of the pushes first
+      do
+        answer = (await caller.next()) as typeof answer; // the caller reads its own share of the pushes first
       while (answer.id !== 1);
       expect(answer.result).toBeGreaterThan(0);
     } finally {
@@ -147,10 +164,17 @@ describe.each(Object.keys(targets))('the server adapter on %s', (name) => {
         socket.send(send);
       } else {
         const answer = await socket.exchange(send);
-        expect(Array.isArray(expected) ? sorted(answer) : answer).toEqual(Array.isArray(expected) ? sorted(expected) : expected);
+        expect(Array.isArray(expected) ? sorted(answer) : answer).toEqual(
+          Array.isArray(expected) ? sorted(expected) : expected,
+        );
       }
       // A notification gets no answer: the next message must be the answer to this probe.
-      if (notified) await expect(socket.exchange('{"jsonrpc":"2.0","method":"notified","id":"probe"}')).resolves.toEqual({ jsonrpc: '2.0', id: 'probe', result: notified });
+      if (notified)
+        await expect(socket.exchange('{"jsonrpc":"2.0","method":"notified","id":"probe"}')).resolves.toEqual({
+          jsonrpc: '2.0',
+          id: 'probe',
+          result: notified,
+        });
     }
   });
 
@@ -200,7 +224,9 @@ describe.each(Object.keys(targets))('the server adapter on %s', (name) => {
 /** JSON with object keys in sorted order, so that equal answers compare equal whatever their key order. */
 const key = (value: unknown): string =>
   JSON.stringify(value, (_name, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
   );
 
 /** Batch answers compared as sets: the specification lets their order differ. */

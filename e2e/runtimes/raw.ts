@@ -29,7 +29,8 @@ export async function openRaw(url: string): Promise<Raw> {
   });
   const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
   await once(ws, 'open');
-  const next = () => (inbox.length > 0 ? Promise.resolve(inbox.shift()) : new Promise((resolve) => waiting.push(resolve)));
+  const next = () =>
+    inbox.length > 0 ? Promise.resolve(inbox.shift()) : new Promise((resolve) => waiting.push(resolve));
   return {
     send: (text) => ws.send(text),
     next,

@@ -16,8 +16,14 @@ export const specExamples: SpecExample[] = [
   {
     title: 'rpc call with positional parameters',
     exchanges: [
-      { send: '{"jsonrpc": "2.0", "method": "subtract", "params": [42, 23], "id": 1}', expected: { jsonrpc: '2.0', result: 19, id: 1 } },
-      { send: '{"jsonrpc": "2.0", "method": "subtract", "params": [23, 42], "id": 2}', expected: { jsonrpc: '2.0', result: -19, id: 2 } },
+      {
+        send: '{"jsonrpc": "2.0", "method": "subtract", "params": [42, 23], "id": 1}',
+        expected: { jsonrpc: '2.0', result: 19, id: 1 },
+      },
+      {
+        send: '{"jsonrpc": "2.0", "method": "subtract", "params": [23, 42], "id": 2}',
+        expected: { jsonrpc: '2.0', result: -19, id: 2 },
+      },
     ],
   },
   {
@@ -45,7 +51,11 @@ export const specExamples: SpecExample[] = [
     exchanges: [
       {
         send: '{"jsonrpc": "2.0", "method": "foobar", "id": "1"}',
-        expected: { jsonrpc: '2.0', error: { code: -32601, message: 'Method not found: foobar', data: { method: 'foobar' } }, id: '1' },
+        expected: {
+          jsonrpc: '2.0',
+          error: { code: -32601, message: 'Method not found: foobar', data: { method: 'foobar' } },
+          id: '1',
+        },
       },
     ],
   },
@@ -88,7 +98,11 @@ export const specExamples: SpecExample[] = [
           { jsonrpc: '2.0', result: 7, id: '1' },
           { jsonrpc: '2.0', result: 19, id: '2' },
           invalidRequest,
-          { jsonrpc: '2.0', error: { code: -32601, message: 'Method not found: foo.get', data: { method: 'foo.get' } }, id: '5' },
+          {
+            jsonrpc: '2.0',
+            error: { code: -32601, message: 'Method not found: foo.get', data: { method: 'foo.get' } },
+            id: '5',
+          },
           { jsonrpc: '2.0', result: ['hello', 5], id: '9' },
         ],
         notified: [['notify_hello', 7]],

@@ -45,7 +45,10 @@ export async function packAll(destination: string): Promise<Packed[]> {
       const tarball = join(destination, file);
       const listing = await exec('tar', ['-tzf', tarball], destination);
       const manifest = JSON.parse(await exec('tar', ['-xzOf', tarball, 'package/package.json'], destination));
-      const files = listing.split('\n').filter(Boolean).map((path) => path.replace(/^package\//, ''));
+      const files = listing
+        .split('\n')
+        .filter(Boolean)
+        .map((path) => path.replace(/^package\//, ''));
       return { name: manifest.name as string, tarball, manifest, files };
     }),
   );
@@ -63,7 +66,15 @@ export async function installConsumer(packed: readonly Packed[]): Promise<string
   const types = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')).devDependencies['@types/node'];
   await exec(
     'npm',
-    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...packed.map((p) => p.tarball), `@types/node@${types}`],
+    [
+      'install',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      ...packed.map((p) => p.tarball),
+      `@types/node@${types}`,
+    ],
     dir,
   );
   return dir;
@@ -83,7 +94,10 @@ export async function writeExportsModule(dir: string, packed: readonly Packed[])
 }
 
 /** A Node process of the consumer project that prints one JSON line first; killed by the caller. */
-export async function startNode(dir: string, args: readonly string[]): Promise<{ child: ChildProcess; first: unknown }> {
+export async function startNode(
+  dir: string,
+  args: readonly string[],
+): Promise<{ child: ChildProcess; first: unknown }> {
   const child = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
   const [line] = (await Promise.race([

@@ -31,7 +31,8 @@ server.serve({
   math: {
     add: (p: { a: number; b: number }) => p.a + p.b,
     fib: (p: { n: number }) => {
-      if (!Number.isInteger(p.n) || p.n < 0 || p.n > 30) throw new RpcError(ErrorCode.InvalidParams, 'math.fib: n must be an integer from 0 to 30');
+      if (!Number.isInteger(p.n) || p.n < 0 || p.n > 30)
+        throw new RpcError(ErrorCode.InvalidParams, 'math.fib: n must be an integer from 0 to 30');
       fibRuns++;
       return fib(p.n);
     },

@@ -23,7 +23,12 @@ const GONE: ReadonlySet<number> = new Set([ErrorCode.ConnectionClosed, ErrorCode
  * mid-call fails the call with Unavailable saying so and that it may have run, unless the method
  * is idempotent, which is then retried once on another back end.
  */
-export async function forward(method: string, params: Params | undefined, options: ForwardOptions, pool: BackendPool): Promise<unknown> {
+export async function forward(
+  method: string,
+  params: Params | undefined,
+  options: ForwardOptions,
+  pool: BackendPool,
+): Promise<unknown> {
   const first = await pool.pick(options.service, method);
   try {
     return await callOn(first, method, params, options);
@@ -41,8 +46,17 @@ export async function forward(method: string, params: Params | undefined, option
   }
 }
 
-function callOn(backend: Backend, method: string, params: Params | undefined, options: ForwardOptions): Promise<unknown> {
-  return backend.client.call(method, params, options.signal ? { timeout: options.timeout, signal: options.signal } : { timeout: options.timeout });
+function callOn(
+  backend: Backend,
+  method: string,
+  params: Params | undefined,
+  options: ForwardOptions,
+): Promise<unknown> {
+  return backend.client.call(
+    method,
+    params,
+    options.signal ? { timeout: options.timeout, signal: options.signal } : { timeout: options.timeout },
+  );
 }
 
 /** The error the gateway's caller gets for a back end's failure. */

@@ -65,7 +65,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let metrics: PrometheusHandler | undefined;
   http.on('request', (request, response) => {
     if (request.url === '/metrics' && metrics) metrics(request, response);
-    else response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('gateway: only /metrics and WebSocket upgrades are served here');
+    else
+      response
+        .writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' })
+        .end('gateway: only /metrics and WebSocket upgrades are served here');
   });
   http.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   await once(http, 'listening');
@@ -137,14 +140,21 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       server.subscription(
         name,
         function (this: CallContext<Session>) {
-          return relaySubscription(pool, route.service, name, this.params, (from) => moves.inc({ kind: 'subscription', from }));
+          return relaySubscription(pool, route.service, name, this.params, (from) =>
+            moves.inc({ kind: 'subscription', from }),
+          );
         },
         subscription.requires ? { requires: subscription.requires } : {},
       );
     }
   }
 
-  function forwardCall(call: CallContext<Session>, name: string, method: MethodRoute, service: string): Promise<unknown> {
+  function forwardCall(
+    call: CallContext<Session>,
+    name: string,
+    method: MethodRoute,
+    service: string,
+  ): Promise<unknown> {
     const params: Params | undefined = call.params;
     // A cached load is shared by every caller of the same key: no one caller's cancel may end it.
     const go = (signal: AbortSignal | undefined) =>
@@ -183,7 +193,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     [Symbol.asyncDispose]: close,
   };
 }
-
 
 /** Params as the cache keys them: `_meta` (a trace context, a progress token) differs per call and says nothing of the result. */
 function withoutMeta(params: Params | undefined): Params | undefined {

@@ -2,7 +2,11 @@ import { ErrorCode, RpcError, type EventStream, type Params, type StreamSink, ty
 import type { BackendPool } from './backend-pool.js';
 
 /** Errors that say the back end went away, not that it refused: the relay moves to another. */
-const BACKEND_GONE: ReadonlySet<number> = new Set([ErrorCode.ConnectionClosed, ErrorCode.Unavailable, ErrorCode.Timeout]);
+const BACKEND_GONE: ReadonlySet<number> = new Set([
+  ErrorCode.ConnectionClosed,
+  ErrorCode.Unavailable,
+  ErrorCode.Timeout,
+]);
 
 /** Back ends tried in a row without one subscription taking, before the subscriber is told. */
 const MAX_SWITCHES = 3;
@@ -55,7 +59,12 @@ export function relaySubscription(
   };
 
   /** Waits for the back-end subscription to end, and moves to another back end if its own went away. */
-  const watch = async (sink: StreamSink, sub: Subscription<unknown>, key: string, backendName: string): Promise<void> => {
+  const watch = async (
+    sink: StreamSink,
+    sub: Subscription<unknown>,
+    key: string,
+    backendName: string,
+  ): Promise<void> => {
     try {
       // With onEvent set, the iterator yields nothing: it only ends, or throws why.
       for await (const _ of sub);

@@ -11,7 +11,9 @@ describe('ResponseCache', () => {
     const cache = new ResponseCache();
     let loads = 0;
     const load = async () => ++loads;
-    expect(await Promise.all([cache.get('m', { n: 1 }, 1000, load), cache.get('m', { n: 1 }, 1000, load)])).toEqual([1, 1]);
+    expect(await Promise.all([cache.get('m', { n: 1 }, 1000, load), cache.get('m', { n: 1 }, 1000, load)])).toEqual([
+      1, 1,
+    ]);
     expect(await cache.get('m', { n: 2 }, 1000, load)).toBe(2);
     vi.advanceTimersByTime(1001);
     expect(await cache.get('m', { n: 1 }, 1000, load)).toBe(3);

@@ -39,7 +39,9 @@ async function serverPath(middleware: number): Promise<{ median: number; min: nu
   service.register('echo', (p: unknown) => p);
   const { transport, deliver } = loopback(() => undefined);
   new Peer({ service }).attach(transport);
-  const texts = Array.from({ length: 64 }, (_, i) => JSON.stringify({ jsonrpc: '2.0', id: i + 1, method: 'echo', params }));
+  const texts = Array.from({ length: 64 }, (_, i) =>
+    JSON.stringify({ jsonrpc: '2.0', id: i + 1, method: 'echo', params }),
+  );
   return measure(200_000, async (units) => {
     for (let done = 0; done < units; done += texts.length) {
       for (const text of texts) deliver(text);

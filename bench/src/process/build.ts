@@ -34,7 +34,9 @@ export async function buildChildren(): Promise<ChildScripts> {
     conditions: ['source'],
     external: published,
     // Inlined CommonJS (eventemitter3) may call require() for Node built-ins.
-    banner: { js: "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __benchRequire } from 'node:module'; const require = __benchRequire(import.meta.url);",
+    },
     logLevel: 'warning',
   });
   return { server: `${outDir}server.mjs`, load: `${outDir}load.mjs`, micro: `${outDir}micro.mjs` };

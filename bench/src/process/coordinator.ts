@@ -138,7 +138,17 @@ export class SystemUnderTest {
       for (let node = 0; node < (redis?.nodes ?? 1); node++) {
         const name = redis ? `${tag}-server${node + 1}` : `${tag}-server`;
         const env = redis?.cluster ? { REDIS_CLUSTER: '1' } : undefined;
-        servers.push(start(options.scripts.server, redis ? [system.name, redis.url] : [system.name], name, options, undefined, env, system.runtime));
+        servers.push(
+          start(
+            options.scripts.server,
+            redis ? [system.name, redis.url] : [system.name],
+            name,
+            options,
+            undefined,
+            env,
+            system.runtime,
+          ),
+        );
       }
       const ports: number[] = [];
       for (const server of servers) {
@@ -168,7 +178,11 @@ export class SystemUnderTest {
   async request(op: LoadOp, scenario: ScenarioId, settings: RunSettings): Promise<Metrics | null> {
     if (!this.alive) throw new Error('skipped: a process of this system exited');
     try {
-      return await this.load.channel.request<Metrics | null>(op, { scenario, settings }, deadline(op, scenario, settings));
+      return await this.load.channel.request<Metrics | null>(
+        op,
+        { scenario, settings },
+        deadline(op, scenario, settings),
+      );
     } catch (error) {
       if (error instanceof DeadlineError) this.load.process.kill('SIGKILL');
       throw error;

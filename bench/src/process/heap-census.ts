@@ -46,7 +46,11 @@ export async function takeCensus(): Promise<Census> {
 }
 
 /** Per connection, what `after` holds beyond `before`, largest first, as JSON-ready rows. */
-export function perConnection(before: Census, after: Census, connections: number): Array<{ kind: string; count: number; bytes: number }> {
+export function perConnection(
+  before: Census,
+  after: Census,
+  connections: number,
+): Array<{ kind: string; count: number; bytes: number }> {
   const rows: Array<{ kind: string; count: number; bytes: number }> = [];
   for (const [kind, a] of after) {
     const b = before.get(kind) ?? { count: 0, bytes: 0 };

@@ -4,7 +4,14 @@
  * prepared once, measured in slices, then finished, so the coordinator can interleave
  * the slices of every system.
  */
-import { callShapes, fanoutSize, idleSize, isPublishRate, type RunSettings, type ScenarioId } from '../scenarios/catalog.js';
+import {
+  callShapes,
+  fanoutSize,
+  idleSize,
+  isPublishRate,
+  type RunSettings,
+  type ScenarioId,
+} from '../scenarios/catalog.js';
 import { openCalls } from '../scenarios/calls.js';
 import type { MemoryReading, PublishWindow, ServerControl } from '../scenarios/control.js';
 import { openFanout } from '../scenarios/fanout.js';
@@ -30,7 +37,8 @@ const server: ServerControl = {
   publishRate: (window: PublishWindow) => channel.request<number>('server', { op: 'publish-rate', args: window }),
   startProfile: () => channel.request<void>('server', { op: 'profile-start' }),
   stopProfile: (scenario) => channel.request<void>('server', { op: 'profile-stop', args: { scenario } }),
-  heapCensus: (phase, scenario, connections) => channel.request<void>('server', { op: 'heap-census', args: { phase, scenario, connections } }),
+  heapCensus: (phase, scenario, connections) =>
+    channel.request<void>('server', { op: 'heap-census', args: { phase, scenario, connections } }),
 };
 
 /** One measured slice; when profiling, both the server process(es) and this one are profiled through it. */

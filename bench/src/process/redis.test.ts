@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { whyNoRedis } from './redis.js';
 
-const only = (...present: string[]) => (command: string) => present.includes(command);
+const only =
+  (...present: string[]) =>
+  (command: string) =>
+    present.includes(command);
 
 describe('whyNoRedis', () => {
   it('lets a scenario on one redis-server run without redis-cli', () => {

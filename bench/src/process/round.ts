@@ -1,4 +1,11 @@
-import { idleSize, onRedisCluster, redisNodesOf, runs, type RunSettings, type ScenarioId } from '../scenarios/catalog.js';
+import {
+  idleSize,
+  onRedisCluster,
+  redisNodesOf,
+  runs,
+  type RunSettings,
+  type ScenarioId,
+} from '../scenarios/catalog.js';
 import type { SystemEntry } from '../systems/types.js';
 import { failure, SystemUnderTest, type ChildOptions, type Outcome } from './coordinator.js';
 import { startRedis } from './redis.js';
@@ -45,7 +52,8 @@ export async function runRound(
   try {
     for (const [index, scenario] of scenarios.entries()) {
       const shift = round + index;
-      if (redisNodesOf(scenario) !== undefined) await measureOnRedis(systems, scenario, settings, options, round, shift, out, record);
+      if (redisNodesOf(scenario) !== undefined)
+        await measureOnRedis(systems, scenario, settings, options, round, shift, out, record);
       else await measure(running, scenario, settings, shift, out, record);
       report(scenario, out);
     }
@@ -55,7 +63,14 @@ export async function runRound(
   return out;
 }
 
-async function measure(running: readonly SystemUnderTest[], scenario: ScenarioId, settings: RunSettings, shift: number, out: RoundOutcomes, record: Recorder): Promise<void> {
+async function measure(
+  running: readonly SystemUnderTest[],
+  scenario: ScenarioId,
+  settings: RunSettings,
+  shift: number,
+  out: RoundOutcomes,
+  record: Recorder,
+): Promise<void> {
   const order = rotate(running, shift).filter((sut) => runs(sut.system.name, scenario, sut.system.scenarios));
   if (idleSize(scenario, settings) !== undefined) {
     for (const sut of order) {
@@ -120,7 +135,13 @@ async function measureOnRedis(
   try {
     for (const system of taking) {
       try {
-        running.push(await SystemUnderTest.start(system, options, round, { url: redis.url, cluster: redis.cluster, nodes: redisNodesOf(scenario) ?? 1 }));
+        running.push(
+          await SystemUnderTest.start(system, options, round, {
+            url: redis.url,
+            cluster: redis.cluster,
+            nodes: redisNodesOf(scenario) ?? 1,
+          }),
+        );
       } catch (error) {
         out[system.name]![scenario] = failure(error);
       }

@@ -65,14 +65,24 @@ async function publishRate({ depth, warmMs, ms, max }: PublishWindow): Promise<n
  * A heap census before or after the idle connections open; after, what each holds is written
  * beside the CPU profiles. The first census waits on disk, not on the heap it would skew.
  */
-async function heapCensus({ phase, scenario, connections }: { phase: 'before' | 'after'; scenario: string; connections: number }): Promise<void> {
+async function heapCensus({
+  phase,
+  scenario,
+  connections,
+}: {
+  phase: 'before' | 'after';
+  scenario: string;
+  connections: number;
+}): Promise<void> {
   if (!profiling) return;
   if (phase === 'before') {
     writeProfileFile(scenario, 'heap-before.json', JSON.stringify([...(await takeCensus())]));
     return;
   }
   const after = await takeCensus();
-  const before = new Map(JSON.parse(readProfileFile(scenario, 'heap-before.json')) as Array<[string, { count: number; bytes: number }]>);
+  const before = new Map(
+    JSON.parse(readProfileFile(scenario, 'heap-before.json')) as Array<[string, { count: number; bytes: number }]>,
+  );
   const rows = perConnection(before, after, connections);
   writeProfileFile(scenario, 'heap.json', `${JSON.stringify({ connections, rows: rows.slice(0, 60) }, null, 1)}\n`);
 }

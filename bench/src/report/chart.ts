@@ -26,16 +26,25 @@ interface Panel {
 export function renderChart(results: Results): string {
   const systems = results.systems.filter((s) => roleOf(s) === 'library');
   const color = (system: string) => palette[systems.indexOf(system) % palette.length] ?? '#888';
-  const measured = (row: Row) => row.baseline === 'floor' && systems.some((s) => results.ratios[s]?.[rowKey(row)] != null);
+  const measured = (row: Row) =>
+    row.baseline === 'floor' && systems.some((s) => results.ratios[s]?.[rowKey(row)] != null);
   const panels: Panel[] = [
-    { title: 'Throughput relative to the better floor (higher is better)', rows: rows.filter((r) => r.better === 'higher' && r.unit !== 'MB/s') },
-    { title: 'Latency, time, CPU and memory relative to the better floor (lower is better)', rows: rows.filter((r) => r.better === 'lower' && r.scenario !== 'bundle') },
+    {
+      title: 'Throughput relative to the better floor (higher is better)',
+      rows: rows.filter((r) => r.better === 'higher' && r.unit !== 'MB/s'),
+    },
+    {
+      title: 'Latency, time, CPU and memory relative to the better floor (lower is better)',
+      rows: rows.filter((r) => r.better === 'lower' && r.scenario !== 'bundle'),
+    },
   ]
     .map((panel) => ({ ...panel, rows: panel.rows.filter(measured) }))
     .filter((panel) => panel.rows.length > 0);
   const parts: string[] = [];
   let y = 20;
-  parts.push(`<text x="10" y="${y}" class="h1">Tether benchmark, ${escape(results.date.slice(0, 10))} (${escape(results.mode)} run)</text>`);
+  parts.push(
+    `<text x="10" y="${y}" class="h1">Tether benchmark, ${escape(results.date.slice(0, 10))} (${escape(results.mode)} run)</text>`,
+  );
   y += 22;
   let x = 10;
   for (const system of systems) {
@@ -59,7 +68,9 @@ export function renderChart(results: Results): string {
         const ratio = results.ratios[system]?.[rowKey(row)];
         if (ratio != null) {
           const w = Math.max(1, scale(ratio));
-          parts.push(`<rect x="${LABEL_W}" y="${y}" width="${w.toFixed(1)}" height="${BAR_H}" fill="${color(system)}"/>`);
+          parts.push(
+            `<rect x="${LABEL_W}" y="${y}" width="${w.toFixed(1)}" height="${BAR_H}" fill="${color(system)}"/>`,
+          );
           parts.push(`<text x="${LABEL_W + w + 4}" y="${y + BAR_H - 1}" class="v">${ratio.toFixed(2)}x</text>`);
         } else {
           parts.push(`<text x="${LABEL_W + 4}" y="${y + BAR_H - 1}" class="v">${escape(system)}: n/a</text>`);
@@ -75,7 +86,9 @@ export function renderChart(results: Results): string {
   }
   const m = results.machine;
   y += 10;
-  parts.push(`<text x="10" y="${y}" class="v">${escape(`${m.nproc} × ${m.cpu}, Node ${m.node}; server and load generator in separate processes on 127.0.0.1`)}</text>`);
+  parts.push(
+    `<text x="10" y="${y}" class="v">${escape(`${m.nproc} × ${m.cpu}, Node ${m.node}; server and load generator in separate processes on 127.0.0.1`)}</text>`,
+  );
   const width = LABEL_W + PLOT_W + 80;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y + 14}" viewBox="0 0 ${width} ${y + 14}" font-family="system-ui, sans-serif" font-size="12">`,

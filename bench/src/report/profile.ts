@@ -88,10 +88,16 @@ function addProfile(file: string, into: SelfTimes, mappers: Map<string, (line: n
     if (found) return found;
     const frame = node.callFrame;
     const path = frame.url === '' ? '' : locate(frame.url, frame.lineNumber);
-    const where = path.replace(/^.*?(packages|node_modules)\//, '$1/').replace(/^node_modules\/\.pnpm\/[^/]+\/node_modules\//, '');
+    const where = path
+      .replace(/^.*?(packages|node_modules)\//, '$1/')
+      .replace(/^node_modules\/\.pnpm\/[^/]+\/node_modules\//, '');
     // Lines of a compiled child are the bundle's, not the source's: the module names the place.
     const line = frame.url && path === frame.url ? `:${frame.lineNumber + 1}` : '';
-    found = { key: `${frame.functionName || '(anonymous)'} ${where}${line}`, where, area: frame.url === '' ? frame.functionName || '(native)' : area(path) };
+    found = {
+      key: `${frame.functionName || '(anonymous)'} ${where}${line}`,
+      where,
+      area: frame.url === '' ? frame.functionName || '(native)' : area(path),
+    };
     described.set(node.id, found);
     return found;
   };
@@ -112,10 +118,19 @@ function addProfile(file: string, into: SelfTimes, mappers: Map<string, (line: n
   }
 }
 
-const empty = (): SelfTimes => ({ total: 0, byFunction: new Map(), tetherInclusive: new Map(), byModule: new Map(), byArea: new Map() });
+const empty = (): SelfTimes => ({
+  total: 0,
+  byFunction: new Map(),
+  tetherInclusive: new Map(),
+  byModule: new Map(),
+  byArea: new Map(),
+});
 const top = (map: Map<string, number>, n: number) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n);
 const pct = (us: number, total: number) => `${((100 * us) / total).toFixed(1).padStart(5)}%`;
-const areaLine = (t: SelfTimes) => top(t.byArea, 6).map(([k, us]) => `${k} ${((100 * us) / t.total).toFixed(0)}%`).join(', ');
+const areaLine = (t: SelfTimes) =>
+  top(t.byArea, 6)
+    .map(([k, us]) => `${k} ${((100 * us) / t.total).toFixed(0)}%`)
+    .join(', ');
 
 function details(title: string, t: SelfTimes, functions: number, modules: number): string[] {
   const lines = [
@@ -162,15 +177,20 @@ function heapSummary(dir: string, baseline: string | undefined): { short: string
   const short: string[] = [];
   const long: string[] = [];
   if (bySystem.size === 0) return { short, long };
-  const head = '== idle: what each idle connection holds on the server (heap census after GC, per connection, by kind of object) ==';
+  const head =
+    '== idle: what each idle connection holds on the server (heap census after GC, per connection, by kind of object) ==';
   short.push(head);
   long.push(head);
   for (const [system, { rounds, rows }] of [...bySystem].sort((a, b) => a[0].localeCompare(b[0]))) {
-    const sorted = [...rows.values()].map((r) => ({ ...r, count: r.count / rounds, bytes: r.bytes / rounds })).sort((a, b) => b.bytes - a.bytes);
+    const sorted = [...rows.values()]
+      .map((r) => ({ ...r, count: r.count / rounds, bytes: r.bytes / rounds }))
+      .sort((a, b) => b.bytes - a.bytes);
     const total = sorted.reduce((sum, r) => sum + Math.max(0, r.bytes), 0);
     const lines = (n: number) => [
       `  ${system} server: ${(total / 1024).toFixed(2)} KB per connection in the kinds that grew; largest:`,
-      ...sorted.slice(0, n).map((r) => `    ${r.bytes.toFixed(0).padStart(6)} B  ${r.count.toFixed(2).padStart(6)} ×  ${r.kind}`),
+      ...sorted
+        .slice(0, n)
+        .map((r) => `    ${r.bytes.toFixed(0).padStart(6)} B  ${r.count.toFixed(2).padStart(6)} ×  ${r.kind}`),
     ];
     long.push(...lines(40));
     if (system === 'tether' || system === baseline) short.push(...lines(system === 'tether' ? 20 : 8));
@@ -181,7 +201,11 @@ function heapSummary(dir: string, baseline: string | undefined): { short: string
 }
 
 /** Work done in all the measured (so profiled) slices of `system` in `scenario`: calls or delivered events. */
-function unitsOf(rounds: Results['rounds'], system: string, scenario: ScenarioId): { count: number; unit: string } | undefined {
+function unitsOf(
+  rounds: Results['rounds'],
+  system: string,
+  scenario: ScenarioId,
+): { count: number; unit: string } | undefined {
   let calls = 0;
   let events = 0;
   for (const round of rounds) {
@@ -234,7 +258,9 @@ export function summarizeProfiles(dir: string, results: Pick<Results, 'baselines
   for (const scenario of scenarioOrder) {
     const bySystem = groups.get(scenario);
     if (!bySystem) continue;
-    const head = [`== ${scenario}: busy time in the measured slices (all rounds), per unit of work, and where it goes ==`];
+    const head = [
+      `== ${scenario}: busy time in the measured slices (all rounds), per unit of work, and where it goes ==`,
+    ];
     const keys = [...bySystem.keys()].sort();
     for (const key of keys) {
       const t = bySystem.get(key)!;

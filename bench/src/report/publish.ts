@@ -30,7 +30,11 @@ export function readResults(json: string): Results {
  * Writes the results as JSON and as the SVG chart, rewrites the README's Benchmarks section
  * when asked, and prints the table, how cost grows, Tether's targets and any errors.
  */
-export function publish(results: Results, kind: '' | '-quick' | '-partial', options: { readme: boolean; rewriteJson: boolean }): void {
+export function publish(
+  results: Results,
+  kind: '' | '-quick' | '-partial',
+  options: { readme: boolean; rewriteJson: boolean },
+): void {
   const out = outputName(kind);
   if (options.rewriteJson) writeFileSync(out.json, `${JSON.stringify(results, null, 2)}\n`);
   if (options.rewriteJson && kind === '') keepRun(runsDir, results);
@@ -41,7 +45,8 @@ export function publish(results: Results, kind: '' | '-quick' | '-partial', opti
   if (growth) console.log(`\nHow cost grows with the work:\n${growth}`);
   const runtimes = formatRuntimes(results);
   if (runtimes) console.log(`\nOne library on two runtimes (same client, same scenarios):\n${runtimes}`);
-  if (results.targets.length) console.log(`\nTether's targets (issue 14; ratios to the better floor of this run):\n${formatTargets(results)}`);
+  if (results.targets.length)
+    console.log(`\nTether's targets (issue 14; ratios to the better floor of this run):\n${formatTargets(results)}`);
   const errors = formatErrors(results);
   if (errors) console.log(`\nErrors:\n${errors}`);
 }

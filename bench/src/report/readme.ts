@@ -23,7 +23,7 @@ export function benchmarksSection(results: Results, chartPath: string): string {
     `Server and load generator run in separate processes over 127.0.0.1; each system uses its documented API;`,
     `every system runs each scenario in ${slices} slices per round (${sliceMs} ms windows for calls, one burst for fan-out) interleaved with the other systems', over ${rounds} round${rounds === 1 ? '' : 's'};`,
     `a figure is the system's best slice (load from elsewhere on a shared machine only ever slows a slice), idle memory the median over rounds;`,
-    'the ratio in brackets is to the row\'s baseline, named in the second column: for most rows the better of two floors in this run, raw `ws` with JSON.parse/stringify',
+    "the ratio in brackets is to the row's baseline, named in the second column: for most rows the better of two floors in this run, raw `ws` with JSON.parse/stringify",
     '(`raw-ws`, one write per frame) and the same with each socket corked from its first send of a tick until the tick ends (`raw-ws-cork`), on server and client alike.',
     '`raw-ws-frame-once` is a reference, never the baseline: the corked floor that also frames each event once and writes the same buffer to every subscriber.',
     'CPU rows are process CPU time (user + system) per call or per delivered event.',
@@ -32,7 +32,14 @@ export function benchmarksSection(results: Results, chartPath: string): string {
     formatTable(results),
     '',
     ...(growth ? ['How cost grows with the work:', '', growth, ''] : []),
-    ...(runtimes ? ['Tether on Bun beside Tether on Node (the server on `Bun.serve` through `@tether/server/bun`; the same client on Node):', '', runtimes, ''] : []),
+    ...(runtimes
+      ? [
+          'Tether on Bun beside Tether on Node (the server on `Bun.serve` through `@tether/server/bun`; the same client on Node):',
+          '',
+          runtimes,
+          '',
+        ]
+      : []),
     `Fan-out: ${n(s.fanoutClients)} subscribed clients, ${n(s.fanoutEvents)} events per burst, and ${n(s.fanoutClientsLarge)} clients, ${n(s.fanoutEventsLarge)} events per burst;`,
     'across 2 nodes, the same clients split over two server processes sharing one local redis-server, events published on one (Tether only: no peer adapter for Redis is installed);',
     `publish via Redis: one Tether server process publishing to a local redis-server, awaited one at a time and ${s.publishDepth} in flight;`,

@@ -10,7 +10,8 @@ function round(bySystem: Record<string, Partial<Record<string, Metrics[]>>>): Ro
   const out: RoundOutcomes = {};
   for (const [system, scenarios] of Object.entries(bySystem)) {
     out[system] = {};
-    for (const [scenario, slices] of Object.entries(scenarios)) out[system]![scenario as 'fanout'] = { slices: slices! };
+    for (const [scenario, slices] of Object.entries(scenarios))
+      out[system]![scenario as 'fanout'] = { slices: slices! };
   }
   return out;
 }
@@ -22,10 +23,22 @@ describe('aggregate', () => {
       ['inflight', 'fanout', 'idle'],
       [
         round({
-          'raw-ws': { inflight: [{ callsPerSec: 100, serverCpuUs: 8 }], fanout: [{ eventsPerSec: 200, serverCpuUs: 4 }], idle: [{ heapPerConn: 3 }] },
-          'raw-ws-cork': { inflight: [{ callsPerSec: 180, serverCpuUs: 2 }], fanout: [{ eventsPerSec: 190, serverCpuUs: 5 }], idle: [{ heapPerConn: 2.5 }] },
+          'raw-ws': {
+            inflight: [{ callsPerSec: 100, serverCpuUs: 8 }],
+            fanout: [{ eventsPerSec: 200, serverCpuUs: 4 }],
+            idle: [{ heapPerConn: 3 }],
+          },
+          'raw-ws-cork': {
+            inflight: [{ callsPerSec: 180, serverCpuUs: 2 }],
+            fanout: [{ eventsPerSec: 190, serverCpuUs: 5 }],
+            idle: [{ heapPerConn: 2.5 }],
+          },
           'raw-ws-frame-once': { fanout: [{ eventsPerSec: 400, serverCpuUs: 2 }] },
-          tether: { inflight: [{ callsPerSec: 198, serverCpuUs: 3 }], fanout: [{ eventsPerSec: 240, serverCpuUs: 2 }], idle: [{ heapPerConn: 5 }] },
+          tether: {
+            inflight: [{ callsPerSec: 198, serverCpuUs: 3 }],
+            fanout: [{ eventsPerSec: 240, serverCpuUs: 2 }],
+            idle: [{ heapPerConn: 5 }],
+          },
         }),
       ],
       {},

@@ -1,4 +1,12 @@
-import { idleSize, primaryRowOf, rows, type Metrics, type Row, type RunSettings, type ScenarioId } from '../scenarios/catalog.js';
+import {
+  idleSize,
+  primaryRowOf,
+  rows,
+  type Metrics,
+  type Row,
+  type RunSettings,
+  type ScenarioId,
+} from '../scenarios/catalog.js';
 import { median } from '../scenarios/stats.js';
 import { floors } from '../systems/index.js';
 import type { BundleSize } from '../bundle.js';
@@ -64,7 +72,11 @@ const better = (row: Row, a: number, b: number) => (row.better === 'higher' ? a 
  * the scenario's first row (what an expert writing it by hand would pick for that workload).
  * All of that scenario's rows then take their ratio against the same floor.
  */
-export function pickBaselines(figures: Results['figures'], scenarios: readonly ScenarioId[], candidates: readonly string[] = floors): Results['baselines'] {
+export function pickBaselines(
+  figures: Results['figures'],
+  scenarios: readonly ScenarioId[],
+  candidates: readonly string[] = floors,
+): Results['baselines'] {
   const baselines: Results['baselines'] = {};
   for (const scenario of scenarios) {
     const primary = primaryRowOf(scenario);
@@ -83,7 +95,12 @@ export function pickBaselines(figures: Results['figures'], scenarios: readonly S
 }
 
 /** The figure `row`'s ratio for `system` is taken against, if any. */
-function against(row: Row, system: string, figures: Results['figures'], baselines: Results['baselines']): number | null | undefined {
+function against(
+  row: Row,
+  system: string,
+  figures: Results['figures'],
+  baselines: Results['baselines'],
+): number | null | undefined {
   if (row.baseline === 'none' || row.scenario === 'bundle') return undefined;
   if (row.baseline === 'floor') {
     const floor = baselines[row.scenario];
@@ -150,4 +167,5 @@ export function aggregate(
   return { figures, baselines, ratios, errors };
 }
 
-export const formatRatio = (ratio: number | null | undefined): string => (ratio == null ? 'n/a' : `${ratio.toFixed(2)}x`);
+export const formatRatio = (ratio: number | null | undefined): string =>
+  ratio == null ? 'n/a' : `${ratio.toFixed(2)}x`;

@@ -22,7 +22,9 @@ export function formatRuntimes(results: Results): string {
       const b = results.figures[pair.system]?.[rowKey(row)];
       if (a == null || b == null) continue;
       const label = `${rowLabel(row, results.settings)} (${row.unit}, ${row.better} is better)`;
-      lines.push(`| ${label} | ${formatValue(row, a)} | ${formatValue(row, b)} | ${a === 0 ? 'n/a' : formatRatio(b / a)} |`);
+      lines.push(
+        `| ${label} | ${formatValue(row, a)} | ${formatValue(row, b)} | ${a === 0 ? 'n/a' : formatRatio(b / a)} |`,
+      );
     }
   }
   return lines.join('\n');

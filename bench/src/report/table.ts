@@ -8,7 +8,11 @@ export function formatValue(row: Row, value: number): string {
     case 'calls/s':
     case 'events/s':
     case 'publishes/s':
-      return value >= 1e6 ? `${(value / 1e6).toFixed(2)}M` : value >= 1e3 ? `${(value / 1e3).toFixed(1)}k` : value.toFixed(0);
+      return value >= 1e6
+        ? `${(value / 1e6).toFixed(2)}M`
+        : value >= 1e3
+          ? `${(value / 1e3).toFixed(1)}k`
+          : value.toFixed(0);
     case 'µs':
     case 'ms':
       return `${value.toFixed(value < 1 ? 2 : value < 10 ? 1 : 0)} ${row.unit}`;
@@ -50,10 +54,15 @@ function baselineCell(results: Results, row: Row): string {
  */
 export function formatTable(results: Results): string {
   const header = ['scenario', 'ratio to', ...results.systems];
-  const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : i === 1 ? ':---' : '---:')).join('|')}|`];
+  const lines = [
+    `| ${header.join(' | ')} |`,
+    `|${header.map((_, i) => (i === 0 ? '---' : i === 1 ? ':---' : '---:')).join('|')}|`,
+  ];
   for (const row of rows) {
     const label = `${rowLabel(row, results.settings)} (${row.unit}, ${row.better} is better)`;
-    lines.push(`| ${[label, baselineCell(results, row), ...results.systems.map((s) => cell(results, s, row))].join(' | ')} |`);
+    lines.push(
+      `| ${[label, baselineCell(results, row), ...results.systems.map((s) => cell(results, s, row))].join(' | ')} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -93,10 +102,15 @@ const growths: readonly Growth[] = [
 export function formatGrowth(results: Results): string {
   const measured = growths.filter((g) => results.scenarios.includes(g.small) && results.scenarios.includes(g.large));
   if (measured.length === 0) return '';
-  const rowFor = (scenario: ScenarioId, metric: string) => rows.find((r) => r.scenario === scenario && r.metric === metric)!;
+  const rowFor = (scenario: ScenarioId, metric: string) =>
+    rows.find((r) => r.scenario === scenario && r.metric === metric)!;
   const header = ['system'];
   for (const g of measured) {
-    header.push(`${g.title}: ${withSizes(g.sizes[0], results.settings)}`, withSizes(g.sizes[1], results.settings), 'growth');
+    header.push(
+      `${g.title}: ${withSizes(g.sizes[0], results.settings)}`,
+      withSizes(g.sizes[1], results.settings),
+      'growth',
+    );
   }
   const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
   for (const system of results.systems) {
@@ -107,7 +121,11 @@ export function formatGrowth(results: Results): string {
       const a = results.figures[system]?.[rowKey(small)];
       const b = results.figures[system]?.[rowKey(rowFor(g.large, g.metric))];
       any ||= a != null || b != null;
-      cells.push(a == null ? 'n/a' : formatValue(small, a), b == null ? 'n/a' : formatValue(small, b), a && b ? formatRatio(b / a) : 'n/a');
+      cells.push(
+        a == null ? 'n/a' : formatValue(small, a),
+        b == null ? 'n/a' : formatValue(small, b),
+        a && b ? formatRatio(b / a) : 'n/a',
+      );
     }
     if (any) lines.push(`| ${cells.join(' | ')} |`);
   }
@@ -117,13 +135,15 @@ export function formatGrowth(results: Results): string {
 /** Tether's targets, one line each. */
 export function formatTargets(results: Results): string {
   const word = (met: boolean | undefined) => (met === undefined ? 'not measured' : met ? 'met' : 'MISSED');
-  const spread = (t: Results['targets'][number]) => (t.perRound ? `; per round ${t.perRound.map(formatRatio).join(', ')}` : '');
+  const spread = (t: Results['targets'][number]) =>
+    t.perRound ? `; per round ${t.perRound.map(formatRatio).join(', ')}` : '';
   return results.targets.map((t) => `- ${word(t.met)}: ${t.label}: ${t.detail}${spread(t)}`).join('\n');
 }
 
 /** Errors per system, if any, one line each. */
 export function formatErrors(results: Results): string {
   const lines: string[] = [];
-  for (const [system, errors] of Object.entries(results.errors)) for (const e of errors) lines.push(`- ${system}: ${e}`);
+  for (const [system, errors] of Object.entries(results.errors))
+    for (const e of errors) lines.push(`- ${system}: ${e}`);
   return lines.join('\n');
 }

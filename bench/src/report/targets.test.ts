@@ -5,11 +5,16 @@ import { checkTargets, checkTargetsWithSpread } from './targets.js';
 
 const systems = ['raw-ws', 'raw-ws-cork', 'tether', 'json-rpc-2.0'];
 
-function run(scenarios: ScenarioId[], slices: Record<string, Record<string, Record<string, number>>>, bundles: Results['bundles'] = {}): Omit<Results, 'targets'> {
+function run(
+  scenarios: ScenarioId[],
+  slices: Record<string, Record<string, Record<string, number>>>,
+  bundles: Results['bundles'] = {},
+): Omit<Results, 'targets'> {
   const round: Results['rounds'][number] = {};
   for (const [system, byScenario] of Object.entries(slices)) {
     round[system] = {};
-    for (const [scenario, metrics] of Object.entries(byScenario)) round[system]![scenario as ScenarioId] = { slices: [metrics] };
+    for (const [scenario, metrics] of Object.entries(byScenario))
+      round[system]![scenario as ScenarioId] = { slices: [metrics] };
   }
   return {
     date: '2026-12-01T00:00:00.000Z',
@@ -54,16 +59,37 @@ describe('checkTargets', () => {
   });
 
   it('checks the bundle against 8 KB and every peer', () => {
-    const checks = checkTargets(run([], {}, { tether: { minBytes: 1, gzipBytes: 7000, note: '' }, 'json-rpc-2.0': { minBytes: 1, gzipBytes: 4000, note: '' } }));
-    expect(checks).toEqual([expect.objectContaining({ met: false, detail: '7,000 B; not under json-rpc-2.0 4,000 B' })]);
+    const checks = checkTargets(
+      run(
+        [],
+        {},
+        {
+          tether: { minBytes: 1, gzipBytes: 7000, note: '' },
+          'json-rpc-2.0': { minBytes: 1, gzipBytes: 4000, note: '' },
+        },
+      ),
+    );
+    expect(checks).toEqual([
+      expect.objectContaining({ met: false, detail: '7,000 B; not under json-rpc-2.0 4,000 B' }),
+    ]);
   });
 
   it('gives each ratio target its ratio in each round alone', () => {
-    const first = run(['fanout'], { 'raw-ws': { fanout: { eventsPerSec: 100 } }, 'raw-ws-cork': { fanout: { eventsPerSec: 90 } }, tether: { fanout: { eventsPerSec: 110 } } });
-    const second = run(['fanout'], { 'raw-ws': { fanout: { eventsPerSec: 80 } }, 'raw-ws-cork': { fanout: { eventsPerSec: 120 } }, tether: { fanout: { eventsPerSec: 150 } } });
+    const first = run(['fanout'], {
+      'raw-ws': { fanout: { eventsPerSec: 100 } },
+      'raw-ws-cork': { fanout: { eventsPerSec: 90 } },
+      tether: { fanout: { eventsPerSec: 110 } },
+    });
+    const second = run(['fanout'], {
+      'raw-ws': { fanout: { eventsPerSec: 80 } },
+      'raw-ws-cork': { fanout: { eventsPerSec: 120 } },
+      tether: { fanout: { eventsPerSec: 150 } },
+    });
     const rounds = [...first.rounds, ...second.rounds];
     const whole = { ...first, rounds, ...aggregate(systems, ['fanout'], rounds, {}, fullSettings) };
-    const [events] = checkTargetsWithSpread(whole, (round) => aggregate(systems, ['fanout'], [round], {}, fullSettings));
+    const [events] = checkTargetsWithSpread(whole, (round) =>
+      aggregate(systems, ['fanout'], [round], {}, fullSettings),
+    );
     // Over the run: Tether's best 150 against the better floor's best 120; per round, against that round's better floor.
     expect(events!.ratio).toBeCloseTo(1.25);
     expect(events!.perRound!.map((r) => r!.toFixed(2))).toEqual(['1.10', '1.25']);

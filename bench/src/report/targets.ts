@@ -24,7 +24,10 @@ function againstFloor(run: Run, row: Row): { ratio: number | null; detail: strin
   const mine = figure(run, TETHER, row);
   const theirs = floor ? figure(run, floor, row) : null;
   if (ratio == null || mine == null || theirs == null || !floor) return { ratio: null, detail: 'not measured' };
-  return { ratio, detail: `${formatRatio(ratio)} of ${floor} (${formatValue(row, mine)} vs ${formatValue(row, theirs)})` };
+  return {
+    ratio,
+    detail: `${formatRatio(ratio)} of ${floor} (${formatValue(row, mine)} vs ${formatValue(row, theirs)})`,
+  };
 }
 
 /** The libraries other than Tether whose figure in `row` is at least as good as Tether's. */
@@ -54,12 +57,17 @@ function ratioTarget(run: Run, row: Row, bound: { min?: number; max?: number }, 
  * The targets of the whole run, each with the ratio it bounds as measured in each round alone
  * (that round's best slices, its own better floor): the spread a single round would show.
  */
-export function checkTargetsWithSpread(run: Run, aggregateRound: (round: Run['rounds'][number]) => Pick<Run, 'figures' | 'baselines' | 'ratios' | 'errors'>): TargetCheck[] {
+export function checkTargetsWithSpread(
+  run: Run,
+  aggregateRound: (round: Run['rounds'][number]) => Pick<Run, 'figures' | 'baselines' | 'ratios' | 'errors'>,
+): TargetCheck[] {
   const checks = checkTargets(run);
   if (run.rounds.length < 2) return checks;
   const rounds = run.rounds.map((round) => checkTargets({ ...run, rounds: [round], ...aggregateRound(round) }));
   return checks.map((check) =>
-    check.ratio === undefined ? check : { ...check, perRound: rounds.map((r) => r.find((c) => c.label === check.label)?.ratio ?? null) },
+    check.ratio === undefined
+      ? check
+      : { ...check, perRound: rounds.map((r) => r.find((c) => c.label === check.label)?.ratio ?? null) },
   );
 }
 
@@ -79,7 +87,8 @@ export function checkTargets(run: Run): TargetCheck[] {
     checks.push(ratioTarget(run, rowOf(scenario, 'serverCpuUs'), { max: 0.7 }));
   }
   for (const scenario of ['idle', 'idle-large'] as const) {
-    if (measured(scenario) && idleSize(scenario, run.settings)) checks.push(ratioTarget(run, rowOf(scenario, 'heapPerConn'), { max: 1.15 }));
+    if (measured(scenario) && idleSize(scenario, run.settings))
+      checks.push(ratioTarget(run, rowOf(scenario, 'heapPerConn'), { max: 1.15 }));
   }
   for (const scenario of ['sequential', 'inflight', 'conns', 'echo1k'] as const) {
     if (measured(scenario)) checks.push(ratioTarget(run, rowOf(scenario, 'callsPerSec'), { min: 1.0 }, true));
@@ -97,7 +106,12 @@ function twoNodes(run: Run): TargetCheck {
   const two = figure(run, TETHER, row);
   const one = figure(run, TETHER, rowOf('fanout', 'eventsPerSec'));
   if (ratio == null || two == null || one == null) return { label, met: undefined, detail: 'not measured', ratio };
-  return { label, met: ratio >= 1.6, detail: `${formatRatio(ratio)} (${formatValue(row, two)} vs ${formatValue(row, one)} on one node)`, ratio };
+  return {
+    label,
+    met: ratio >= 1.6,
+    detail: `${formatRatio(ratio)} (${formatValue(row, two)} vs ${formatValue(row, one)} on one node)`,
+    ratio,
+  };
 }
 
 function bundle(run: Run): TargetCheck {

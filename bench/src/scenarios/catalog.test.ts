@@ -30,6 +30,9 @@ describe('the Redis Cluster scenarios', () => {
   it('report fan-out as a ratio to the same system on one node, as fanout-redis does', () => {
     const cluster = rows.filter((r) => r.scenario === 'fanout-redis-cluster');
     expect(cluster.map((r) => r.metric)).toEqual(['eventsPerSec', 'lastMs']);
-    for (const row of cluster) expect(row.baseline).toEqual(rows.find((r) => r.scenario === 'fanout-redis' && r.metric === row.metric)!.baseline);
+    for (const row of cluster)
+      expect(row.baseline).toEqual(
+        rows.find((r) => r.scenario === 'fanout-redis' && r.metric === row.metric)!.baseline,
+      );
   });
 });

@@ -70,7 +70,8 @@ export const redisNodesOf = (scenario: ScenarioId): number | undefined => overRe
 export const onRedisCluster = (scenario: ScenarioId): boolean => overRedis[scenario]?.cluster ?? false;
 
 /** Whether a scenario measures the broker's publish rate inside the server process (no client involved). */
-export const isPublishRate = (scenario: ScenarioId): boolean => scenario === 'publish-redis' || scenario === 'publish-redis-cluster';
+export const isPublishRate = (scenario: ScenarioId): boolean =>
+  scenario === 'publish-redis' || scenario === 'publish-redis-cluster';
 
 /** Sizes and time bounds of one run. */
 export interface RunSettings {
@@ -174,7 +175,11 @@ export function fanoutSize(scenario: ScenarioId, settings: RunSettings): FanoutS
     return { clients: settings.fanoutClients, events: settings.fanoutEvents, warmEvents: settings.fanoutWarmEvents };
   }
   if (scenario === 'fanout-large') {
-    return { clients: settings.fanoutClientsLarge, events: settings.fanoutEventsLarge, warmEvents: settings.fanoutWarmEventsLarge };
+    return {
+      clients: settings.fanoutClientsLarge,
+      events: settings.fanoutEventsLarge,
+      warmEvents: settings.fanoutWarmEventsLarge,
+    };
   }
   return undefined;
 }
@@ -211,39 +216,225 @@ export interface Row {
 }
 
 const fanoutRows = (scenario: 'fanout' | 'fanout-large', clients: string): Row[] => [
-  { scenario, metric: 'eventsPerSec', label: `fan-out to ${clients} subscribers, delivered events`, unit: 'events/s', better: 'higher', baseline: 'floor' },
-  { scenario, metric: 'lastMs', label: `fan-out to ${clients}: until last client has all`, unit: 'ms', better: 'lower', baseline: 'floor' },
-  { scenario, metric: 'serverCpuUs', label: `fan-out to ${clients}: server CPU per delivered event`, unit: 'µs', better: 'lower', baseline: 'floor' },
-  { scenario, metric: 'loadCpuUs', label: `fan-out to ${clients}: client CPU per delivered event`, unit: 'µs', better: 'lower', baseline: 'floor' },
+  {
+    scenario,
+    metric: 'eventsPerSec',
+    label: `fan-out to ${clients} subscribers, delivered events`,
+    unit: 'events/s',
+    better: 'higher',
+    baseline: 'floor',
+  },
+  {
+    scenario,
+    metric: 'lastMs',
+    label: `fan-out to ${clients}: until last client has all`,
+    unit: 'ms',
+    better: 'lower',
+    baseline: 'floor',
+  },
+  {
+    scenario,
+    metric: 'serverCpuUs',
+    label: `fan-out to ${clients}: server CPU per delivered event`,
+    unit: 'µs',
+    better: 'lower',
+    baseline: 'floor',
+  },
+  {
+    scenario,
+    metric: 'loadCpuUs',
+    label: `fan-out to ${clients}: client CPU per delivered event`,
+    unit: 'µs',
+    better: 'lower',
+    baseline: 'floor',
+  },
 ];
 
 const toOneNode: RowBaseline = { sameSystemIn: 'fanout', note: 'ratio to the same system on one node' };
 
 export const rows: readonly Row[] = [
-  { scenario: 'sequential', metric: 'callsPerSec', label: 'sequential calls, 1 conn', unit: 'calls/s', better: 'higher', baseline: 'floor' },
-  { scenario: 'sequential', metric: 'p50Us', label: 'sequential latency p50', unit: 'µs', better: 'lower', baseline: 'floor' },
-  { scenario: 'sequential', metric: 'p99Us', label: 'sequential latency p99', unit: 'µs', better: 'lower', baseline: 'floor' },
-  { scenario: 'inflight', metric: 'callsPerSec', label: '64 in flight, 1 conn', unit: 'calls/s', better: 'higher', baseline: 'floor' },
-  { scenario: 'inflight', metric: 'serverCpuUs', label: '64 in flight: server CPU per call', unit: 'µs', better: 'lower', baseline: 'floor' },
-  { scenario: 'inflight', metric: 'loadCpuUs', label: '64 in flight: client CPU per call', unit: 'µs', better: 'lower', baseline: 'floor' },
-  { scenario: 'conns', metric: 'callsPerSec', label: '16 conns × 16 in flight', unit: 'calls/s', better: 'higher', baseline: 'floor' },
-  { scenario: 'echo1k', metric: 'callsPerSec', label: '1 KB echo, 64 in flight', unit: 'calls/s', better: 'higher', baseline: 'floor' },
-  { scenario: 'echo1k', metric: 'mbPerSec', label: '1 KB echo, params+result', unit: 'MB/s', better: 'higher', baseline: 'floor' },
+  {
+    scenario: 'sequential',
+    metric: 'callsPerSec',
+    label: 'sequential calls, 1 conn',
+    unit: 'calls/s',
+    better: 'higher',
+    baseline: 'floor',
+  },
+  {
+    scenario: 'sequential',
+    metric: 'p50Us',
+    label: 'sequential latency p50',
+    unit: 'µs',
+    better: 'lower',
+    baseline: 'floor',
+  },
+  {
+    scenario: 'sequential',
+    metric: 'p99Us',
+    label: 'sequential latency p99',
+    unit: 'µs',
+    better: 'lower',
+    baseline: 'floor',
+  },
+  {
+    scenario: 'inflight',
+    metric: 'callsPerSec',
+    label: '64 in flight, 1 conn',
+    unit: 'calls/s',
+    better: 'higher',
+    baseline: 'floor',
+  },
+  {
+    scenario: 'inflight',
+    metric: 'serverCpuUs',
+    label: '64 in flight: server CPU per call',
+    unit: 'µs',
+    better: 'lower',
+    baseline: 'floor',
+  },
+  {
+    scenario: 'inflight',
+    metric: 'loadCpuUs',
+    label: '64 in flight: client CPU per call',
+    unit: 'µs',
+    better: 'lower',
+    baseline: 'floor',
+  },
+  {
+    scenario: 'conns',
+    metric: 'callsPerSec',
+    label: '16 conns × 16 in flight',
+    unit: 'calls/s',
+    better: 'higher',
+    baseline: 'floor',
+  },
+  {
+    scenario: 'echo1k',
+    metric: 'callsPerSec',
+    label: '1 KB echo, 64 in flight',
+    unit: 'calls/s',
+    better: 'higher',
+    baseline: 'floor',
+  },
+  {
+    scenario: 'echo1k',
+    metric: 'mbPerSec',
+    label: '1 KB echo, params+result',
+    unit: 'MB/s',
+    better: 'higher',
+    baseline: 'floor',
+  },
   ...fanoutRows('fanout', '{fanoutClients}'),
   ...fanoutRows('fanout-large', '{fanoutClientsLarge}'),
-  { scenario: 'fanout-redis', metric: 'eventsPerSec', label: 'fan-out to {fanoutClients}, 2 nodes via Redis, delivered events', unit: 'events/s', better: 'higher', baseline: toOneNode },
-  { scenario: 'fanout-redis', metric: 'lastMs', label: 'fan-out to {fanoutClients}, 2 nodes via Redis, until last client has all', unit: 'ms', better: 'lower', baseline: toOneNode },
-  { scenario: 'publish-redis', metric: 'oneAtATime', label: 'publish via Redis, one at a time (absolute)', unit: 'publishes/s', better: 'higher', baseline: 'none', ownBest: true },
-  { scenario: 'publish-redis', metric: 'inFlight', label: 'publish via Redis, {publishDepth} in flight (absolute)', unit: 'publishes/s', better: 'higher', baseline: 'none', ownBest: true },
-  { scenario: 'fanout-redis-cluster', metric: 'eventsPerSec', label: 'fan-out to {fanoutClients}, 2 nodes via Redis Cluster, delivered events', unit: 'events/s', better: 'higher', baseline: toOneNode },
-  { scenario: 'fanout-redis-cluster', metric: 'lastMs', label: 'fan-out to {fanoutClients}, 2 nodes via Redis Cluster, until last client has all', unit: 'ms', better: 'lower', baseline: toOneNode },
-  { scenario: 'publish-redis-cluster', metric: 'oneAtATime', label: 'publish via Redis Cluster, one at a time (absolute)', unit: 'publishes/s', better: 'higher', baseline: 'none', ownBest: true },
-  { scenario: 'publish-redis-cluster', metric: 'inFlight', label: 'publish via Redis Cluster, {publishDepth} in flight (absolute)', unit: 'publishes/s', better: 'higher', baseline: 'none', ownBest: true },
-  { scenario: 'idle', metric: 'heapPerConn', label: 'idle, {idleConnections} conns: server heap per conn', unit: 'KB', better: 'lower', baseline: 'floor' },
-  { scenario: 'idle', metric: 'rssPerConn', label: 'idle, {idleConnections} conns: server RSS per conn', unit: 'KB', better: 'lower', baseline: 'floor' },
-  { scenario: 'idle-large', metric: 'heapPerConn', label: 'idle, {idleConnectionsLarge} conns: server heap per conn', unit: 'KB', better: 'lower', baseline: 'floor' },
-  { scenario: 'idle-large', metric: 'rssPerConn', label: 'idle, {idleConnectionsLarge} conns: server RSS per conn', unit: 'KB', better: 'lower', baseline: 'floor' },
-  { scenario: 'bundle', metric: 'gzipBytes', label: 'browser bundle, min+gzip', unit: 'KB', better: 'lower', baseline: 'none' },
+  {
+    scenario: 'fanout-redis',
+    metric: 'eventsPerSec',
+    label: 'fan-out to {fanoutClients}, 2 nodes via Redis, delivered events',
+    unit: 'events/s',
+    better: 'higher',
+    baseline: toOneNode,
+  },
+  {
+    scenario: 'fanout-redis',
+    metric: 'lastMs',
+    label: 'fan-out to {fanoutClients}, 2 nodes via Redis, until last client has all',
+    unit: 'ms',
+    better: 'lower',
+    baseline: toOneNode,
+  },
+  {
+    scenario: 'publish-redis',
+    metric: 'oneAtATime',
+    label: 'publish via Redis, one at a time (absolute)',
+    unit: 'publishes/s',
+    better: 'higher',
+    baseline: 'none',
+    ownBest: true,
+  },
+  {
+    scenario: 'publish-redis',
+    metric: 'inFlight',
+    label: 'publish via Redis, {publishDepth} in flight (absolute)',
+    unit: 'publishes/s',
+    better: 'higher',
+    baseline: 'none',
+    ownBest: true,
+  },
+  {
+    scenario: 'fanout-redis-cluster',
+    metric: 'eventsPerSec',
+    label: 'fan-out to {fanoutClients}, 2 nodes via Redis Cluster, delivered events',
+    unit: 'events/s',
+    better: 'higher',
+    baseline: toOneNode,
+  },
+  {
+    scenario: 'fanout-redis-cluster',
+    metric: 'lastMs',
+    label: 'fan-out to {fanoutClients}, 2 nodes via Redis Cluster, until last client has all',
+    unit: 'ms',
+    better: 'lower',
+    baseline: toOneNode,
+  },
+  {
+    scenario: 'publish-redis-cluster',
+    metric: 'oneAtATime',
+    label: 'publish via Redis Cluster, one at a time (absolute)',
+    unit: 'publishes/s',
+    better: 'higher',
+    baseline: 'none',
+    ownBest: true,
+  },
+  {
+    scenario: 'publish-redis-cluster',
+    metric: 'inFlight',
+    label: 'publish via Redis Cluster, {publishDepth} in flight (absolute)',
+    unit: 'publishes/s',
+    better: 'higher',
+    baseline: 'none',
+    ownBest: true,
+  },
+  {
+    scenario: 'idle',
+    metric: 'heapPerConn',
+    label: 'idle, {idleConnections} conns: server heap per conn',
+    unit: 'KB',
+    better: 'lower',
+    baseline: 'floor',
+  },
+  {
+    scenario: 'idle',
+    metric: 'rssPerConn',
+    label: 'idle, {idleConnections} conns: server RSS per conn',
+    unit: 'KB',
+    better: 'lower',
+    baseline: 'floor',
+  },
+  {
+    scenario: 'idle-large',
+    metric: 'heapPerConn',
+    label: 'idle, {idleConnectionsLarge} conns: server heap per conn',
+    unit: 'KB',
+    better: 'lower',
+    baseline: 'floor',
+  },
+  {
+    scenario: 'idle-large',
+    metric: 'rssPerConn',
+    label: 'idle, {idleConnectionsLarge} conns: server RSS per conn',
+    unit: 'KB',
+    better: 'lower',
+    baseline: 'floor',
+  },
+  {
+    scenario: 'bundle',
+    metric: 'gzipBytes',
+    label: 'browser bundle, min+gzip',
+    unit: 'KB',
+    better: 'lower',
+    baseline: 'none',
+  },
 ];
 
 /** The row a scenario is ranked by and its baseline picked on: its first in the table (calls/s, events/s, heap per connection). */

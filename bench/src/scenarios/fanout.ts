@@ -38,7 +38,9 @@ export async function openFanout(
     ]);
     clearTimeout(timer);
     if (timedOut) {
-      throw new Error(`bench: fan-out incomplete after ${settings.fanoutTimeoutMs} ms (${delivered} of ${events * clients.length} delivered)`);
+      throw new Error(
+        `bench: fan-out incomplete after ${settings.fanoutTimeoutMs} ms (${delivered} of ${events * clients.length} delivered)`,
+      );
     }
     return performance.now() - start;
   };

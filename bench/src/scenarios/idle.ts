@@ -14,7 +14,13 @@ const SPARE_FDS = 200;
  * failed, when the open-file limit cannot hold `count` sockets even raised to the hard limit
  * (the coordinator starts every child at its hard limit): raise `ulimit -Hn` then.
  */
-export async function runIdle(connect: Connect, url: string, server: ServerControl, count: number, census?: string): Promise<Metrics> {
+export async function runIdle(
+  connect: Connect,
+  url: string,
+  server: ServerControl,
+  count: number,
+  census?: string,
+): Promise<Metrics> {
   const limit = openFileLimits().soft;
   if (limit !== undefined && limit < count + SPARE_FDS) {
     throw new Error(`skipped: ${count} connections need ${count + SPARE_FDS} open files, ulimit -n is ${limit}`);

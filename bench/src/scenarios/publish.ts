@@ -8,7 +8,8 @@ import type { Session } from './session.js';
  * each after a short warm-up at its depth.
  */
 export function openPublishRate(server: ServerControl, settings: RunSettings): Session {
-  const window = (depth: number) => server.publishRate({ depth, warmMs: settings.sliceWarmMs, ms: settings.sliceMs, max: settings.maxCalls });
+  const window = (depth: number) =>
+    server.publishRate({ depth, warmMs: settings.sliceWarmMs, ms: settings.sliceMs, max: settings.maxCalls });
   return {
     async slice() {
       const oneAtATime = await window(1);

@@ -29,7 +29,9 @@ export function openFileLimits(): { soft: number | undefined; hard: number | und
     const line = readFileSync('/proc/self/limits', 'utf8')
       .split('\n')
       .find((l) => l.startsWith('Max open files'));
-    const [soft, hard] = (line?.slice('Max open files'.length).trim().split(/\s+/) ?? []).map((v) => (/^\d+$/.test(v) ? Number(v) : undefined));
+    const [soft, hard] = (line?.slice('Max open files'.length).trim().split(/\s+/) ?? []).map((v) =>
+      /^\d+$/.test(v) ? Number(v) : undefined,
+    );
     return { soft, hard };
   } catch {
     return { soft: undefined, hard: undefined };

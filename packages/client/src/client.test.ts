@@ -74,7 +74,12 @@ describe('client state machine', () => {
     const { client, fake, timers } = await setup();
     const early = client.call('early', [1]);
     fake.last().open();
-    expect(fake.last().requests().map((r) => r.method)).toEqual(['early']);
+    expect(
+      fake
+        .last()
+        .requests()
+        .map((r) => r.method),
+    ).toEqual(['early']);
     answer(client, fake.last(), 'e');
     await expect(early).resolves.toBe('e');
 
@@ -84,10 +89,7 @@ describe('client state machine', () => {
     expect(client.stats.queued).toBe(2);
     timers.runNext();
     fake.last().open();
-    expect(fake.last().requests()).toMatchObject([
-      { method: 'sum', params: [2, 3] },
-      { method: 'note' },
-    ]);
+    expect(fake.last().requests()).toMatchObject([{ method: 'sum', params: [2, 3] }, { method: 'note' }]);
     answer(client, fake.last(), 5);
     await expect(offline).resolves.toBe(5);
     await client.close();
@@ -157,7 +159,10 @@ describe('client state machine', () => {
     const closed = new Promise((resolve) => policy.client.once('closed', resolve));
     policy.fake.last().open();
     policy.fake.last().drop(1008, 'banned');
-    await expect(closed).resolves.toMatchObject({ why: 'refused', reason: `refused: connection to ${URL} closed (1008 banned)` });
+    await expect(closed).resolves.toMatchObject({
+      why: 'refused',
+      reason: `refused: connection to ${URL} closed (1008 banned)`,
+    });
     expect(policy.timers.delays()).toEqual([]);
 
     const upgrade = await setup();
@@ -217,7 +222,10 @@ describe('client close', () => {
     expect(timers.delays()).toEqual([]);
     expect(fake.sockets).toHaveLength(1);
     await expect(inFlight).rejects.toMatchObject({ code: ErrorCode.ConnectionClosed });
-    await expect(queued).rejects.toMatchObject({ code: ErrorCode.ConnectionClosed, message: expect.stringContaining('client closed') });
+    await expect(queued).rejects.toMatchObject({
+      code: ErrorCode.ConnectionClosed,
+      message: expect.stringContaining('client closed'),
+    });
     expect(client.stats).toMatchObject({ pending: 0, queued: 0 });
     expect(events.at(-1)).toBe('closed client');
   });
@@ -349,7 +357,9 @@ describe('heartbeat', () => {
     fake.last().open();
     timers.runNext();
     const [ping] = pings(fake.last());
-    fake.last().receive(JSON.stringify({ jsonrpc: '2.0', id: ping?.id, error: { code: -32601, message: 'Method not found' } }));
+    fake
+      .last()
+      .receive(JSON.stringify({ jsonrpc: '2.0', id: ping?.id, error: { code: -32601, message: 'Method not found' } }));
     timers.runNext();
     expect(client.status).toBe('open');
     expect(client.stats.pending).toBe(0);

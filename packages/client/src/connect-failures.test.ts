@@ -20,8 +20,7 @@ function client(url: string): Client {
   return c;
 }
 
-const nextReconnecting = (c: Client) =>
-  new Promise<ReconnectingEvent>((resolve) => c.once('reconnecting', resolve));
+const nextReconnecting = (c: Client) => new Promise<ReconnectingEvent>((resolve) => c.once('reconnecting', resolve));
 
 async function httpServer(respond: Parameters<typeof createServer>[1]): Promise<{ url: string; server: Server }> {
   const server = createServer(respond);
@@ -44,7 +43,9 @@ describe('why the client cannot connect', () => {
     const call = c.call('ping', [], { timeout: 100 });
     const event = await nextReconnecting(c);
     expect(event.url).toBe(url);
-    expect(event.disconnect.error).toMatch(/^connection refused; is the server running\? \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/);
+    expect(event.disconnect.error).toMatch(
+      /^connection refused; is the server running\? \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/,
+    );
     expect(event.message).toBe(`cannot connect to ${url}: ${event.disconnect.error}`);
     await expect(call).rejects.toMatchObject({
       code: ErrorCode.Timeout,
@@ -61,7 +62,9 @@ describe('why the client cannot connect', () => {
     const retrying = client(busy.url);
     const event = await nextReconnecting(retrying);
     expect(event.disconnect.status).toBe(503);
-    expect(event.message).toBe(`cannot connect to ${busy.url}: the upgrade was refused with HTTP 503; the server is unavailable`);
+    expect(event.message).toBe(
+      `cannot connect to ${busy.url}: the upgrade was refused with HTTP 503; the server is unavailable`,
+    );
 
     const locked = await startTestServer({ authenticate: refuse(401) });
     cleanups.push(() => locked.drop());
@@ -82,7 +85,9 @@ describe('why the client cannot connect', () => {
     const call = c.call('ping', [], { timeout: 100 });
     const event = await nextReconnecting(c);
     expect(event.disconnect.status).toBe(200);
-    expect(event.message).toBe(`cannot connect to ${url}: not a WebSocket endpoint (HTTP 200); check the URL and its path`);
+    expect(event.message).toBe(
+      `cannot connect to ${url}: not a WebSocket endpoint (HTTP 200); check the URL and its path`,
+    );
     await expect(call).rejects.toMatchObject({ message: expect.stringContaining('not a WebSocket endpoint') });
   });
 });

@@ -163,7 +163,12 @@ export class Connection {
         },
         // Retried like a network failure: a token endpoint may be down for a moment.
         (error: unknown) => {
-          if (this.#state !== 'closed') this.#lost({ code: CloseCode.Abnormal, reason: '', error: `the url or protocols option failed: ${message(error)}` });
+          if (this.#state !== 'closed')
+            this.#lost({
+              code: CloseCode.Abnormal,
+              reason: '',
+              error: `the url or protocols option failed: ${message(error)}`,
+            });
         },
       );
   }
@@ -221,7 +226,9 @@ export class Connection {
       };
       if (socket.upgradeStatus !== undefined) info.status = socket.upgradeStatus;
       // A socket that says nothing of its failure but its status is described by the status.
-      const failure = timedOut ? info.reason : (socket.failure ?? (info.status === undefined ? 'no reason given' : undefined));
+      const failure = timedOut
+        ? info.reason
+        : (socket.failure ?? (info.status === undefined ? 'no reason given' : undefined));
       if (!opened && failure !== undefined) info.error = failure;
       this.#socket = undefined;
       this.#dropped(info);
@@ -289,6 +296,7 @@ export class Connection {
 }
 
 /** Async, so that a function throwing at once rejects like one whose promise does. */
-const fresh = async <T>(value: Fresh<T>): Promise<T> => (typeof value === 'function' ? (value as () => T | Promise<T>)() : value);
+const fresh = async <T>(value: Fresh<T>): Promise<T> =>
+  typeof value === 'function' ? (value as () => T | Promise<T>)() : value;
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));

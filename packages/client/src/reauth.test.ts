@@ -43,10 +43,14 @@ describe('credentials that change', () => {
     const { test, seen, peers } = await authServer();
     await using _ = test;
     const next = tokens();
-    await using client = connect(async () => `${test.url}?token=${next()}`, { reconnect: { baseDelay: 1, maxDelay: 1 } });
+    await using client = connect(async () => `${test.url}?token=${next()}`, {
+      reconnect: { baseDelay: 1, maxDelay: 1 },
+    });
     await client.opened();
     expect(await client.call('whoami')).toEqual({ user: 'ada', token: 't1' });
-    const reconnected = new Promise<number>((resolve) => client.once('reconnecting', (event) => resolve(event.disconnect.code)));
+    const reconnected = new Promise<number>((resolve) =>
+      client.once('reconnecting', (event) => resolve(event.disconnect.code)),
+    );
     test.server.expireCredentials(peers[0]!, { grace: 0 });
     expect(await reconnected).toBe(CloseCode.CredentialsExpired);
     await new Promise<void>((resolve) => client.once('open', () => resolve()));
@@ -126,7 +130,10 @@ describe('credentials that change', () => {
     const closed = new Promise<{ why: string; code: number | undefined }>((resolve) =>
       client.once('closed', (event) => resolve({ why: event.why, code: event.disconnect?.code })),
     );
-    await expect(client.reauthenticate()).rejects.toMatchObject({ code: ErrorCode.Unauthorized, message: 'token revoked' });
+    await expect(client.reauthenticate()).rejects.toMatchObject({
+      code: ErrorCode.Unauthorized,
+      message: 'token revoked',
+    });
     expect(await closed).toEqual({ why: 'refused', code: CloseCode.Unauthorized });
   });
 
@@ -142,7 +149,9 @@ describe('credentials that change', () => {
       { reconnect: { baseDelay: 1, maxDelay: 1 } },
     );
     const message = new Promise<string>((resolve) => client.once('reconnecting', (event) => resolve(event.message)));
-    expect(await message).toBe('cannot connect to the url option: the url or protocols option failed: token endpoint down');
+    expect(await message).toBe(
+      'cannot connect to the url option: the url or protocols option failed: token endpoint down',
+    );
     await client.opened();
     expect(seen).toEqual(['late']);
   });

@@ -70,7 +70,8 @@ describe('a rolling restart', () => {
       await first.server.publish('ticks', 1);
 
       const codes = clients.map(
-        (client) => new Promise<number>((resolve) => client.once('reconnecting', (event) => resolve(event.disconnect.code))),
+        (client) =>
+          new Promise<number>((resolve) => client.once('reconnecting', (event) => resolve(event.disconnect.code))),
       );
       await first.server.close({ reconnectWindow: WINDOW, deadline: 0 });
       expect(new Set(await Promise.all(codes))).toEqual(new Set([CloseCode.ServiceRestart]));

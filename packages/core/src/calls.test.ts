@@ -60,7 +60,10 @@ describe('call', () => {
     vi.advanceTimersByTime(49);
     expect(side.peer.stats.pending).toBe(2);
     vi.advanceTimersByTime(1);
-    await expect(byOption).rejects.toMatchObject({ code: ErrorCode.Timeout, message: 'tether: slow timed out after 50 ms' });
+    await expect(byOption).rejects.toMatchObject({
+      code: ErrorCode.Timeout,
+      message: 'tether: slow timed out after 50 ms',
+    });
     expect(side.peer.stats.pending).toBe(1);
     // The other side is told to stop working on what nobody waits for.
     expect(await side.next()).toEqual({ jsonrpc: '2.0', method: '$/cancelRequest', params: { id: 2 } });

@@ -86,7 +86,10 @@ export class IncomingCall<Ctx> implements CallContext<Ctx> {
     const value = call.#progress;
     call.#progress = undefined;
     if (token !== undefined && value !== undefined) {
-      call.peer.sendRaw(`{"jsonrpc":"2.0","method":"${PROGRESS_METHOD}","params":{"token":${JSON.stringify(token)},"value":${value}}}`, DROPPABLE);
+      call.peer.sendRaw(
+        `{"jsonrpc":"2.0","method":"${PROGRESS_METHOD}","params":{"token":${JSON.stringify(token)},"value":${value}}}`,
+        DROPPABLE,
+      );
     }
   }
 

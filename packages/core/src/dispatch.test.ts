@@ -100,7 +100,11 @@ describe('incoming batches', () => {
     expect(reply).toEqual([
       { jsonrpc: '2.0', id: 'a', result: 1 },
       { jsonrpc: '2.0', id: 'b', result: 3 },
-      { jsonrpc: '2.0', id: 'c', error: { code: -32601, message: 'Method not found: missing', data: { method: 'missing' } } },
+      {
+        jsonrpc: '2.0',
+        id: 'c',
+        error: { code: -32601, message: 'Method not found: missing', data: { method: 'missing' } },
+      },
     ]);
     await side.expectSilence();
   });
@@ -108,7 +112,10 @@ describe('incoming batches', () => {
   it('sends nothing at all for a batch of notifications (not an empty array)', async () => {
     await using side = rawSide();
     side.peer.service.register('echo', (x: unknown) => x);
-    side.send([{ jsonrpc: '2.0', method: 'echo', params: [1] }, { jsonrpc: '2.0', method: 'nope' }]);
+    side.send([
+      { jsonrpc: '2.0', method: 'echo', params: [1] },
+      { jsonrpc: '2.0', method: 'nope' },
+    ]);
     await side.expectSilence();
   });
 
@@ -151,7 +158,10 @@ describe('incoming batches', () => {
     await using side = rawSide({ maxBatch: 1 });
     let ran = 0;
     side.peer.service.register('count', () => ++ran);
-    side.send([{ jsonrpc: '2.0', method: 'count' }, { jsonrpc: '2.0', method: 'count' }]);
+    side.send([
+      { jsonrpc: '2.0', method: 'count' },
+      { jsonrpc: '2.0', method: 'count' },
+    ]);
     await side.expectSilence();
     expect(ran).toBe(0);
   });
@@ -174,7 +184,12 @@ describe('incoming batches', () => {
   it('rejects every call of an over-long batch at once, not at its timeout', async () => {
     await using pair = connectedPair({ server: { maxBatch: 2 }, client: { timeout: 0 } });
     pair.service.register('n', () => 1);
-    const results = await pair.client.batch([{ method: 'n' }, { method: 'n', notification: true }, { method: 'n' }, { method: 'n' }]);
+    const results = await pair.client.batch([
+      { method: 'n' },
+      { method: 'n', notification: true },
+      { method: 'n' },
+      { method: 'n' },
+    ]);
     expect(results).toEqual(
       Array.from({ length: 3 }, () => ({
         status: 'rejected',
@@ -197,9 +212,12 @@ describe('incoming batches', () => {
 describe('handler context', () => {
   it('gives handlers the connection data, the method, params and id', async () => {
     await using side = rawSide({ data: { user: 'ada' } });
-    side.peer.service.register('whoami', function (this: { data: { user: string }; method: string; id: unknown; params: unknown }) {
-      return [this.data.user, this.method, this.id, this.params];
-    });
+    side.peer.service.register(
+      'whoami',
+      function (this: { data: { user: string }; method: string; id: unknown; params: unknown }) {
+        return [this.data.user, this.method, this.id, this.params];
+      },
+    );
     expect(await side.exchange(request('whoami', { x: 1 }, 'q'))).toMatchObject({
       result: ['ada', 'whoami', 'q', { x: 1 }],
     });
@@ -300,7 +318,10 @@ describe('handler failures', () => {
       side.peer.service.register('boom', boom);
       await side.exchange(request('boom'));
       expect(spy).toHaveBeenCalledTimes(1);
-      expect(spy).toHaveBeenCalledWith(expect.stringContaining('boom'), expect.objectContaining({ message: 'secret detail' }));
+      expect(spy).toHaveBeenCalledWith(
+        expect.stringContaining('boom'),
+        expect.objectContaining({ message: 'secret detail' }),
+      );
     } finally {
       spy.mockRestore();
     }
@@ -347,7 +368,9 @@ describe('nested calls', () => {
     });
     await expect(pair.client.call('outer')).rejects.toMatchObject(nestedFailure('slow', ErrorCode.Timeout));
     await idle(pair.client);
-    expect(pair.takeHandlerErrors()).toEqual([{ method: 'outer', error: expect.objectContaining({ code: ErrorCode.Timeout }) }]);
+    expect(pair.takeHandlerErrors()).toEqual([
+      { method: 'outer', error: expect.objectContaining({ code: ErrorCode.Timeout }) },
+    ]);
   });
 
   it('reports no nested failure of a call whose own caller left (the connection closed)', async () => {

@@ -37,7 +37,11 @@ describe('errors', () => {
     for (const method of ['sync', 'async']) {
       side.send({ jsonrpc: '2.0', method, id: method });
       const text = await side.nextText();
-      expect(JSON.parse(text)).toEqual({ jsonrpc: '2.0', id: method, error: { code: -32603, message: 'Internal error' } });
+      expect(JSON.parse(text)).toEqual({
+        jsonrpc: '2.0',
+        id: method,
+        error: { code: -32603, message: 'Internal error' },
+      });
       expect(text).not.toMatch(/secret|stack|at /);
     }
     expect(reported).toEqual([
@@ -48,12 +52,22 @@ describe('errors', () => {
 
   it.each([
     ['a BigInt', () => 10n],
-    ['a cycle', () => {
-      const o: Record<string, unknown> = {};
-      o.self = o;
-      return o;
-    }],
-    ['a throwing toJSON', () => ({ toJSON: () => { throw new Error('secret'); } })],
+    [
+      'a cycle',
+      () => {
+        const o: Record<string, unknown> = {};
+        o.self = o;
+        return o;
+      },
+    ],
+    [
+      'a throwing toJSON',
+      () => ({
+        toJSON: () => {
+          throw new Error('secret');
+        },
+      }),
+    ],
     ['a BigInt nested deep', () => ({ a: [{ b: 1n }] })],
   ])('answers an unserialisable result (%s) with -32603', async (_what, make) => {
     await using side = rawSide();
@@ -93,8 +107,16 @@ describe('errors', () => {
   it('answers undefined, functions and symbols as null, as JSON.stringify would', async () => {
     await using side = rawSide();
     side.peer.service.register('fn', () => () => 1).register('sym', () => Symbol('x'));
-    expect(await side.exchange({ jsonrpc: '2.0', method: 'fn', id: 1 })).toEqual({ jsonrpc: '2.0', id: 1, result: null });
-    expect(await side.exchange({ jsonrpc: '2.0', method: 'sym', id: 2 })).toEqual({ jsonrpc: '2.0', id: 2, result: null });
+    expect(await side.exchange({ jsonrpc: '2.0', method: 'fn', id: 1 })).toEqual({
+      jsonrpc: '2.0',
+      id: 1,
+      result: null,
+    });
+    expect(await side.exchange({ jsonrpc: '2.0', method: 'sym', id: 2 })).toEqual({
+      jsonrpc: '2.0',
+      id: 2,
+      result: null,
+    });
   });
 });
 

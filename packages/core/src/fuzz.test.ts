@@ -46,8 +46,25 @@ function fuzzPeer() {
   return { peer, ...wire };
 }
 
-const METHODS = ['echo', 'later', 'fail', 'rpcFail', 'big', 'nothing', 'ns.deep.echo', 'missing', '__proto__',
-  'constructor', 'toString', 'ns', 'rpc.subscribe', 'rpc.unsubscribe', 'rpc.subscription', '$/cancelRequest', ''];
+const METHODS = [
+  'echo',
+  'later',
+  'fail',
+  'rpcFail',
+  'big',
+  'nothing',
+  'ns.deep.echo',
+  'missing',
+  '__proto__',
+  'constructor',
+  'toString',
+  'ns',
+  'rpc.subscribe',
+  'rpc.unsubscribe',
+  'rpc.subscription',
+  '$/cancelRequest',
+  '',
+];
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const validId = (v: unknown) => typeof v === 'string' || v === null || (typeof v === 'number' && Number.isFinite(v));
@@ -82,7 +99,9 @@ function checkResponse(value: unknown): unknown {
   if (isError) {
     const error = value.error;
     if (!isObject(error)) throw new Error('error is not an object');
-    const errorKeys = Object.keys(error).filter((k) => k !== 'data').sort();
+    const errorKeys = Object.keys(error)
+      .filter((k) => k !== 'data')
+      .sort();
     if (errorKeys.join() !== 'code,message') throw new Error(`bad error keys: ${Object.keys(error).join()}`);
     if (!Number.isInteger(error.code)) throw new Error(`error code is not an integer: ${String(error.code)}`);
     if (typeof error.message !== 'string') throw new Error('error message is not a string');
@@ -177,10 +196,7 @@ const requestLike = fc
       params: paramsArb,
       id: idArb,
       result: fc.jsonValue({ maxDepth: 2 }),
-      error: fc.oneof(
-        fc.record({ code: fc.integer(), message: fc.string() }),
-        fc.jsonValue({ maxDepth: 2 }),
-      ),
+      error: fc.oneof(fc.record({ code: fc.integer(), message: fc.string() }), fc.jsonValue({ maxDepth: 2 })),
       proto: fc.jsonValue({ maxDepth: 1 }),
       extra: fc.jsonValue({ maxDepth: 1 }),
     },
@@ -200,8 +216,22 @@ const nearlyValid = fc
   .record({
     method: fc.constantFrom(...METHODS),
     params: fc.option(fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }), { nil: undefined }),
-    id: fc.option(fc.oneof(fc.integer(), fc.string({ maxLength: 4 }), fc.constant(null), fc.double({ noNaN: true, noDefaultInfinity: true })), { nil: undefined }),
-    mutate: fc.option(fc.tuple(fc.constantFrom('jsonrpc', 'method', 'params', 'id', 'result', 'error'), fc.option(fc.jsonValue({ maxDepth: 1 }))), { nil: undefined }),
+    id: fc.option(
+      fc.oneof(
+        fc.integer(),
+        fc.string({ maxLength: 4 }),
+        fc.constant(null),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+      ),
+      { nil: undefined },
+    ),
+    mutate: fc.option(
+      fc.tuple(
+        fc.constantFrom('jsonrpc', 'method', 'params', 'id', 'result', 'error'),
+        fc.option(fc.jsonValue({ maxDepth: 1 })),
+      ),
+      { nil: undefined },
+    ),
   })
   .map(({ method, params, id, mutate }) => {
     const out: Record<string, unknown> = { jsonrpc: '2.0', method };
@@ -230,7 +260,11 @@ describe('receive path properties', () => {
 
   it('survives text that is not JSON, or JSON cut short or corrupted', async () => {
     const corrupted = fc
-      .tuple(fc.oneof(messageArb, fc.array(messageArb, { maxLength: 3 })).map(asText), fc.nat(), fc.string({ maxLength: 3 }))
+      .tuple(
+        fc.oneof(messageArb, fc.array(messageArb, { maxLength: 3 })).map(asText),
+        fc.nat(),
+        fc.string({ maxLength: 3 }),
+      )
       .map(([text, at, junk]) => {
         const cut = at % (text.length + 1);
         return text.slice(0, cut) + junk + text.slice(cut + (at % 2));

@@ -12,7 +12,9 @@ describe('call guard', () => {
       .setGuard({
         admit: (call: CallContext) => {
           log.push(`admit ${call.method}`);
-          return call.method === 'refused' ? new RpcError(ErrorCode.RateLimited, 'slow down', { retryAfterMs: 5 }) : undefined;
+          return call.method === 'refused'
+            ? new RpcError(ErrorCode.RateLimited, 'slow down', { retryAfterMs: 5 })
+            : undefined;
         },
         settled: (call: CallContext, failed: boolean) => log.push(`settled ${call.method} ${failed ? 'failed' : 'ok'}`),
         authorize: () => undefined,
@@ -28,13 +30,20 @@ describe('call guard', () => {
       })
       .register('refused', () => 'never');
 
-    await expect(pair.client.call('refused')).rejects.toMatchObject({ code: ErrorCode.RateLimited, data: { retryAfterMs: 5 } });
+    await expect(pair.client.call('refused')).rejects.toMatchObject({
+      code: ErrorCode.RateLimited,
+      data: { retryAfterMs: 5 },
+    });
     expect(log).toEqual(['admit refused']); // refused: no middleware, no settled
     log.length = 0;
     await expect(pair.client.call('sync')).resolves.toBe(1);
     await expect(pair.client.call('async')).resolves.toBe(2);
     await expect(pair.client.call('throws')).rejects.toMatchObject({ code: ErrorCode.InvalidParams });
-    expect(log.filter((l) => l.startsWith('settled'))).toEqual(['settled sync ok', 'settled async ok', 'settled throws failed']);
+    expect(log.filter((l) => l.startsWith('settled'))).toEqual([
+      'settled sync ok',
+      'settled async ok',
+      'settled throws failed',
+    ]);
   });
 
   it('takes one guard per service', async () => {
@@ -44,7 +53,7 @@ describe('call guard', () => {
     expect(() => pair.service.setGuard(guard)).toThrow(/already set/);
   });
 
-  it('asks authorize before a subscription\'s params schema or handler runs, and refuses with its error', async () => {
+  it("asks authorize before a subscription's params schema or handler runs, and refuses with its error", async () => {
     await using pair = connectedPair();
     const ran: string[] = [];
     const schema = {
@@ -60,7 +69,8 @@ describe('call guard', () => {
     pair.service.setGuard({
       admit: () => undefined,
       settled: () => undefined,
-      authorize: (_call, name) => (name === 'secret' ? new RpcError(ErrorCode.Unauthorized, 'not you', { name }) : undefined),
+      authorize: (_call, name) =>
+        name === 'secret' ? new RpcError(ErrorCode.Unauthorized, 'not you', { name }) : undefined,
     });
     const stream = () => {
       ran.push('handler');

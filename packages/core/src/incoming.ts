@@ -34,7 +34,11 @@ const ECHOED_NAME = 128;
 
 const methodNotFound = (id: RequestId, method: string) => {
   const name = method.length > ECHOED_NAME ? `${method.slice(0, ECHOED_NAME)}…` : method;
-  return encodeError(id, { code: ErrorCode.MethodNotFound, message: `Method not found: ${name}`, data: { method: name } });
+  return encodeError(id, {
+    code: ErrorCode.MethodNotFound,
+    message: `Method not found: ${name}`,
+    data: { method: name },
+  });
 };
 
 const isThenable = (v: unknown): v is PromiseLike<unknown> =>
@@ -129,13 +133,15 @@ export class Dispatcher<Ctx> {
     const done = (answers: Answer[]) => {
       const given = answers.filter((answer) => answer !== undefined);
       const hooks: Array<() => void> = [];
-      for (const answer of given) if (typeof answer !== 'string' && answer.call.afterReply) hooks.push(answer.call.afterReply);
+      for (const answer of given)
+        if (typeof answer !== 'string' && answer.call.afterReply) hooks.push(answer.call.afterReply);
       // An all-notification batch gets no response at all, not an empty array.
       if (given.length === 0) return;
       // One array, so refused as one: each result in it is replaced by its error, the rest kept.
       const array = (texts: string[]) => `[${texts.join(',')}]`;
       const refusal = channel(array(given.map((a) => (typeof a === 'string' ? a : a.text))), hooks.length === 0);
-      if (refusal) channel(array(given.map((a) => (typeof a === 'string' ? a : encodeError(a.call.id!, refusal(a.call.method))))));
+      if (refusal)
+        channel(array(given.map((a) => (typeof a === 'string' ? a : encodeError(a.call.id!, refusal(a.call.method))))));
       for (const hook of hooks) hook();
     };
     if (replies.every((r) => !(r instanceof Promise))) done(replies as Answer[]);

@@ -4,7 +4,15 @@
 export { ErrorCode, RpcError, toWireError } from './errors.js';
 export type { ErrorObject } from './errors.js';
 export { encodeNotification } from './wire.js';
-export type { ErrorMessage, Message, Params, RequestId, RequestMessage, ResponseMessage, ResultMessage } from './wire.js';
+export type {
+  ErrorMessage,
+  Message,
+  Params,
+  RequestId,
+  RequestMessage,
+  ResponseMessage,
+  ResultMessage,
+} from './wire.js';
 export type { CloseInfo, SendOptions, Transport } from './transport.js';
 export { createMemoryTransportPair } from './memory-transport.js';
 export type { CallContext } from './context.js';

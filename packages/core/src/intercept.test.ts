@@ -54,7 +54,7 @@ describe('PeerOptions.intercept', () => {
 });
 
 describe('CallContext.meta', () => {
-  it('hands middleware and handler the caller\'s _meta, taken out of params, beside a progress token', async () => {
+  it("hands middleware and handler the caller's _meta, taken out of params, beside a progress token", async () => {
     const seen: unknown[] = [];
     await using pair = connectedPair({
       client: { intercept: (_method, params) => withMeta(params, { traceparent: 'tp' }) },

@@ -44,8 +44,7 @@ export interface MethodEntry {
 }
 
 /** Names Tether keeps for itself: the spec reserves `rpc.`, and `$/` is the LSP convention. */
-export const isReservedName = (name: string): boolean =>
-  name.startsWith('rpc.') || name.startsWith('$/');
+export const isReservedName = (name: string): boolean => name.startsWith('rpc.') || name.startsWith('$/');
 
 /**
  * The served methods. A Map, not an object, so no name — `__proto__`, `constructor`,

@@ -4,10 +4,7 @@ import type { CallContext } from './context.js';
  * Runs around every incoming call and notification (logging, auth, limits). Call `next()`
  * to go on and get the result; throw an RpcError, or return without calling it, to answer instead.
  */
-export type Middleware<Ctx = unknown> = (
-  call: CallContext<Ctx>,
-  next: () => Promise<unknown>,
-) => unknown;
+export type Middleware<Ctx = unknown> = (call: CallContext<Ctx>, next: () => Promise<unknown>) => unknown;
 
 /** Composes middleware in order around the final step; each layer's `next` may be called once. */
 export function runMiddleware<Ctx>(

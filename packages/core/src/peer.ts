@@ -14,7 +14,6 @@ import { createRemote } from './proxy.js';
 import type { CloseInfo, SendOptions, Transport } from './transport.js';
 import { encodeNotification, encodeRequest, isParams, type Params } from './wire.js';
 
-
 /** Where a peer reports a failure nobody listens for; `console` fits. */
 export interface Logger {
   /** Logs a failure: a sentence naming what failed, then the error itself (its stack shows where). */
@@ -255,7 +254,9 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     if (this.#closedInfo) return Promise.reject(callFailure(closedError(this.#closedInfo), method, true));
     let sent = params;
     if (options?.onProgress && params !== undefined && !isByName(params)) {
-      return Promise.reject(new RpcError(ErrorCode.InvalidParams, `tether: progress for ${method} needs params by name`));
+      return Promise.reject(
+        new RpcError(ErrorCode.InvalidParams, `tether: progress for ${method} needs params by name`),
+      );
     }
     const [id, promise] = this.#outgoing.open<T>(method, options, options?.timeout ?? this.#timeout, onResult);
     if (this.#outgoing.has(id)) {

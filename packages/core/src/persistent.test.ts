@@ -82,7 +82,10 @@ describe('a persistent peer', () => {
     await first.next();
     const gone = detached(peer as Peer<unknown>);
     first.close(1006, 'lost');
-    await expect(sent).rejects.toMatchObject({ code: ErrorCode.ConnectionClosed, data: { code: 1006, reason: 'lost' } });
+    await expect(sent).rejects.toMatchObject({
+      code: ErrorCode.ConnectionClosed,
+      data: { code: 1006, reason: 'lost' },
+    });
     expect(await gone).toEqual({ code: 1006, reason: 'lost' });
     expect(peer.closed).toBe(false);
     expect(peer.connected).toBe(false);

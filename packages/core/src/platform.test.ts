@@ -14,12 +14,16 @@ const ALLOWED_PACKAGES = new Set<string>();
 
 function buildConfig(): ts.ParsedCommandLine {
   const configPath = resolve(packageDir, 'tsconfig.build.json');
-  const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    configPath,
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
     },
-  });
+  );
   if (!parsed) throw new Error('cannot read tsconfig.build.json');
   return parsed;
 }
@@ -60,7 +64,10 @@ describe('the shipped core', () => {
     const program = ts.createProgram({ rootNames: config.fileNames, options });
     const diagnostics = ts
       .getPreEmitDiagnostics(program)
-      .map((d) => `${d.file ? relative(packageDir, d.file.fileName) : ''}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+      .map(
+        (d) =>
+          `${d.file ? relative(packageDir, d.file.fileName) : ''}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`,
+      );
     expect(diagnostics).toEqual([]);
     const emitted: string[] = [];
     program.emit(undefined, (fileName) => emitted.push(relative('/virtual-dist', fileName)));

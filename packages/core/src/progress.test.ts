@@ -20,7 +20,11 @@ describe('progress, handler side', () => {
       return 'ok';
     });
     side.send({ jsonrpc: '2.0', id: 7, method: 'job', params: { n: 2, _meta: { progressToken: 'p7' } } });
-    expect(await side.next()).toEqual({ jsonrpc: '2.0', method: '$/progress', params: { token: 'p7', value: { done: 1 } } });
+    expect(await side.next()).toEqual({
+      jsonrpc: '2.0',
+      method: '$/progress',
+      params: { token: 'p7', value: { done: 1 } },
+    });
     expect(seen).toEqual({ n: 2 });
     step();
     expect(await side.next()).toEqual({ jsonrpc: '2.0', id: 7, result: 'ok' });
@@ -75,7 +79,12 @@ describe('progress, handler side', () => {
     side.peer.service.register('job', function (this: CallContext) {
       this.progress(1n);
     });
-    const reply = await side.exchange({ jsonrpc: '2.0', id: 1, method: 'job', params: { _meta: { progressToken: 1 } } });
+    const reply = await side.exchange({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'job',
+      params: { _meta: { progressToken: 1 } },
+    });
     expect(reply).toMatchObject({ id: 1, error: { code: ErrorCode.InternalError } });
   });
 
@@ -110,7 +119,12 @@ describe('progress, caller side', () => {
     });
     const values: unknown[] = [];
     const call = side.peer.call('job', { n: 1 }, { onProgress: (value) => values.push(value) });
-    expect(await side.next()).toEqual({ jsonrpc: '2.0', id: 1, method: 'job', params: { n: 1, _meta: { progressToken: 1 } } });
+    expect(await side.next()).toEqual({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'job',
+      params: { n: 1, _meta: { progressToken: 1 } },
+    });
     side.send({ jsonrpc: '2.0', method: '$/progress', params: { token: 1, value: 0.5 } });
     side.send({ jsonrpc: '2.0', method: '$/progress', params: { token: 2, value: 'not ours' } });
     side.send({ jsonrpc: '2.0', method: '$/progress', params: { token: '1', value: 'not ours either' } });
@@ -126,10 +140,15 @@ describe('progress, caller side', () => {
 
   it('sends one object argument of a typed proxy by name, and refuses positional params', async () => {
     await using side = rawSide();
-    const remote = side.peer.remote<{ jobs: { build(o: { target: string }): string; add(a: number, b: number): number } }>();
+    const remote = side.peer.remote<{
+      jobs: { build(o: { target: string }): string; add(a: number, b: number): number };
+    }>();
     const onProgress = () => undefined;
     const built = remote.with({ onProgress }).jobs.build({ target: 'x' });
-    expect(await side.next()).toMatchObject({ method: 'jobs.build', params: { target: 'x', _meta: { progressToken: 1 } } });
+    expect(await side.next()).toMatchObject({
+      method: 'jobs.build',
+      params: { target: 'x', _meta: { progressToken: 1 } },
+    });
     side.send({ jsonrpc: '2.0', id: 1, result: 'ok' });
     await expect(built).resolves.toBe('ok');
     await expect(remote.with({ onProgress }).jobs.add(1, 2)).rejects.toMatchObject({
@@ -149,7 +168,9 @@ describe('progress, caller side', () => {
     const values: unknown[] = [];
     const kept = side.peer.call('job', {}, { timeout: 100, onProgress: (v) => values.push(v) });
     // Caught at once: they reject while the clock is advanced, before the test awaits them.
-    const capped = side.peer.call('job', {}, { timeout: 100, maxTimeout: 250, onProgress: () => undefined }).catch((e) => e);
+    const capped = side.peer
+      .call('job', {}, { timeout: 100, maxTimeout: 250, onProgress: () => undefined })
+      .catch((e) => e);
     const plain = side.peer.call('job', {}, { timeout: 100 }).catch((e) => e);
     await side.next();
     await side.next();
@@ -163,7 +184,10 @@ describe('progress, caller side', () => {
     }
     // 320 ms in: the plain call timed out at 100 (progress it never asked for changes nothing),
     // the capped one at 250, the one with progress every 80 ms is still waiting.
-    await expect(plain).resolves.toMatchObject({ code: ErrorCode.Timeout, message: 'tether: job timed out after 100 ms' });
+    await expect(plain).resolves.toMatchObject({
+      code: ErrorCode.Timeout,
+      message: 'tether: job timed out after 100 ms',
+    });
     await expect(capped).resolves.toMatchObject({
       code: ErrorCode.Timeout,
       message: 'tether: job timed out after 100 ms without progress, or at its maxTimeout',

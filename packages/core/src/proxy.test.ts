@@ -104,7 +104,11 @@ describe('typed proxy behaves like a function', () => {
     await using side = rawSide();
     const { add } = side.peer.remote<Api>().math;
     const calls = [add.call(null, 1, 2), add.apply(undefined, [3, 4]), add.bind(null, 5)(6)];
-    for (const [id, params] of [[1, [1, 2]], [2, [3, 4]], [3, [5, 6]]] as const) {
+    for (const [id, params] of [
+      [1, [1, 2]],
+      [2, [3, 4]],
+      [3, [5, 6]],
+    ] as const) {
       expect(await side.next()).toEqual({ jsonrpc: '2.0', id, method: 'math.add', params });
       side.send({ jsonrpc: '2.0', id, result: id });
     }

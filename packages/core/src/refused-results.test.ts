@@ -96,7 +96,8 @@ describe('a result the transport refuses', () => {
     const sent: string[] = [];
     const transport: Transport = {
       send: (message) => (sent.push(message), false),
-      onMessage: (listener) => queueMicrotask(() => listener(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'later' }))),
+      onMessage: (listener) =>
+        queueMicrotask(() => listener(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'later' }))),
       onClose: () => {},
       close: () => {},
     };

@@ -56,7 +56,11 @@ describe.each(Object.entries(vendors))('schemas from %s', (_vendor, s) => {
   it('serve: each method checks its one argument, sent by name or as the only positional param', async () => {
     await using pair = connectedPair();
     type Api = { cart: { add(item: { sku: string; qty: number }): number; size(): number } };
-    serveValidated<Api, unknown>(pair.service, { cart: { add: (item) => item.qty, size: () => 0 } }, { cart: { add: { params: s.item } } });
+    serveValidated<Api, unknown>(
+      pair.service,
+      { cart: { add: (item) => item.qty, size: () => 0 } },
+      { cart: { add: { params: s.item } } },
+    );
     const cart = pair.client.remote<Api>().cart;
     await expect(cart.add({ sku: 'a', qty: 2 })).resolves.toBe(2);
     await expect(pair.client.call('cart.add', { sku: 'a', qty: 3 })).resolves.toBe(3);
@@ -166,7 +170,11 @@ describe('params validation', () => {
     );
     service.register('bare', () => 1);
     const listed = Object.fromEntries(service.methods.entries);
-    expect(listed.raw?.schemas).toMatchObject({ shape: 'params', params: expect.anything(), result: expect.anything() });
+    expect(listed.raw?.schemas).toMatchObject({
+      shape: 'params',
+      params: expect.anything(),
+      result: expect.anything(),
+    });
     expect(listed['cart.add']?.schemas).toMatchObject({ shape: 'argument', params: item });
     expect(listed['cart.plain']?.schemas).toEqual({ shape: 'argument', params: undefined, result: undefined });
     expect(listed.bare?.schemas).toBeUndefined();
@@ -186,33 +194,53 @@ describe('params validation', () => {
   });
 
   it.each([
-    ['zod', defineContract({ cart: { add: { params: vendors.zod.item, result: vendors.zod.count }, clear: { result: vendors.zod.count } } })],
-    ['valibot', defineContract({ cart: { add: { params: vendors.valibot.item, result: vendors.valibot.count }, clear: { result: vendors.valibot.count } } })],
-  ] as const)('types both sides of a %s contract: the caller sends the input, the handler gets the output', (_vendor, api) => {
-    type Api = typeof api;
-    const remote = new Peer().remote<Api>();
-    expectTypeOf(remote.cart.add).parameters.toEqualTypeOf<[params: { sku: string; qty: number }]>();
-    expectTypeOf(remote.cart.add).returns.toEqualTypeOf<Promise<number>>();
-    expectTypeOf(remote.cart.clear).parameters.toEqualTypeOf<[]>();
-    serveValidated<Api, unknown>(
-      new Service(),
-      {
+    [
+      'zod',
+      defineContract({
+        cart: { add: { params: vendors.zod.item, result: vendors.zod.count }, clear: { result: vendors.zod.count } },
+      }),
+    ],
+    [
+      'valibot',
+      defineContract({
         cart: {
-          add(item) {
-            expectTypeOf(item).toEqualTypeOf<{ sku: string; qty: number }>();
-            return item.qty;
-          },
-          clear: () => 0,
+          add: { params: vendors.valibot.item, result: vendors.valibot.count },
+          clear: { result: vendors.valibot.count },
         },
-      },
-      api,
-    );
-    // @ts-expect-error the result schema says number
-    serveValidated<Api, unknown>(new Service(), { cart: { add: () => 'one', clear: () => 0 } }, api);
-    const transformed = defineContract({ at: { params: z.string().transform((s) => new Date(s)) } });
-    expectTypeOf(new Peer().remote<typeof transformed>().at).parameters.toEqualTypeOf<[params: string]>();
-    serveValidated<typeof transformed, unknown>(new Service(), { at: (date) => expectTypeOf(date).toEqualTypeOf<Date>() }, transformed);
-  });
+      }),
+    ],
+  ] as const)(
+    'types both sides of a %s contract: the caller sends the input, the handler gets the output',
+    (_vendor, api) => {
+      type Api = typeof api;
+      const remote = new Peer().remote<Api>();
+      expectTypeOf(remote.cart.add).parameters.toEqualTypeOf<[params: { sku: string; qty: number }]>();
+      expectTypeOf(remote.cart.add).returns.toEqualTypeOf<Promise<number>>();
+      expectTypeOf(remote.cart.clear).parameters.toEqualTypeOf<[]>();
+      serveValidated<Api, unknown>(
+        new Service(),
+        {
+          cart: {
+            add(item) {
+              expectTypeOf(item).toEqualTypeOf<{ sku: string; qty: number }>();
+              return item.qty;
+            },
+            clear: () => 0,
+          },
+        },
+        api,
+      );
+      // @ts-expect-error the result schema says number
+      serveValidated<Api, unknown>(new Service(), { cart: { add: () => 'one', clear: () => 0 } }, api);
+      const transformed = defineContract({ at: { params: z.string().transform((s) => new Date(s)) } });
+      expectTypeOf(new Peer().remote<typeof transformed>().at).parameters.toEqualTypeOf<[params: string]>();
+      serveValidated<typeof transformed, unknown>(
+        new Service(),
+        { at: (date) => expectTypeOf(date).toEqualTypeOf<Date>() },
+        transformed,
+      );
+    },
+  );
 
   it('types schemas against the contract they go with', () => {
     type Api = { cart: { add(item: { sku: string; qty: number }): number; pair(a: number, b: number): number } };
@@ -223,7 +251,9 @@ describe('params validation', () => {
     serveValidated<Api, unknown>(new Service(), impl, { cart: { add: { params: z.object({ sku: z.string() }) } } });
     // @ts-expect-error the result schema says string, the contract number
     serveValidated<Api, unknown>(new Service(), impl, { cart: { add: { result: z.string() } } });
-    // @ts-expect-error a one-argument schema cannot describe a two-argument method
-    serveValidated<Api, unknown>(new Service(), impl, { cart: { pair: { params: z.tuple([z.number(), z.number()]) } } });
+    serveValidated<Api, unknown>(new Service(), impl, {
+      // @ts-expect-error a one-argument schema cannot describe a two-argument method
+      cart: { pair: { params: z.tuple([z.number(), z.number()]) } },
+    });
   });
 });

@@ -12,9 +12,7 @@ export interface StandardSchemaV1<Input = unknown, Output = Input> {
     /** The library that made the schema (`zod`, `valibot`, ...). */
     readonly vendor: string;
     /** Checks a value: its output, or the issues found. */
-    readonly validate: (
-      value: unknown,
-    ) => StandardResult<Output> | Promise<StandardResult<Output>>;
+    readonly validate: (value: unknown) => StandardResult<Output> | Promise<StandardResult<Output>>;
     /** The input and output types, for inference only (never set at run time). */
     readonly types?:
       | {
@@ -34,8 +32,7 @@ export type InferInput<S> = S extends StandardSchemaV1<infer I, unknown> ? I : u
 export type InferOutput<S> = S extends StandardSchemaV1<unknown, infer O> ? O : unknown;
 
 type StandardResult<Output> =
-  | { readonly value: Output; readonly issues?: undefined }
-  | { readonly issues: ReadonlyArray<StandardIssue> };
+  { readonly value: Output; readonly issues?: undefined } | { readonly issues: ReadonlyArray<StandardIssue> };
 
 interface StandardIssue {
   readonly message: string;

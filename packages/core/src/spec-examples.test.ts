@@ -52,10 +52,14 @@ describe('JSON-RPC 2.0 specification, section 7 examples', () => {
   it('rpc call with named parameters', async () => {
     await using side = specPeer();
     expect(
-      await side.exchange('{"jsonrpc": "2.0", "method": "subtract", "params": {"subtrahend": 23, "minuend": 42}, "id": 3}'),
+      await side.exchange(
+        '{"jsonrpc": "2.0", "method": "subtract", "params": {"subtrahend": 23, "minuend": 42}, "id": 3}',
+      ),
     ).toEqual({ jsonrpc: '2.0', result: 19, id: 3 });
     expect(
-      await side.exchange('{"jsonrpc": "2.0", "method": "subtract", "params": {"minuend": 42, "subtrahend": 23}, "id": 4}'),
+      await side.exchange(
+        '{"jsonrpc": "2.0", "method": "subtract", "params": {"minuend": 42, "subtrahend": 23}, "id": 4}',
+      ),
     ).toEqual({ jsonrpc: '2.0', result: 19, id: 4 });
   });
 
@@ -146,7 +150,11 @@ describe('JSON-RPC 2.0 specification, section 7 examples', () => {
         { jsonrpc: '2.0', result: 7, id: '1' },
         { jsonrpc: '2.0', result: 19, id: '2' },
         { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request' }, id: null },
-        { jsonrpc: '2.0', error: { code: -32601, message: 'Method not found: foo.get', data: { method: 'foo.get' } }, id: '5' },
+        {
+          jsonrpc: '2.0',
+          error: { code: -32601, message: 'Method not found: foo.get', data: { method: 'foo.get' } },
+          id: '5',
+        },
         { jsonrpc: '2.0', result: ['hello', 5], id: '9' },
       ]),
     );

@@ -49,7 +49,9 @@ export type Schemas<C> = {
 };
 
 const isSchema = (value: unknown): value is StandardSchemaV1 =>
-  typeof value === 'object' && value !== null && typeof (value as StandardSchemaV1)['~standard']?.validate === 'function';
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as StandardSchemaV1)['~standard']?.validate === 'function';
 
 /** The one argument of a method served with an 'argument' schema: by name, alone by position, or none. */
 function argumentOf(params: unknown, method: string): unknown {
@@ -86,7 +88,9 @@ function guarded(name: string, handler: Handler<any>, schemas: MethodSchemas): H
 
 function checked(name: string, what: string, value: unknown): StandardSchemaV1 | undefined {
   if (value === undefined || isSchema(value)) return value;
-  throw new TypeError(`tether: the ${what} schema of "${name}" is not a Standard Schema (zod 3.24+, valibot 1+, arktype 2+)`);
+  throw new TypeError(
+    `tether: the ${what} schema of "${name}" is not a Standard Schema (zod 3.24+, valibot 1+, arktype 2+)`,
+  );
 }
 
 /**
@@ -149,7 +153,11 @@ function collect<Ctx>(
       out.push([
         name,
         value,
-        { params: checked(name, 'params', method?.params), result: checked(name, 'result', method?.result), shape: 'argument' },
+        {
+          params: checked(name, 'params', method?.params),
+          result: checked(name, 'result', method?.result),
+          shape: 'argument',
+        },
       ]);
     } else if (typeof value === 'object' && value !== null) {
       collect(value, spec(key) as SchemaTree | undefined, `${name}.`, out);

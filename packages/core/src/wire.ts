@@ -90,8 +90,7 @@ export function encodeNotification(method: string, params?: Params): string {
 
 /** The last event text `PushEncoder.event` wrote, for the next subscriber of the same event. */
 let lastEvent:
-  | { prefix: string; json: string; eventId: number | undefined; epoch: string | undefined; text: string }
-  | undefined;
+  { prefix: string; json: string; eventId: number | undefined; epoch: string | undefined; text: string } | undefined;
 
 /** How a served subscription ended, as its last push says. */
 export type PushEnd = { done: true } | { error: ErrorObject };

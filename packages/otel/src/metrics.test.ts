@@ -36,7 +36,10 @@ async function setup() {
   const http = createHttpServer();
   http.listen(0, '127.0.0.1');
   await once(http, 'listening');
-  const server = await createServer({ server: http, broker: traceBroker(new MemoryBroker({ historySize: 2 }), kit.options) });
+  const server = await createServer({
+    server: http,
+    broker: traceBroker(new MemoryBroker({ historySize: 2 }), kit.options),
+  });
   const telemetry = instrumentServer(server, kit.options);
   const metrics = prometheusHandler(telemetry);
   http.on('request', (request, response) => {
@@ -112,7 +115,9 @@ describe('server metrics', () => {
     expect(meter.get('tether.subscription.lag')).toEqual([
       { attributes: { 'messaging.destination.name': 'feed' }, value: 0 },
     ]);
-    const resumes = meter.get('tether.subscription.resumes')!.map((p) => [p.attributes['tether.resume.outcome'], p.value]);
+    const resumes = meter
+      .get('tether.subscription.resumes')!
+      .map((p) => [p.attributes['tether.resume.outcome'], p.value]);
     expect(resumes.sort()).toEqual([
       ['gap', 1],
       ['replayed', 1],

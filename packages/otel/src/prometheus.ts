@@ -88,7 +88,9 @@ export function prometheusHandler(telemetry: ServerTelemetry, options: Prometheu
       (text) => response.writeHead(200, { 'Content-Type': registry.contentType }).end(text),
       (error: unknown) => {
         response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
-        response.end(`tether/otel: collecting metrics failed: ${error instanceof Error ? error.message : String(error)}`);
+        response.end(
+          `tether/otel: collecting metrics failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
       },
     );
   };

@@ -64,7 +64,10 @@ export class ServerTelemetry {
  * `tether.server.connections`, `tether.server.pushes.dropped`, `tether.subscription.lag` (per topic,
  * with a TracedBroker) and `tether.subscription.resumes` (per outcome). Call it once, before clients connect.
  */
-export function instrumentServer<Ctx>(server: InstrumentableServer<Ctx>, options: InstrumentOptions = {}): ServerTelemetry {
+export function instrumentServer<Ctx>(
+  server: InstrumentableServer<Ctx>,
+  options: InstrumentOptions = {},
+): ServerTelemetry {
   const resolved = resolve(options);
   // Shared with the telemetry, which adds the Prometheus sink to it later: the middleware reads it per call.
   const sinks: ServerSink[] = [];

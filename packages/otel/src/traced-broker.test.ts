@@ -27,7 +27,10 @@ describe('traced publishes', () => {
     const prefix = `traced-${Date.now()}:`;
     const nodes = await Promise.all(
       ['a', 'b'].map(async () => {
-        const server = await createServer({ port: 0, broker: traceBroker(redisBroker({ url: redis.url, prefix }), kit.options) });
+        const server = await createServer({
+          port: 0,
+          broker: traceBroker(redisBroker({ url: redis.url, prefix }), kit.options),
+        });
         server.subscription('news', () => server.topic('news'));
         closing.push(() => server.close({ deadline: 0 }));
         return server;
@@ -72,7 +75,7 @@ describe('traced publishes', () => {
     expect(deliveries[0]!.attributes['messaging.message.id']).toBe(String(id));
   });
 
-  it('reports how far this node\'s deliveries trail the topic head, per subscribed topic', async () => {
+  it("reports how far this node's deliveries trail the topic head, per subscribed topic", async () => {
     // A broker whose reader is behind: the head (history's lastId) is 7, the node has seen up to 3.
     let feed: ((event: TopicEvent) => void) | undefined;
     const behind: Broker = {

@@ -17,7 +17,11 @@ async function setup() {
   const server = await createServer({ port: 0 });
   instrumentServer(server, kit.options);
   const client = connect(server.url, { intercept: traceCalls(kit.options), reconnect: { maxRetries: 0 } });
-  closing.push(() => kit.close(), () => server.close({ deadline: 0 }), () => client.close());
+  closing.push(
+    () => kit.close(),
+    () => server.close({ deadline: 0 }),
+    () => client.close(),
+  );
   return { kit, server, client };
 }
 

@@ -1,6 +1,57 @@
 // @tether/server/bun: a Tether server on Bun.serve. Runtime-neutral: nothing here loads node:* or ws.
 export { createBunServer } from './runtime/bun/bun-server.js';
-export type { BunServerHandle, BunSocketAddress, BunServerOptions, BunTetherServer, BunWebSocket, BunWebSocketHandler, SocketData } from './runtime/bun/bun-server.js';
+export type {
+  BunServerHandle,
+  BunSocketAddress,
+  BunServerOptions,
+  BunTetherServer,
+  BunWebSocket,
+  BunWebSocketHandler,
+  SocketData,
+} from './runtime/bun/bun-server.js';
 export { CloseCode, HttpError, MemoryBroker, MemoryPresence, MemoryRateLimitStore } from './runtime/exports.js';
-export type { AccessOptions, ClientMethod, DiscoveryOptions, GovernanceOptions, Grants, JsonSchema, JsonSchemaConverter, OpenRpcDocument, OpenRpcInfo, QuotaOptions, RateLimitStore, RegisterOptions, Requires, ServedSubscriptionOptions } from './runtime/exports.js';
-export type { Broker, BrokerStatus, BackpressureEvent, EventMeta, ResumeOutcome, BackpressurePolicy, CloseOptions, ExpireOptions, FetchHandshake, HandshakeRequest, HistorySlice, MemoryBrokerOptions, Presence, PresenceChange, PresenceConnection, PresenceEntry, PresenceStore, RateLimit, Reauthenticate, RuntimeServer, RuntimeServerOptions, ServerEvents, ServerStats, TopicEvent, TrackOptions, Tracking, Unsubscribe } from './runtime/exports.js';
+export type {
+  AccessOptions,
+  ClientMethod,
+  DiscoveryOptions,
+  GovernanceOptions,
+  Grants,
+  JsonSchema,
+  JsonSchemaConverter,
+  OpenRpcDocument,
+  OpenRpcInfo,
+  QuotaOptions,
+  RateLimitStore,
+  RegisterOptions,
+  Requires,
+  ServedSubscriptionOptions,
+} from './runtime/exports.js';
+export type {
+  Broker,
+  BrokerStatus,
+  BackpressureEvent,
+  EventMeta,
+  ResumeOutcome,
+  BackpressurePolicy,
+  CloseOptions,
+  ExpireOptions,
+  FetchHandshake,
+  HandshakeRequest,
+  HistorySlice,
+  MemoryBrokerOptions,
+  Presence,
+  PresenceChange,
+  PresenceConnection,
+  PresenceEntry,
+  PresenceStore,
+  RateLimit,
+  Reauthenticate,
+  RuntimeServer,
+  RuntimeServerOptions,
+  ServerEvents,
+  ServerStats,
+  TopicEvent,
+  TrackOptions,
+  Tracking,
+  Unsubscribe,
+} from './runtime/exports.js';

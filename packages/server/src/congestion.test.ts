@@ -83,7 +83,7 @@ describe('a client that sends calls and does not read', () => {
     client.ws.close();
   });
 
-  it("runs none of its calls once the server has decided to close it with 1013", async () => {
+  it('runs none of its calls once the server has decided to close it with 1013', async () => {
     const server = await start({ port: 0, maxBufferedBytes: 64 * 1024, backpressure: 'close' });
     let decided = false;
     let runsAfterDecision = 0;

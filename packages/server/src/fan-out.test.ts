@@ -52,7 +52,8 @@ describe('fan-out of a topic', () => {
     const server = await serveTopics();
     const clients = await Promise.all(Array.from({ length: 5 }, () => openBytes(server.url)));
     // Connections that hold other subscriptions first, so no per-connection count lines their ids up.
-    for (const [i, client] of clients.entries()) for (let j = 0; j < i; j++) await subscribe(client, 100 + j, `other${j}`);
+    for (const [i, client] of clients.entries())
+      for (let j = 0; j < i; j++) await subscribe(client, 100 + j, `other${j}`);
     const ids = await Promise.all(clients.map((client) => subscribe(client, 1)));
     expect(new Set(ids).size).toBe(1);
     await server.publish('news', { headline: 'frames once' });
@@ -69,9 +70,14 @@ describe('fan-out of a topic', () => {
     const server = await serveTopics();
     const clients = await Promise.all(Array.from({ length: 8 }, () => openBytes(server.url)));
     await Promise.all(clients.map((client) => subscribe(client, 1)));
-    const frame = vi.spyOn((wsModule as unknown as { Sender: { frame: (...args: unknown[]) => unknown } }).Sender, 'frame');
+    const frame = vi.spyOn(
+      (wsModule as unknown as { Sender: { frame: (...args: unknown[]) => unknown } }).Sender,
+      'frame',
+    );
     for (let i = 1; i <= 3; i++) await server.publish('news', i);
-    const pushes = await Promise.all(clients.map(async (client) => [await client.next(), await client.next(), await client.next()]));
+    const pushes = await Promise.all(
+      clients.map(async (client) => [await client.next(), await client.next(), await client.next()]),
+    );
     expect(pushes.flat()).toHaveLength(24);
     expect(frame).toHaveBeenCalledTimes(3);
     for (const client of clients) client.ws.close();
@@ -87,7 +93,9 @@ describe('fan-out of a topic', () => {
     expect(JSON.parse(String(await client.next()))).toEqual({ jsonrpc: '2.0', id: 3, result: true });
     expect(server.subscriberCount('news')).toBe(1);
     await server.publish('news', 'still here');
-    expect(JSON.parse(String(await client.next()))).toMatchObject({ params: { subscription: second, result: 'still here' } });
+    expect(JSON.parse(String(await client.next()))).toMatchObject({
+      params: { subscription: second, result: 'still here' },
+    });
     client.send({ jsonrpc: '2.0', id: 4, method: 'rpc.unsubscribe', params: [second] });
     expect(JSON.parse(String(await client.next()))).toEqual({ jsonrpc: '2.0', id: 4, result: true });
     expect(server.subscriberCount('news')).toBe(0);

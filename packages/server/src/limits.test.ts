@@ -63,7 +63,11 @@ describe('limits', () => {
     server.register('one', () => 1);
     const client = await openRaw(server.url);
     client.send([1, 2, 3, 4].map((id) => ({ jsonrpc: '2.0', id, method: 'one' })));
-    const replies = (await client.next()) as Array<{ id: number; result?: number; error?: { code: number; data: { retryAfterMs: number } } }>;
+    const replies = (await client.next()) as Array<{
+      id: number;
+      result?: number;
+      error?: { code: number; data: { retryAfterMs: number } };
+    }>;
     expect(replies.filter((r) => r.result === 1)).toHaveLength(2);
     const limited = replies.filter((r) => r.error);
     expect(limited).toHaveLength(2);

@@ -58,7 +58,11 @@ describe('re-authentication on the wire', () => {
     const reported = new Promise<unknown>((resolve) => server.once('error', (error) => resolve(error)));
     const raw = await openRaw(server.url);
     raw.send({ jsonrpc: '2.0', id: 1, method: 'rpc.authenticate', params: { token: 'boom' } });
-    expect(await raw.next()).toEqual({ jsonrpc: '2.0', id: 1, error: { code: ErrorCode.Unauthorized, message: 'Unauthorized' } });
+    expect(await raw.next()).toEqual({
+      jsonrpc: '2.0',
+      id: 1,
+      error: { code: ErrorCode.Unauthorized, message: 'Unauthorized' },
+    });
     expect(await reported).toMatchObject({ message: 'token store down' });
     expect((await raw.closed).code).toBe(CloseCode.Unauthorized);
   });

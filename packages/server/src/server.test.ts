@@ -33,7 +33,9 @@ describe('server', () => {
     const server = await start({ port: 0 });
     const client = await connectPeer(server.url);
     expect(server.stats.connections).toBe(1);
-    const [peer, info] = (await Promise.all([once(server, 'disconnect'), Promise.resolve(client.close(4001, 'bye'))]))[0];
+    const [peer, info] = (
+      await Promise.all([once(server, 'disconnect'), Promise.resolve(client.close(4001, 'bye'))])
+    )[0];
     expect(info).toEqual({ code: 4001, reason: 'bye' });
     expect(server.connections.has(peer)).toBe(false);
     expect(server.stats.connections).toBe(0);
@@ -74,7 +76,10 @@ describe('server', () => {
     });
     const client = await connectPeer(server.url);
     const reported = once(server, 'error');
-    await expect(client.call('boom')).rejects.toMatchObject({ code: ErrorCode.InternalError, message: 'Internal error' });
+    await expect(client.call('boom')).rejects.toMatchObject({
+      code: ErrorCode.InternalError,
+      message: 'Internal error',
+    });
     const [error, peer] = await reported;
     expect((error as Error).message).toBe('secret');
     expect(server.connections.has(peer)).toBe(true);
@@ -88,7 +93,9 @@ describe('server', () => {
       throw new Error('secret');
     });
     const client = await connectPeer(server.url);
-    await expect(client.call('boom')).rejects.toEqual(expect.objectContaining({ code: ErrorCode.InternalError, message: 'Internal error', data: undefined }));
+    await expect(client.call('boom')).rejects.toEqual(
+      expect.objectContaining({ code: ErrorCode.InternalError, message: 'Internal error', data: undefined }),
+    );
     expect(logged).toHaveLength(1);
     const [message, error] = logged[0] as [string, Error];
     expect(message).toMatch(/\bboom\b/);
@@ -110,6 +117,11 @@ describe('server', () => {
       },
     });
     await expect(refusedUpgrade(server.url)).resolves.toMatchObject({ status: 500 });
-    expect(logged).toEqual([['tether: authenticate threw; the upgrade was answered 500', expect.objectContaining({ message: 'token store down' })]]);
+    expect(logged).toEqual([
+      [
+        'tether: authenticate threw; the upgrade was answered 500',
+        expect.objectContaining({ message: 'token store down' }),
+      ],
+    ]);
   });
 });

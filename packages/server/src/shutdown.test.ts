@@ -35,7 +35,10 @@ describe('graceful shutdown', () => {
 
     const url = server.url;
     const closing = server.close({ deadline: 10_000 });
-    await expect(client.call('quick')).rejects.toMatchObject({ code: ErrorCode.ConnectionClosed, message: 'tether: server is shutting down' });
+    await expect(client.call('quick')).rejects.toMatchObject({
+      code: ErrorCode.ConnectionClosed,
+      message: 'tether: server is shutting down',
+    });
     await expect(openRaw(url)).rejects.toThrow(/ECONNREFUSED/);
     held.release('finished');
     await expect(slow).resolves.toBe('finished');

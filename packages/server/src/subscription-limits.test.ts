@@ -10,7 +10,8 @@ const subscribe = (id: number, name = 'feed') => ({ jsonrpc: '2.0', id, method: 
 
 /** Reads `count` responses, sorted by id. */
 async function responses(client: RawClient, count: number) {
-  const replies: Array<{ id: number; result?: unknown; error?: { code: number; message: string; data?: unknown } }> = [];
+  const replies: Array<{ id: number; result?: unknown; error?: { code: number; message: string; data?: unknown } }> =
+    [];
   for (let i = 0; i < count; i++) replies.push((await client.next()) as (typeof replies)[number]);
   return replies.sort((a, b) => a.id - b.id);
 }

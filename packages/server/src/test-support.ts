@@ -49,8 +49,7 @@ export async function openRaw(url: string, options?: ClientOptions): Promise<Raw
     ws,
     closed,
     send: (message) => ws.send(JSON.stringify(message)),
-    next: () =>
-      inbox.length > 0 ? Promise.resolve(inbox.shift()) : new Promise((resolve) => waiting.push(resolve)),
+    next: () => (inbox.length > 0 ? Promise.resolve(inbox.shift()) : new Promise((resolve) => waiting.push(resolve))),
   };
 }
 

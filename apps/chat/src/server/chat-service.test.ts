@@ -1,7 +1,14 @@
 import { createMemoryTransportPair, ErrorCode, Peer, RpcError, type Transport } from '@tether/core';
 import { createServer, MemoryBroker, MemoryPresence, type ServerOptions, type TetherServer } from '@tether/server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Subscriptions, TYPING_NOTIFICATION, type ChatApi, type PresenceEntry, type RoomEvent, type RoomSummary } from '../shared/api.js';
+import {
+  Subscriptions,
+  TYPING_NOTIFICATION,
+  type ChatApi,
+  type PresenceEntry,
+  type RoomEvent,
+  type RoomSummary,
+} from '../shared/api.js';
 import { ChatErrorCode } from '../shared/errors.js';
 import { serveChat } from './chat-service.js';
 import { ChatStore, type ChatStoreOptions } from './store/chat-store.js';
@@ -45,7 +52,10 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close({ deadline: 0 })));
 });
 
-async function setup(options: ChatStoreOptions = {}, shared: Pick<ServerOptions<undefined>, 'broker' | 'presence'> = {}) {
+async function setup(
+  options: ChatStoreOptions = {},
+  shared: Pick<ServerOptions<undefined>, 'broker' | 'presence'> = {},
+) {
   const host = await memoryHost(shared);
   const store = new ChatStore(options);
   const served = serveChat(host, store);
@@ -88,7 +98,7 @@ async function refusal(promise: Promise<unknown>): Promise<RpcError> {
 }
 
 describe('chat service', () => {
-  it('signs people in under unique names and refuses a taken one with the server\'s message', async () => {
+  it("signs people in under unique names and refuses a taken one with the server's message", async () => {
     const { client } = await setup();
     const ada = client();
     const signedIn = await ada.api.session.start({ name: ' Ada ' });
@@ -140,17 +150,25 @@ describe('chat service', () => {
     const send = (fields: { room?: string; id?: string; text?: string; session?: string }) =>
       refusal(ada.api.messages.send({ session, room: 'general', id: 'x1', text: 'hi', ...fields }));
 
-    expect(await send({ text: '   ' })).toMatchObject({ code: ChatErrorCode.EmptyMessage, message: 'Cannot send an empty message.' });
+    expect(await send({ text: '   ' })).toMatchObject({
+      code: ChatErrorCode.EmptyMessage,
+      message: 'Cannot send an empty message.',
+    });
     expect(await send({ text: 'a'.repeat(2001) })).toMatchObject({
       code: ChatErrorCode.MessageTooLong,
       message: 'Message is too long: 2001 characters, the limit is 2000.',
     });
-    expect(await send({ room: 'nowhere' })).toMatchObject({ code: ChatErrorCode.UnknownRoom, message: 'There is no room called "nowhere".' });
+    expect(await send({ room: 'nowhere' })).toMatchObject({
+      code: ChatErrorCode.UnknownRoom,
+      message: 'There is no room called "nowhere".',
+    });
     expect(await send({ room: 'random' })).toMatchObject({ code: ChatErrorCode.NotInRoom });
     expect(await send({ room: 'Bad Room!' })).toMatchObject({ code: ChatErrorCode.InvalidRoomName });
     expect(await send({ id: 'not an id' })).toMatchObject({ code: ChatErrorCode.InvalidMessageId });
     expect(await send({ session: 'forged' })).toMatchObject({ code: ChatErrorCode.SessionExpired });
-    expect(await refusal(ada.api.rooms.join({ session, room: 'nowhere' }))).toMatchObject({ code: ChatErrorCode.UnknownRoom });
+    expect(await refusal(ada.api.rooms.join({ session, room: 'nowhere' }))).toMatchObject({
+      code: ChatErrorCode.UnknownRoom,
+    });
     expect(await refusal(ada.api.rooms.join({ session, room: 'No Way', create: true }))).toMatchObject({
       code: ChatErrorCode.InvalidRoomName,
     });
@@ -210,7 +228,11 @@ describe('chat service', () => {
     await ada.api.rooms.join({ session: a.session, room: 'general' });
     await bob.api.rooms.join({ session: b.session, room: 'general' });
     const typing = feed<string[]>();
-    await ada.peer.subscribe<string[]>(Subscriptions.typing, { session: a.session, room: 'general' }, { onEvent: typing.push }).ready;
+    await ada.peer.subscribe<string[]>(
+      Subscriptions.typing,
+      { session: a.session, room: 'general' },
+      { onEvent: typing.push },
+    ).ready;
     await typing.until((names) => names.length === 0);
 
     expect(bob.peer.notify(TYPING_NOTIFICATION, { session: b.session, room: 'general' })).toBe(true);
@@ -254,7 +276,7 @@ describe('chat service', () => {
     expect(await bob.api.session.resume({ session: b.session })).toMatchObject({ name: 'Bob', rooms: ['general'] });
   });
 
-  it('lets an expired session\'s rooms know it left', async () => {
+  it("lets an expired session's rooms know it left", async () => {
     const { client, store, attach, drop } = await setup({ graceMs: 1 });
     const ada = client();
     const bob = client();
@@ -283,7 +305,10 @@ describe('chat served by two processes sharing a broker and presence', () => {
   /** Two chat servers, each with its own store (its own sessions), sharing what every process must see alike. */
   async function two() {
     const shared = { broker: new MemoryBroker(), presence: new MemoryPresence() };
-    const [one, other] = await Promise.all([setup({ typingTimeoutMs: 60_000 }, shared), setup({ typingTimeoutMs: 60_000 }, shared)]);
+    const [one, other] = await Promise.all([
+      setup({ typingTimeoutMs: 60_000 }, shared),
+      setup({ typingTimeoutMs: 60_000 }, shared),
+    ]);
     cleanups.push(() => void shared.broker.close());
     return { one, other, shared };
   }
@@ -293,7 +318,10 @@ describe('chat served by two processes sharing a broker and presence', () => {
     const ada = one.client();
     await ada.api.session.start({ name: 'Ada' });
     const taken = await refusal(other.client().api.session.start({ name: 'ada' }));
-    expect(taken).toMatchObject({ code: ChatErrorCode.NameTaken, message: 'The name "ada" is taken. Pick another one.' });
+    expect(taken).toMatchObject({
+      code: ChatErrorCode.NameTaken,
+      message: 'The name "ada" is taken. Pick another one.',
+    });
     const bob = other.client();
     await bob.api.session.start({ name: 'Bob' });
     for (const side of [one, other]) {
@@ -302,7 +330,9 @@ describe('chat served by two processes sharing a broker and presence', () => {
       await presence.until((list) => list.map((p) => `${p.name}:${p.status}`).join() === 'Ada:online,Bob:online');
     }
     // Both racing for one name on the two processes: exactly one gets it.
-    const race = await Promise.allSettled([one.client(), other.client()].map((c) => c.api.session.start({ name: 'Cy' })));
+    const race = await Promise.allSettled(
+      [one.client(), other.client()].map((c) => c.api.session.start({ name: 'Cy' })),
+    );
     expect(race.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
   });
 
@@ -327,14 +357,18 @@ describe('chat served by two processes sharing a broker and presence', () => {
     await rooms.until((list) => list.some((r) => r.name === 'design' && r.members === 2));
 
     const typing = feed<string[]>();
-    await ada.peer.subscribe<string[]>(Subscriptions.typing, { session: a.session, room: 'design' }, { onEvent: typing.push }).ready;
+    await ada.peer.subscribe<string[]>(
+      Subscriptions.typing,
+      { session: a.session, room: 'design' },
+      { onEvent: typing.push },
+    ).ready;
     bob.peer.notify(TYPING_NOTIFICATION, { session: b.session, room: 'design' });
     await typing.until((names) => names.join() === 'Bob');
     await bob.api.messages.send({ session: b.session, room: 'design', id: 'b1', text: 'from the other' });
     await typing.until((names) => names.length === 0 && typing.values.length > 1);
   });
 
-  it('takes a signed-out person off both processes\' lists', async () => {
+  it("takes a signed-out person off both processes' lists", async () => {
     const { one, other, shared } = await two();
     const ada = one.client();
     const a = await ada.api.session.start({ name: 'Ada' });

@@ -55,9 +55,14 @@ function fields(raw: unknown): Record<string, unknown> {
   return raw as Record<string, unknown>;
 }
 
-const info = (session: Session): SessionInfo => ({ session: session.id, name: session.name, rooms: [...session.rooms] });
+const info = (session: Session): SessionInfo => ({
+  session: session.id,
+  name: session.name,
+  rooms: [...session.rooms],
+});
 
-const nameTaken = (name: string) => refuse(ChatErrorCode.NameTaken, `The name "${name}" is taken. Pick another one.`, { name });
+const nameTaken = (name: string) =>
+  refuse(ChatErrorCode.NameTaken, `The name "${name}" is taken. Pick another one.`, { name });
 
 /** A served chat, for the server that serves it to drive. */
 export interface ServedChat {
@@ -112,8 +117,10 @@ export function serveChat<Ctx>(host: ChatHost<Ctx>, store: ChatStore, options: S
   };
 
   const member = (session: Session, room: string): Checked<string> => {
-    if (!shared.catalog.has(room)) return refuse(ChatErrorCode.UnknownRoom, `There is no room called "${room}".`, { room });
-    if (!session.rooms.has(room)) return refuse(ChatErrorCode.NotInRoom, `Join "${room}" before posting in it.`, { room });
+    if (!shared.catalog.has(room))
+      return refuse(ChatErrorCode.UnknownRoom, `There is no room called "${room}".`, { room });
+    if (!session.rooms.has(room))
+      return refuse(ChatErrorCode.NotInRoom, `Join "${room}" before posting in it.`, { room });
     return ok(room);
   };
 
@@ -175,7 +182,8 @@ export function serveChat<Ctx>(host: ChatHost<Ctx>, store: ChatStore, options: S
     const session = sessionOf(this, input);
     const room = must(checkRoomName(input['room']));
     if (!shared.catalog.has(room)) {
-      if (input['create'] !== true) must(refuse(ChatErrorCode.UnknownRoom, `There is no room called "${room}".`, { room }));
+      if (input['create'] !== true)
+        must(refuse(ChatErrorCode.UnknownRoom, `There is no room called "${room}".`, { room }));
       must(await shared.catalog.create(room));
     }
     const isNew = !session.rooms.has(room);

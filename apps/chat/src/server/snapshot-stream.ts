@@ -8,7 +8,11 @@ import type { SharedEvents } from './shared/shared-chat.js';
  * sent. No event ids: a resubscribe after a reconnect gets a fresh snapshot, which is all a
  * list of rooms or people needs.
  */
-export function snapshotStream<T>(source: EventEmitter<SharedEvents>, event: keyof SharedEvents, read: () => T): EventStream<T> {
+export function snapshotStream<T>(
+  source: EventEmitter<SharedEvents>,
+  event: keyof SharedEvents,
+  read: () => T,
+): EventStream<T> {
   let listener: (() => void) | undefined;
   return {
     open(sink) {

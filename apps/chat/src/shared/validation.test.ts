@@ -33,7 +33,16 @@ describe('room names', () => {
   });
 
   it('refuses anything else with InvalidRoomName and a message saying what is allowed', () => {
-    for (const bad of ['', 'General', 'two words', '-edge', 'edge-', 'a'.repeat(Limits.roomNameLength + 1), 7, undefined]) {
+    for (const bad of [
+      '',
+      'General',
+      'two words',
+      '-edge',
+      'edge-',
+      'a'.repeat(Limits.roomNameLength + 1),
+      7,
+      undefined,
+    ]) {
       expect(code(checkRoomName(bad)), String(bad)).toBe(ChatErrorCode.InvalidRoomName);
     }
     const refused = checkRoomName('Bad Room!');
@@ -56,7 +65,10 @@ describe('message text', () => {
     expect(value(checkMessageText('😀'.repeat(Limits.messageLength)))).toBeDefined();
     const over = checkMessageText('a'.repeat(Limits.messageLength + 1));
     expect(code(over)).toBe(ChatErrorCode.MessageTooLong);
-    expect(over.ok ? undefined : over.error.data).toEqual({ length: Limits.messageLength + 1, limit: Limits.messageLength });
+    expect(over.ok ? undefined : over.error.data).toEqual({
+      length: Limits.messageLength + 1,
+      limit: Limits.messageLength,
+    });
     expect(over.ok ? '' : over.error.message).toBe('Message is too long: 2001 characters, the limit is 2000.');
   });
 });

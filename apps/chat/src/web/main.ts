@@ -12,7 +12,8 @@ const TOKEN_KEY = 'tether-chat:session';
 /** The session token lives as long as the tab: a reload signs back in, a new tab picks a name. */
 const tokens: TokenStore = {
   get: () => sessionStorage.getItem(TOKEN_KEY) ?? undefined,
-  set: (token) => (token === undefined ? sessionStorage.removeItem(TOKEN_KEY) : sessionStorage.setItem(TOKEN_KEY, token)),
+  set: (token) =>
+    token === undefined ? sessionStorage.removeItem(TOKEN_KEY) : sessionStorage.setItem(TOKEN_KEY, token),
 };
 
 const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/rpc`;

@@ -3,7 +3,10 @@ import type { StartServer } from '../types.js';
 
 /** The part of Bun's global the adapter needs; declared here so that no Bun types are needed to build. */
 interface BunServe {
-  serve(options: { port: number; hostname: string; fetch: unknown; websocket: unknown }): { port: number; stop(force: boolean): Promise<void> | void };
+  serve(options: { port: number; hostname: string; fetch: unknown; websocket: unknown }): {
+    port: number;
+    stop(force: boolean): Promise<void> | void;
+  };
 }
 
 /**

@@ -36,9 +36,9 @@ describe('describeDisconnect', () => {
   const url = 'ws://example.test/rpc';
 
   it('says why a socket failed to open, naming the URL', () => {
-    expect(describeDisconnect({ code: 1006, reason: '', status: 401, error: 'the upgrade was refused with HTTP 401' }, url)).toBe(
-      'cannot connect to ws://example.test/rpc: the upgrade was refused with HTTP 401',
-    );
+    expect(
+      describeDisconnect({ code: 1006, reason: '', status: 401, error: 'the upgrade was refused with HTTP 401' }, url),
+    ).toBe('cannot connect to ws://example.test/rpc: the upgrade was refused with HTTP 401');
     expect(describeDisconnect({ code: 1006, reason: '', error: 'no reason given' }, url)).toBe(
       'cannot connect to ws://example.test/rpc: no reason given',
     );
@@ -51,8 +51,12 @@ describe('describeDisconnect', () => {
   });
 
   it('gives the close code and reason of a connection that was open', () => {
-    expect(describeDisconnect({ code: 1008, reason: 'banned' }, url)).toBe('connection to ws://example.test/rpc closed (1008 banned)');
-    expect(describeDisconnect({ code: 1006, reason: '' }, url)).toBe('connection to ws://example.test/rpc closed (1006)');
+    expect(describeDisconnect({ code: 1008, reason: 'banned' }, url)).toBe(
+      'connection to ws://example.test/rpc closed (1008 banned)',
+    );
+    expect(describeDisconnect({ code: 1006, reason: '' }, url)).toBe(
+      'connection to ws://example.test/rpc closed (1006)',
+    );
   });
 });
 

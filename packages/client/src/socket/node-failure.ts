@@ -31,6 +31,8 @@ export function describeStatus(status: number): string {
 /** The socket failed with `error` before it opened. */
 export function describeError(error: Error & { code?: unknown }): string {
   const code = typeof error.code === 'string' ? error.code : '';
-  const hint = errorHints[code] ?? (code.startsWith('HPE_') ? 'the answer was not HTTP: not a WebSocket endpoint; check the URL' : undefined);
+  const hint =
+    errorHints[code] ??
+    (code.startsWith('HPE_') ? 'the answer was not HTTP: not a WebSocket endpoint; check the URL' : undefined);
   return hint ? `${hint} (${error.message})` : error.message;
 }

@@ -115,12 +115,22 @@ export class Publisher<Ctx> implements ServedSubscriptions {
     }
     if (generation !== this.#generation) {
       controller.abort(new RpcError(ErrorCode.Cancelled, 'Subscription ended'));
-      if (stream) await Promise.resolve().then(() => stream.close()).catch(() => undefined);
+      if (stream)
+        await Promise.resolve()
+          .then(() => stream.close())
+          .catch(() => undefined);
       throw new RpcError(ErrorCode.ConnectionClosed, 'Subscription not opened: the connection closed first');
     }
     if (!stream) throw new RpcError(ErrorCode.InternalError, 'Internal error');
     const id = this.#newId(stream.topic);
-    const entry: Active = { stream, encoder: new PushEncoder(id), controller, held: [], lastSent: undefined, shed: false };
+    const entry: Active = {
+      stream,
+      encoder: new PushEncoder(id),
+      controller,
+      held: [],
+      lastSent: undefined,
+      shed: false,
+    };
     this.#active.set(id, entry);
     try {
       await stream.open(this.#sink(id), after, epoch);

@@ -27,7 +27,8 @@ function parseSubscribe(raw: unknown): SubscribeRequest {
     : ((raw ?? {}) as Record<string, unknown>);
   const { name, params, after, epoch } = fields;
   if (typeof name !== 'string') throw invalid('"name" must be a string');
-  if (params !== undefined && params !== null && !isParams(params)) throw invalid('"params" must be an array or object');
+  if (params !== undefined && params !== null && !isParams(params))
+    throw invalid('"params" must be an array or object');
   if (after !== undefined && after !== null && !(Number.isSafeInteger(after) && (after as number) >= 0)) {
     throw invalid('"after" must be a non-negative integer');
   }
@@ -159,7 +160,9 @@ function installServing(service: Service<any>, handlers: ReadonlyMap<string, Sub
       if (!entry) throw new RpcError(ErrorCode.MethodNotFound, 'Subscription not found', { name: request.name });
       const denied = service.guard?.authorize?.(this, request.name);
       if (denied) throw denied;
-      const params = entry.params ? ((await validate(entry.params, request.params, request.name)) as Params) : request.params;
+      const params = entry.params
+        ? ((await validate(entry.params, request.params, request.name)) as Params)
+        : request.params;
       const { id, start } = await publisherOf(this, service).open(
         entry.handler,
         request.name,

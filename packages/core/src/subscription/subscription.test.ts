@@ -147,7 +147,11 @@ describe('subscriptions', () => {
     const { client } = pair(topic);
     const gaps: unknown[] = [];
     const got: number[] = [];
-    const sub = client.subscribe<number>('feed', undefined, { after: 2, onGap: (g) => gaps.push(g), onEvent: (n) => got.push(n) });
+    const sub = client.subscribe<number>('feed', undefined, {
+      after: 2,
+      onGap: (g) => gaps.push(g),
+      onEvent: (n) => got.push(n),
+    });
     await sub.ready;
     await until(() => got.length === 3);
     expect(gaps).toEqual([{ after: 2, next: 8 }]);
@@ -320,7 +324,12 @@ describe('positions with an epoch', () => {
     });
     const gaps: unknown[] = [];
     const got: unknown[] = [];
-    const sub = client.subscribe('feed', undefined, { after: 7, epoch: 'A', onGap: (g) => gaps.push(g), onEvent: (d) => got.push(d) });
+    const sub = client.subscribe('feed', undefined, {
+      after: 7,
+      epoch: 'A',
+      onGap: (g) => gaps.push(g),
+      onEvent: (d) => got.push(d),
+    });
     await until(() => got.length === 1);
     expect(gaps).toEqual([{ after: 7, next: 1, restarted: true, epoch: 'B' }]);
     expect({ id: sub.lastEventId, epoch: sub.epoch }).toEqual({ id: 1, epoch: 'B' });
@@ -404,7 +413,10 @@ describe('a subscriber whose pushes the transport shed', () => {
       close: (code, reason) => a.close(code, reason),
     };
     let sink: StreamSink | undefined;
-    serveSubscription(new Peer().attach(lossy).service, 'plain', () => ({ open: (s: StreamSink) => void (sink = s), close: () => undefined }));
+    serveSubscription(new Peer().attach(lossy).service, 'plain', () => ({
+      open: (s: StreamSink) => void (sink = s),
+      close: () => undefined,
+    }));
     const sub = new Peer().attach(b).subscribe('plain');
     await sub.ready;
     shed = true;

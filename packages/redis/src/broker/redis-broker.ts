@@ -143,7 +143,11 @@ export class RedisBroker implements Broker, AsyncDisposable {
 
   async history(topic: string, afterId: number): Promise<HistorySlice> {
     await this.usable('history');
-    const after = Number.isFinite(afterId) ? Math.max(0, Math.floor(afterId)) : afterId > 0 ? Number.MAX_SAFE_INTEGER : 0;
+    const after = Number.isFinite(afterId)
+      ? Math.max(0, Math.floor(afterId))
+      : afterId > 0
+        ? Number.MAX_SAFE_INTEGER
+        : 0;
     const keys = this.keys.topic(topic);
     let replies: Array<[Error | null, unknown]> | null;
     try {
@@ -223,7 +227,8 @@ export class RedisBroker implements Broker, AsyncDisposable {
 
   private *positions(reader: number): Iterable<{ topic: string; stream: string; after: number }> {
     for (const [topic, local] of this.topics) {
-      if (local.position !== undefined && local.keys.reader === reader) yield { topic, stream: local.keys.stream, after: local.position };
+      if (local.position !== undefined && local.keys.reader === reader)
+        yield { topic, stream: local.keys.stream, after: local.position };
     }
   }
 
@@ -281,6 +286,7 @@ function newEpoch(): string {
 }
 
 function positiveInteger(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`tether/redis: ${name} must be a positive integer, got ${value}`);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new RangeError(`tether/redis: ${name} must be a positive integer, got ${value}`);
   return value;
 }

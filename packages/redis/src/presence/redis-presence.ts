@@ -42,13 +42,17 @@ export class RedisPresence implements PresenceStore, AsyncDisposable {
   /** @internal Use `redisPresence()`. */
   constructor(options: RedisPresenceOptions) {
     this.ttl = options.ttl ?? 15_000;
-    if (!Number.isSafeInteger(this.ttl) || this.ttl < 30) throw new RangeError(`tether/redis: presence ttl must be an integer of at least 30 ms, got ${this.ttl}`);
+    if (!Number.isSafeInteger(this.ttl) || this.ttl < 30)
+      throw new RangeError(`tether/redis: presence ttl must be an integer of at least 30 ms, got ${this.ttl}`);
     this.prefix = options.prefix ?? 'tether:';
     this.connectTimeout = options.connectTimeout ?? 10_000;
     this.redis = openConnection(options, 'tether-presence');
-    this.timer = setInterval(() => {
-      this.ticking ??= this.tick().finally(() => (this.ticking = undefined));
-    }, Math.floor(this.ttl / 3));
+    this.timer = setInterval(
+      () => {
+        this.ticking ??= this.tick().finally(() => (this.ticking = undefined));
+      },
+      Math.floor(this.ttl / 3),
+    );
     // Serving keeps a process alive; the refresh alone should not.
     this.timer.unref();
   }

@@ -52,7 +52,10 @@ describe('redis rate limit store', () => {
     const dead = await startRedisServer();
     await dead.kill();
     const unreachable = redisRateLimitStore({ url: dead.url, connectTimeout: 100, redis: { retryStrategy: () => 20 } });
-    cleanups.push(() => unreachable.close(), () => dead.stop());
+    cleanups.push(
+      () => unreachable.close(),
+      () => dead.stop(),
+    );
     await expect(unreachable.take('ada', limit)).rejects.toMatchObject({ code: ErrorCode.Unavailable });
   });
 });

@@ -57,10 +57,11 @@ export class RedisRateLimitStore implements RateLimitStore, AsyncDisposable {
     if (!this.everReady) this.everReady = await readyWithin(this.redis, this.connectTimeout);
     if (this.redis.status !== 'ready') throw unavailable('rate limit');
     try {
-      const wait = await takeScript.run(this.redis, [`${this.prefix}ratelimit:${key}`], [
-        limit.callsPerSecond,
-        limit.burst ?? limit.callsPerSecond,
-      ]);
+      const wait = await takeScript.run(
+        this.redis,
+        [`${this.prefix}ratelimit:${key}`],
+        [limit.callsPerSecond, limit.burst ?? limit.callsPerSecond],
+      );
       return Number(wait);
     } catch (error) {
       throw fromRedisError('rate limit', error);

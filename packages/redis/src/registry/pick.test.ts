@@ -2,12 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { pickProvider } from './pick.js';
 import type { Provider } from './provider.js';
 
-const provider = (nodeId: string, load = 0): Provider => ({ service: 's', nodeId, url: `ws://${nodeId}`, methods: [], load });
+const provider = (nodeId: string, load = 0): Provider => ({
+  service: 's',
+  nodeId,
+  url: `ws://${nodeId}`,
+  methods: [],
+  load,
+});
 
 describe('pickProvider', () => {
   it('rotates among equally loaded providers, whatever order they are listed in', () => {
     const listed = [provider('b'), provider('c'), provider('a')];
-    const picks = [0, 1, 2, 3, 4, 5].map((turn) => pickProvider(turn % 2 ? [...listed].reverse() : listed, turn)?.nodeId);
+    const picks = [0, 1, 2, 3, 4, 5].map(
+      (turn) => pickProvider(turn % 2 ? [...listed].reverse() : listed, turn)?.nodeId,
+    );
     expect(picks).toEqual(['a', 'b', 'c', 'a', 'b', 'c']);
   });
 

@@ -9,6 +9,8 @@ export function pickProvider(providers: readonly Provider[], turn: number): Prov
   if (providers.length === 0) return undefined;
   const least = Math.min(...providers.map((p) => p.load));
   // Sorted by node id, so every router walks the tied providers in the same order.
-  const tied = providers.filter((p) => p.load === least).sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
+  const tied = providers
+    .filter((p) => p.load === least)
+    .sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
   return tied[turn % tied.length];
 }

@@ -33,7 +33,8 @@ export function serves(provider: Provider, method: string): boolean {
 export function decodeProvider(text: string): Provider | undefined {
   try {
     const value = JSON.parse(text) as Partial<Provider>;
-    if (typeof value.service !== 'string' || typeof value.nodeId !== 'string' || typeof value.url !== 'string') return undefined;
+    if (typeof value.service !== 'string' || typeof value.nodeId !== 'string' || typeof value.url !== 'string')
+      return undefined;
     return {
       service: value.service,
       nodeId: value.nodeId,

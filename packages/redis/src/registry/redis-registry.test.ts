@@ -39,7 +39,13 @@ describe('redis registry', () => {
     await b.register('files', { nodeId: 'b', url: 'ws://b' });
     const chat = await reader.providers('chat');
     expect(ids(chat)).toEqual(['a', 'b']);
-    expect(chat.find((p) => p.nodeId === 'a')).toEqual({ service: 'chat', nodeId: 'a', url: 'ws://a', methods: ['send'], load: 0 });
+    expect(chat.find((p) => p.nodeId === 'a')).toEqual({
+      service: 'chat',
+      nodeId: 'a',
+      url: 'ws://a',
+      methods: ['send'],
+      load: 0,
+    });
     expect(ids(await reader.providers('files'))).toEqual(['b']);
     expect(await reader.providers('nothing')).toEqual([]);
     await ra.unregister();

@@ -35,7 +35,8 @@ export class RedisRegistry implements AsyncDisposable {
   /** @internal Use `redisRegistry()`. */
   constructor(options: RedisRegistryOptions) {
     this.ttl = options.ttl ?? 10_000;
-    if (!Number.isSafeInteger(this.ttl) || this.ttl < 3) throw new RangeError(`tether/redis: ttl must be an integer of at least 3 ms, got ${this.ttl}`);
+    if (!Number.isSafeInteger(this.ttl) || this.ttl < 3)
+      throw new RangeError(`tether/redis: ttl must be an integer of at least 3 ms, got ${this.ttl}`);
     this.prefix = options.prefix ?? 'tether:';
     this.connectTimeout = options.connectTimeout ?? 10_000;
     this.redis = openConnection(options, 'tether-registry');

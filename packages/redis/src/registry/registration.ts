@@ -28,9 +28,15 @@ export class Registration implements AsyncDisposable {
     private readonly onStop: (registration: Registration) => void,
   ) {
     this.provider = provider;
-    this.timer = setInterval(() => {
-      if (!this.beating) this.beating = this.beat().catch(() => undefined).finally(() => (this.beating = undefined));
-    }, Math.max(1, Math.floor(ttl / 3)));
+    this.timer = setInterval(
+      () => {
+        if (!this.beating)
+          this.beating = this.beat()
+            .catch(() => undefined)
+            .finally(() => (this.beating = undefined));
+      },
+      Math.max(1, Math.floor(ttl / 3)),
+    );
     // Serving keeps a process alive; the heartbeat alone should not.
     this.timer.unref();
   }

@@ -40,7 +40,8 @@ export class ServiceRouter implements AsyncDisposable {
 
   constructor(private readonly options: ServiceRouterOptions) {
     this.timeout = options.timeout ?? 30_000;
-    if (!(this.timeout > 0)) throw new RangeError(`tether/redis: the router's timeout must be positive, got ${this.timeout}`);
+    if (!(this.timeout > 0))
+      throw new RangeError(`tether/redis: the router's timeout must be positive, got ${this.timeout}`);
   }
 
   /** Calls `method` on a live provider of `service`; rejects with Unavailable when there is none. */

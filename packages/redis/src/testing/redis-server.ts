@@ -62,7 +62,19 @@ class LocalRedis implements RedisServer {
     if (this.child) throw new Error(`redis-server on ${this.port} is already running`);
     const child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--logfile', '', ...this.extraArgs],
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--logfile',
+        '',
+        ...this.extraArgs,
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.child = child;
@@ -76,12 +88,16 @@ class LocalRedis implements RedisServer {
     );
     let output = '';
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => fail(new Error(`redis-server on ${this.port}: no ready line in ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => fail(new Error(`redis-server on ${this.port}: no ready line in ${START_TIMEOUT_MS} ms`)),
+        START_TIMEOUT_MS,
+      );
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
         if (output.includes(READY_LINE)) finish();
       };
-      const onExit = (code: number | null) => fail(new Error(`redis-server on ${this.port} exited (${code}): ${output}`));
+      const onExit = (code: number | null) =>
+        fail(new Error(`redis-server on ${this.port} exited (${code}): ${output}`));
       const onError = (error: Error) => fail(error);
       const cleanup = () => {
         clearTimeout(timer);

@@ -13,7 +13,17 @@ export async function spawnProvider(args: {
 }): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--conditions=source', script, args.url, args.service, args.nodeId, String(args.ttl), args.prefix],
+    [
+      '--import',
+      'tsx',
+      '--conditions=source',
+      script,
+      args.url,
+      args.service,
+      args.nodeId,
+      String(args.ttl),
+      args.prefix,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   await new Promise<void>((resolve, reject) => {

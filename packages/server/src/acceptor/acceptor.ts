@@ -255,7 +255,10 @@ class AcceptedPeer<Ctx> extends Peer<Ctx> {
 }
 
 /** The 403 for a browser origin not on the list; a request without an Origin (not a browser's) passes to `authenticate`. */
-export function originRefusal(allowed: ReadonlySet<string> | undefined, origin: string | undefined): HttpError | undefined {
+export function originRefusal(
+  allowed: ReadonlySet<string> | undefined,
+  origin: string | undefined,
+): HttpError | undefined {
   if (!allowed || origin === undefined || allowed.has(origin)) return undefined;
   return new HttpError(403, 'Origin not allowed');
 }

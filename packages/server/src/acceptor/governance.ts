@@ -46,11 +46,14 @@ export function resolveGovernance<Ctx>(options: GovernanceOptions<Ctx>): Governa
 
 function limit(name: string, value: number | undefined): number {
   if (value === undefined) return Infinity;
-  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`tether: ${name} must be a positive integer, got ${value}`);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new RangeError(`tether: ${name} must be a positive integer, got ${value}`);
   return value;
 }
 
 function checkRate(name: string, rate: RateLimit): void {
-  if (!(rate.callsPerSecond > 0)) throw new RangeError(`tether: ${name}.callsPerSecond must be above 0, got ${rate.callsPerSecond}`);
-  if (rate.burst !== undefined && !(rate.burst >= 1)) throw new RangeError(`tether: ${name}.burst must be at least 1, got ${rate.burst}`);
+  if (!(rate.callsPerSecond > 0))
+    throw new RangeError(`tether: ${name}.callsPerSecond must be above 0, got ${rate.callsPerSecond}`);
+  if (rate.burst !== undefined && !(rate.burst >= 1))
+    throw new RangeError(`tether: ${name}.burst must be at least 1, got ${rate.burst}`);
 }

@@ -98,7 +98,8 @@ export class ServerParts<Ctx, Request extends Handshake, T extends ServerTranspo
    */
   report(error: unknown, peer: Peer<Ctx> | undefined, method?: string): void {
     if (this.hooks.listenerCount('error') > 0) this.hooks.emit('error', error, peer);
-    else if (method !== undefined) this.settings.logger.error(`tether: handler of ${method} threw (its caller got -32603)`, error);
+    else if (method !== undefined)
+      this.settings.logger.error(`tether: handler of ${method} threw (its caller got -32603)`, error);
     else this.settings.logger.error('tether: authenticate threw; the upgrade was answered 500', error);
   }
 
@@ -171,7 +172,13 @@ export abstract class ServerApi<Ctx> implements AsyncDisposable {
   get stats(): ServerStats {
     const { acceptor } = partsOf(this);
     const { live, gate, broker } = acceptor;
-    return { connections: live.size, calls: gate.calls, errors: gate.errors, ...acceptor.totals(), broker: broker.status };
+    return {
+      connections: live.size,
+      calls: gate.calls,
+      errors: gate.errors,
+      ...acceptor.totals(),
+      broker: broker.status,
+    };
   }
 
   /**
@@ -310,6 +317,7 @@ export abstract class ServerApi<Ctx> implements AsyncDisposable {
 export function installServerApi(target: abstract new (...args: never[]) => object): void {
   const shared = ServerApi.prototype;
   for (const key of Reflect.ownKeys(shared)) {
-    if (key !== 'constructor') Object.defineProperty(target.prototype, key, Object.getOwnPropertyDescriptor(shared, key)!);
+    if (key !== 'constructor')
+      Object.defineProperty(target.prototype, key, Object.getOwnPropertyDescriptor(shared, key)!);
   }
 }

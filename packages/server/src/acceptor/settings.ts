@@ -108,7 +108,9 @@ export interface SharedSettings<Ctx, Request> {
 const MiB = 1024 * 1024;
 
 /** Fills in the defaults of every runtime's options: the one place a shared option gets its default. */
-export function resolveSharedSettings<Ctx, Request>(options: SharedOptions<Ctx, Request>): SharedSettings<Ctx, Request> {
+export function resolveSharedSettings<Ctx, Request>(
+  options: SharedOptions<Ctx, Request>,
+): SharedSettings<Ctx, Request> {
   return {
     path: options.path,
     authenticate: options.authenticate,

@@ -27,7 +27,9 @@ const strings = (value: unknown): string[] =>
 /** The grants of `requires` that `held` lacks, in the order required. */
 export function missingGrants(held: Grants | undefined, requires: readonly string[]): string[] {
   if (!held) return [...requires];
-  const has = Array.isArray(held) ? (g: string) => held.includes(g) : (g: string) => (held as ReadonlySet<string>).has(g);
+  const has = Array.isArray(held)
+    ? (g: string) => held.includes(g)
+    : (g: string) => (held as ReadonlySet<string>).has(g);
   return requires.filter((grant) => !has(grant));
 }
 

@@ -34,7 +34,9 @@ export class MemoryBroker implements Broker {
   async publish(topic: string, data: unknown, meta?: EventMeta): Promise<number> {
     const t = this.topic(topic);
     const id = ++t.lastId;
-    const event: TopicEvent = meta ? { topic, id, epoch: this.epoch, data, meta } : { topic, id, epoch: this.epoch, data };
+    const event: TopicEvent = meta
+      ? { topic, id, epoch: this.epoch, data, meta }
+      : { topic, id, epoch: this.epoch, data };
     if (this.historySize > 0) {
       t.history.push(event);
       if (t.history.length > this.historySize) t.history.shift();

@@ -89,7 +89,8 @@ export class CallGate<Ctx> implements CallGuard<Ctx> {
         this.buckets.set(call.peer, bucket);
       }
       const retryAfterMs = bucket.take();
-      if (retryAfterMs > 0) return rateLimited(`tether: rate limit of ${rateLimit.callsPerSecond} calls/s exceeded`, retryAfterMs);
+      if (retryAfterMs > 0)
+        return rateLimited(`tether: rate limit of ${rateLimit.callsPerSecond} calls/s exceeded`, retryAfterMs);
     }
     if (callsPerUser && this.users) {
       const user = this.policy.user(call.data);

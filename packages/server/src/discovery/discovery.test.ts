@@ -65,7 +65,10 @@ describe('rpc.discover', () => {
     // No schema: the handler's positional params, each any value.
     expect(method(doc, 'legacy.echo')).toMatchObject({
       paramStructure: 'by-position',
-      params: [{ name: 'arg0', schema: {} }, { name: 'arg1', schema: {} }],
+      params: [
+        { name: 'arg0', schema: {} },
+        { name: 'arg1', schema: {} },
+      ],
       result: { schema: {} },
     });
     expect(method(doc, 'admin.refund')).toMatchObject({ 'x-requires': ['admin'] });
@@ -98,18 +101,24 @@ describe('rpc.discover', () => {
     const marking = registerShop(await start<Caller>({ port: 0, authenticate, discovery: { unauthorized: 'mark' } }));
     const other = await connectPeer(marking.url);
     const marked = await other.call<Doc>('rpc.discover');
-    expect(method(marked, 'admin.refund')).toMatchObject({ 'x-requires': ['admin'], 'x-denied': { missing: ['admin'] } });
+    expect(method(marked, 'admin.refund')).toMatchObject({
+      'x-requires': ['admin'],
+      'x-denied': { missing: ['admin'] },
+    });
     expect(validateOpenrpc(marked)).toBe(true);
     other.close();
   });
 
   it('lists the methods clients implement with x-implemented-by, and converts schemas through toJsonSchema', async () => {
-    const opaque: StandardSchemaV1 = { '~standard': { version: 1, vendor: 'opaque', validate: (value) => ({ value }) } };
+    const opaque: StandardSchemaV1 = {
+      '~standard': { version: 1, vendor: 'opaque', validate: (value) => ({ value }) },
+    };
     const server = await start({
       port: 0,
       discovery: {
         clientMethods: { 'client.confirm': { params: opaque, description: 'Asks the user.' } },
-        toJsonSchema: (schema, io) => (schema === opaque && io === 'input' ? { type: 'array', items: [{ type: 'string' }], minItems: 1 } : undefined),
+        toJsonSchema: (schema, io) =>
+          schema === opaque && io === 'input' ? { type: 'array', items: [{ type: 'string' }], minItems: 1 } : undefined,
       },
     });
     server.register('plain', (x: unknown) => x, { params: opaque, result: opaque });
@@ -148,12 +157,16 @@ describe('the openrpc command', () => {
   const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
   const fixture = fileURLToPath(new URL('./fixtures/shop.ts', import.meta.url));
 
-  it('writes the document of a module\'s server, everything listed with what it requires', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--conditions=source', cli, fixture], {
-      cwd: fileURLToPath(new URL('../..', import.meta.url)),
-      env: { ...process.env, INIT_CWD: '' },
-      timeout: 30_000,
-    });
+  it("writes the document of a module's server, everything listed with what it requires", async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=source', cli, fixture],
+      {
+        cwd: fileURLToPath(new URL('../..', import.meta.url)),
+        env: { ...process.env, INIT_CWD: '' },
+        timeout: 30_000,
+      },
+    );
     const doc = JSON.parse(stdout) as Doc;
     expect(validateOpenrpc(doc)).toBe(true);
     expect(doc).toMatchObject({ info: { title: 'Shop', version: '1.2.0' } });

@@ -113,7 +113,9 @@ export function openrpcDocument(
   const add = (method: Record<string, unknown>) => {
     const name = method.name as string;
     if (names.has(name)) {
-      throw new TypeError(`tether: "${name}" is listed twice in the OpenRPC document (a method, a subscription or a client method): rename one`);
+      throw new TypeError(
+        `tether: "${name}" is listed twice in the OpenRPC document (a method, a subscription or a client method): rename one`,
+      );
     }
     names.add(name);
     out.push(method);
@@ -134,7 +136,10 @@ export function openrpcDocument(
     add({
       name: method.name,
       ...params(method.params, method.arity, convert),
-      result: { name: 'result', schema: toJsonSchema(declarations.results.get(method.name) ?? method.result, 'output', convert) },
+      result: {
+        name: 'result',
+        schema: toJsonSchema(declarations.results.get(method.name) ?? method.result, 'output', convert),
+      },
       errors: errorRefs(method.params !== undefined, requires !== undefined),
       ...extensions,
     });
@@ -148,7 +153,11 @@ export function openrpcDocument(
       name: sub.name,
       description: `A subscription: open it with rpc.subscribe {"name":"${sub.name}","params":…}; events arrive as rpc.subscription notifications.`,
       ...params(sub.params, sub.arity, convert),
-      result: { name: 'subscription', description: 'The subscription id rpc.subscribe answers.', schema: { type: 'string' } },
+      result: {
+        name: 'subscription',
+        description: 'The subscription id rpc.subscribe answers.',
+        schema: { type: 'string' },
+      },
       errors: errorRefs(sub.params !== undefined, requires !== undefined),
       'x-subscription': {
         subscribe: 'rpc.subscribe',
@@ -214,7 +223,11 @@ function params(
       const needed = new Set(Array.isArray(required) ? required : []);
       return {
         paramStructure: 'by-name',
-        params: Object.entries(properties).map(([name, schema]) => ({ name, schema: schema as JsonSchema, required: needed.has(name) })),
+        params: Object.entries(properties).map(([name, schema]) => ({
+          name,
+          schema: schema as JsonSchema,
+          required: needed.has(name),
+        })),
       };
     }
     const tuple = Array.isArray(prefixItems) ? prefixItems : Array.isArray(items) ? items : undefined;
@@ -233,7 +246,8 @@ function params(
 const SUBSCRIPTION_METHODS: Record<string, unknown>[] = [
   {
     name: 'rpc.subscribe',
-    description: 'Opens the subscription `name` (see each x-subscription); `after` and `epoch` resume after the last event seen.',
+    description:
+      'Opens the subscription `name` (see each x-subscription); `after` and `epoch` resume after the last event seen.',
     paramStructure: 'either',
     params: [
       { name: 'name', schema: { type: 'string' }, required: true },

@@ -129,7 +129,9 @@ describe('authentication at the upgrade', () => {
 describe('origins', () => {
   it('refuses an origin not on the list with 403, lets listed and absent origins in', async () => {
     const server = await start({ port: 0, origins: ['https://app.example'] });
-    await expect(refusedUpgrade(server.url, { origin: 'https://evil.example' })).resolves.toMatchObject({ status: 403 });
+    await expect(refusedUpgrade(server.url, { origin: 'https://evil.example' })).resolves.toMatchObject({
+      status: 403,
+    });
     const listed = await openRaw(server.url, { origin: 'https://app.example' });
     const absent = await openRaw(server.url);
     expect(server.stats.connections).toBe(2);
@@ -259,7 +261,10 @@ describe('malformed upgrades', () => {
   it('cannot pass the origin allow-list as version 8 with Sec-WebSocket-Origin', async () => {
     const server = await start({ port: 0, origins: ['https://app.example'] });
     const old = { ...wellFormed, 'Sec-WebSocket-Version': '8', 'Sec-WebSocket-Origin': 'https://evil.example' };
-    await expect(upgrade(server.url, old)).resolves.toEqual({ status: 426, body: 'Unsupported Sec-WebSocket-Version 8: send 13' });
+    await expect(upgrade(server.url, old)).resolves.toEqual({
+      status: 426,
+      body: 'Unsupported Sec-WebSocket-Version 8: send 13',
+    });
     expect(server.stats.connections).toBe(0);
   });
 });

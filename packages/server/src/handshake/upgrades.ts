@@ -17,7 +17,10 @@ export interface UpgradeHost<Ctx> {
   /** The HTTP server's 'upgrade' listeners, ours included: whether anyone else may take another path. */
   upgradeListeners(): number;
   /** Why no connection can be taken now (503: shutting down or full; 429 over a per-address or per-user limit once admitted). */
-  refusal(handshaking: number, admitted?: { readonly request: HandshakeRequest; readonly data: Ctx }): HttpError | undefined;
+  refusal(
+    handshaking: number,
+    admitted?: { readonly request: HandshakeRequest; readonly data: Ctx },
+  ): HttpError | undefined;
   /** Takes an accepted connection. */
   open(ws: WebSocket, socket: Socket, request: HandshakeRequest, data: Ctx): void;
   /** Reports a failure that is the server's, not the client's (an `authenticate` that threw). */

@@ -81,7 +81,12 @@ export class PresenceHub {
     while (this.pending.size > 0) await Promise.all(this.pending);
   }
 
-  private async track(topic: string, key: string, meta: unknown, connection: PresenceConnection | undefined): Promise<Tracking> {
+  private async track(
+    topic: string,
+    key: string,
+    meta: unknown,
+    connection: PresenceConnection | undefined,
+  ): Promise<Tracking> {
     const holder = `${this.node}/${++this.serial}`;
     // One hold's operations run in call order: an untrack issued while its track is in flight waits for it.
     const tracked = this.store.track(topic, key, holder, meta);

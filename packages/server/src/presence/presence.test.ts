@@ -33,11 +33,13 @@ async function watch(url: string) {
       for (const w of waits) if (seen.length >= w.n) w.resolve();
     },
   }).ready;
-  const until = (n: number) => new Promise<void>((resolve) => (seen.length >= n ? resolve() : waits.push({ n, resolve })));
+  const until = (n: number) =>
+    new Promise<void>((resolve) => (seen.length >= n ? resolve() : waits.push({ n, resolve })));
   return { client, seen, until, summary: () => seen.map((c) => `${c.kind} ${c.key}`) };
 }
 
-const closing = (peer: Peer<unknown>) => new Promise<void>((resolve) => (peer.once('close', () => resolve()), peer.close()));
+const closing = (peer: Peer<unknown>) =>
+  new Promise<void>((resolve) => (peer.once('close', () => resolve()), peer.close()));
 
 describe('server presence', () => {
   it('lists a connection tracked on one node on the other, and announces its leave when it closes', async () => {
@@ -118,7 +120,12 @@ describe('server presence', () => {
     await server.close({ deadline: 0 });
     expect(presence.size).toBe(0);
     const history = await broker.history('tether.presence:lobby', 0);
-    expect(history.events.map((e) => (e.data as PresenceChange).kind).sort()).toEqual(['join', 'join', 'leave', 'leave']);
+    expect(history.events.map((e) => (e.data as PresenceChange).kind).sort()).toEqual([
+      'join',
+      'join',
+      'leave',
+      'leave',
+    ]);
   });
 
   it('releases a hold whose connection closed before the track finished', async () => {

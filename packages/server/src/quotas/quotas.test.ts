@@ -54,7 +54,7 @@ describe('connections per address and per user', () => {
 });
 
 describe('calls per user', () => {
-  it('shares one bucket between a user\'s connections and answers excess calls -32003 with retryAfterMs', async () => {
+  it("shares one bucket between a user's connections and answers excess calls -32003 with retryAfterMs", async () => {
     const server = await start<Caller>({
       port: 0,
       authenticate,
@@ -97,7 +97,11 @@ describe('calls per user', () => {
   });
 
   it('rejects a limit that cannot hold at construction', async () => {
-    await expect(start({ port: 0, quotas: { connectionsPerUser: 0 } })).rejects.toThrow(/connectionsPerUser must be a positive integer/);
-    await expect(start({ port: 0, quotas: { callsPerUser: { callsPerSecond: 0 } } })).rejects.toThrow(/callsPerSecond must be above 0/);
+    await expect(start({ port: 0, quotas: { connectionsPerUser: 0 } })).rejects.toThrow(
+      /connectionsPerUser must be a positive integer/,
+    );
+    await expect(start({ port: 0, quotas: { callsPerUser: { callsPerSecond: 0 } } })).rejects.toThrow(
+      /callsPerSecond must be above 0/,
+    );
   });
 });

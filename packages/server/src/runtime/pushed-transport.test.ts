@@ -32,7 +32,12 @@ class FakeTransport extends PushedTransport {
 
 function fake(backpressure: BackpressurePolicy = 'drop', maxPayload = 16) {
   const events: BackpressureEvent[] = [];
-  const transport = new FakeTransport({ maxPayload, maxBufferedBytes: 100, backpressure, onBackpressure: (event) => events.push(event) });
+  const transport = new FakeTransport({
+    maxPayload,
+    maxBufferedBytes: 100,
+    backpressure,
+    onBackpressure: (event) => events.push(event),
+  });
   return { transport, events };
 }
 

@@ -24,7 +24,10 @@ export interface RuntimeServer<Ctx = undefined> extends ServerApi<Ctx> {}
  * Emitter, as workerd has no `node:events`. The runtime's adapter calls `admit` for each
  * request and `accept` with each socket it upgraded.
  */
-export class RuntimeServer<Ctx = undefined> extends Emitter<ServerEvents<Ctx, FetchHandshake>> implements AsyncDisposable {
+export class RuntimeServer<Ctx = undefined>
+  extends Emitter<ServerEvents<Ctx, FetchHandshake>>
+  implements AsyncDisposable
+{
   /** The options with their defaults, for the adapter's transports. */
   readonly settings: RuntimeSettings<Ctx>;
   private readonly parts: ServerParts<Ctx, FetchHandshake, PushedTransport>;

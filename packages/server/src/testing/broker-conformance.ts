@@ -67,8 +67,14 @@ export function describeBroker(
       for (let i = 0; i < 50; i++) void broker.publish('t', { i });
       await Promise.all(subs.map((s) => s.finished));
       for (const s of subs) {
-        assert.deepEqual(s.seen.map((e) => e.id), Array.from({ length: 50 }, (_, i) => i + 1));
-        assert.deepEqual(s.seen.map((e) => (e.data as { i: number }).i), Array.from({ length: 50 }, (_, i) => i));
+        assert.deepEqual(
+          s.seen.map((e) => e.id),
+          Array.from({ length: 50 }, (_, i) => i + 1),
+        );
+        assert.deepEqual(
+          s.seen.map((e) => (e.data as { i: number }).i),
+          Array.from({ length: 50 }, (_, i) => i),
+        );
       }
     });
 
@@ -93,7 +99,10 @@ export function describeBroker(
       const broker = await create(10);
       for (let i = 1; i <= 25; i++) await broker.publish('h', i);
       const recent = await broker.history('h', 20);
-      assert.deepEqual(recent.events.map((e) => e.id), [21, 22, 23, 24, 25]);
+      assert.deepEqual(
+        recent.events.map((e) => e.id),
+        [21, 22, 23, 24, 25],
+      );
       assert.equal(recent.complete, true);
       assert.equal(recent.lastId, 25);
       const old = await broker.history('h', 3);
@@ -120,8 +129,14 @@ export function describeBroker(
       await leave();
       await broker.publish('l', 2);
       await staying.finished;
-      assert.deepEqual(staying.seen.map((e) => e.id), [1, 2]);
-      assert.equal(leaving.every((e) => e.id === 1), true);
+      assert.deepEqual(
+        staying.seen.map((e) => e.id),
+        [1, 2],
+      );
+      assert.equal(
+        leaving.every((e) => e.id === 1),
+        true,
+      );
       await thrower();
     });
 
@@ -151,8 +166,14 @@ export function describeBroker(
       await publishing;
       if (!past.events.some((e) => e.id === total)) await finished;
       const ids = new Set([...past.events, ...live].map((e) => e.id));
-      assert.deepEqual([...ids].sort((a, b) => a - b), Array.from({ length: total }, (_, i) => i + 1));
-      assert.deepEqual(live.map((e) => e.id), [...live.map((e) => e.id)].sort((a, b) => a - b));
+      assert.deepEqual(
+        [...ids].sort((a, b) => a - b),
+        Array.from({ length: total }, (_, i) => i + 1),
+      );
+      assert.deepEqual(
+        live.map((e) => e.id),
+        [...live.map((e) => e.id)].sort((a, b) => a - b),
+      );
     });
 
     it('gives every event, live and in history, the epoch of its topic', async () => {
@@ -165,8 +186,14 @@ export function describeBroker(
       const epoch = past.epoch;
       assert.equal(typeof epoch, 'string');
       assert.notEqual(epoch, '');
-      assert.deepEqual(live.seen.map((e) => e.epoch), [epoch, epoch, epoch]);
-      assert.deepEqual(past.events.map((e) => e.epoch), [epoch, epoch, epoch]);
+      assert.deepEqual(
+        live.seen.map((e) => e.epoch),
+        [epoch, epoch, epoch],
+      );
+      assert.deepEqual(
+        past.events.map((e) => e.epoch),
+        [epoch, epoch, epoch],
+      );
       assert.equal((await broker.history('e', 2)).epoch, epoch);
     });
 
@@ -184,12 +211,18 @@ export function describeBroker(
         const now = await after.history('lost', 0);
         assert.equal(typeof now.epoch, 'string');
         assert.notEqual(now.epoch, before.epoch);
-        assert.deepEqual(now.events.map((e) => e.data), ['new0', 'new1', 'new2']);
-        assert.equal(now.events.every((e) => e.epoch === now.epoch), true);
+        assert.deepEqual(
+          now.events.map((e) => e.data),
+          ['new0', 'new1', 'new2'],
+        );
+        assert.equal(
+          now.events.every((e) => e.epoch === now.epoch),
+          true,
+        );
       });
     }
 
-    it('carries an event\'s meta beside its data, live and in history, to every broker on the backend', async () => {
+    it("carries an event's meta beside its data, live and in history, to every broker on the backend", async () => {
       const broker = await create();
       const other = makePeer ? await makePeer(broker, { historySize: 100 }) : broker;
       if (other !== broker) open.push(other);
@@ -199,9 +232,18 @@ export function describeBroker(
       await broker.publish('m', { n: 1 }, meta);
       await broker.publish('m', { n: 2 });
       await live.finished;
-      assert.deepEqual(live.seen.map((e) => [e.data, e.meta]), [[{ n: 1 }, meta], [{ n: 2 }, undefined]]);
+      assert.deepEqual(
+        live.seen.map((e) => [e.data, e.meta]),
+        [
+          [{ n: 1 }, meta],
+          [{ n: 2 }, undefined],
+        ],
+      );
       const slice = await other.history('m', 0);
-      assert.deepEqual(slice.events.map((e) => e.meta), [meta, undefined]);
+      assert.deepEqual(
+        slice.events.map((e) => e.meta),
+        [meta, undefined],
+      );
     });
 
     it('reports ok status while healthy', async () => {
@@ -223,8 +265,14 @@ export function describeBroker(
         }
         await Promise.all([onSecond.finished, onFirst.finished]);
         const ids = Array.from({ length: 20 }, (_, i) => i + 1);
-        assert.deepEqual(onSecond.seen.map((e) => e.id), ids);
-        assert.deepEqual(onFirst.seen.map((e) => e.data), onSecond.seen.map((e) => e.data));
+        assert.deepEqual(
+          onSecond.seen.map((e) => e.id),
+          ids,
+        );
+        assert.deepEqual(
+          onFirst.seen.map((e) => e.data),
+          onSecond.seen.map((e) => e.data),
+        );
       });
     }
   });

@@ -43,12 +43,20 @@ export function describePresence(runner: TestRunner, name: string, backend: Pres
 
     it('announces a join for the first holder only, and a leave for the last', async () => {
       const store = await create();
-      assert.deepEqual(await store.track('room', 'ada', 'n1/1', { name: 'Ada' }), { kind: 'join', key: 'ada', meta: { name: 'Ada' } });
+      assert.deepEqual(await store.track('room', 'ada', 'n1/1', { name: 'Ada' }), {
+        kind: 'join',
+        key: 'ada',
+        meta: { name: 'Ada' },
+      });
       assert.equal(await store.track('room', 'ada', 'n1/2', { name: 'Ada' }), undefined);
       assert.deepEqual(await store.list('room'), [{ key: 'ada', meta: { name: 'Ada' } }]);
       assert.equal(await store.untrack('room', 'ada', 'n1/1'), undefined);
       assert.equal((await store.list('room')).length, 1);
-      assert.deepEqual(await store.untrack('room', 'ada', 'n1/2'), { kind: 'leave', key: 'ada', meta: { name: 'Ada' } });
+      assert.deepEqual(await store.untrack('room', 'ada', 'n1/2'), {
+        kind: 'leave',
+        key: 'ada',
+        meta: { name: 'Ada' },
+      });
       assert.deepEqual(await store.list('room'), []);
     });
 

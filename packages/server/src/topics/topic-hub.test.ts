@@ -88,7 +88,8 @@ describe('topic hub', () => {
     for (let i = 1; i <= 50; i++) await hub.publish('t', i);
     const gaps: unknown[] = [];
     const c = counter();
-    await connect().subscribe<number>('topic', ['t'], { after: 5, onGap: (g) => gaps.push(g), onEvent: c.onEvent }).ready;
+    await connect().subscribe<number>('topic', ['t'], { after: 5, onGap: (g) => gaps.push(g), onEvent: c.onEvent })
+      .ready;
     await c.reach(10);
     expect(gaps).toEqual([{ after: 5, next: 41 }]);
     expect(c.seen).toEqual(range(41, 50));

@@ -2,7 +2,10 @@ import * as wsModule from 'ws';
 
 /** `ws`'s frame encoder: exported by the package (socket.io's broadcast uses it), absent from @types/ws. */
 interface SenderStatic {
-  frame(data: Buffer, options: { fin: boolean; rsv1: boolean; opcode: number; mask: boolean; readOnly: boolean }): Buffer[];
+  frame(
+    data: Buffer,
+    options: { fin: boolean; rsv1: boolean; opcode: number; mask: boolean; readOnly: boolean },
+  ): Buffer[];
 }
 
 const { Sender } = wsModule as unknown as { Sender: SenderStatic };

@@ -65,7 +65,10 @@ describe('WsTransport backpressure', () => {
   });
 
   it("closes with 1013 under 'close' when a non-droppable message meets a full queue", async () => {
-    const { transport, client, events } = await pairWithStalledClient({ maxBufferedBytes: 64 * 1024, backpressure: 'close' });
+    const { transport, client, events } = await pairWithStalledClient({
+      maxBufferedBytes: 64 * 1024,
+      backpressure: 'close',
+    });
     const reply = message(8 * 1024);
     for (let rounds = 0; transport.ws.readyState === WebSocket.OPEN && rounds < 2000; rounds++) {
       for (let i = 0; i < 50; i++) transport.send(reply);

@@ -84,7 +84,10 @@ export class WsTransport implements Transport {
     options: WsTransportOptions = {},
   ) {
     // Not below the high-water mark: a queue that long has made a write return false, so 'drain' will follow.
-    this.maxBufferedBytes = Math.max(options.maxBufferedBytes ?? 1024 * 1024, options.socket?.writableHighWaterMark ?? 0);
+    this.maxBufferedBytes = Math.max(
+      options.maxBufferedBytes ?? 1024 * 1024,
+      options.socket?.writableHighWaterMark ?? 0,
+    );
     this.policy = options.backpressure ?? 'drop';
     this.socket = options.socket;
     this.onBackpressure = options.onBackpressure;
@@ -310,5 +313,4 @@ export class WsTransport implements Transport {
     this.socket.cork();
     process.nextTick(WsTransport.uncork, this);
   }
-
 }

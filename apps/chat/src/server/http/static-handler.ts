@@ -27,7 +27,7 @@ export function staticHandler(assets: Assets, rpcPath: string) {
     }
     if (path === rpcPath) {
       response.writeHead(426, { Upgrade: 'websocket', 'Content-Type': 'text/plain; charset=utf-8' });
-      response.end('Upgrade Required: this is the chat\'s WebSocket endpoint.');
+      response.end("Upgrade Required: this is the chat's WebSocket endpoint.");
       return;
     }
     const asset = assets.get(path);

@@ -60,7 +60,10 @@ export class SharedChat extends EventEmitter<SharedEvents> {
   private readonly typists: LiveList<InRoom>;
   private readonly holds = new WeakMap<Session, Holds>();
   /** Each connection's hold on its person's online entry, in call order per connection. */
-  private readonly online = new WeakMap<object, { session: Session | undefined; done: Promise<Tracking | undefined> }>();
+  private readonly online = new WeakMap<
+    object,
+    { session: Session | undefined; done: Promise<Tracking | undefined> }
+  >();
   private readonly typing = new Map<string, Promise<Tracking | undefined>>();
 
   constructor(

@@ -11,7 +11,10 @@ afterEach(() => {
 describe('typing tracker', () => {
   it('shows a typist until the notice expires, renewed by each new notice', () => {
     const changed: string[] = [];
-    const typing = new TypingTracker({ timeoutMs: 3000, onChange: (room, name, on) => changed.push(`${on ? '+' : '-'}${name}@${room}`) });
+    const typing = new TypingTracker({
+      timeoutMs: 3000,
+      onChange: (room, name, on) => changed.push(`${on ? '+' : '-'}${name}@${room}`),
+    });
     typing.touch('general', 'Ada');
     typing.touch('general', 'Bob');
     typing.touch('random', 'Ada');
@@ -24,7 +27,14 @@ describe('typing tracker', () => {
     expect(typing.typing('random')).toEqual([]);
     vi.advanceTimersByTime(2000);
     expect(typing.typing('general')).toEqual([]);
-    expect(changed).toEqual(['+Ada@general', '+Bob@general', '+Ada@random', '-Bob@general', '-Ada@random', '-Ada@general']);
+    expect(changed).toEqual([
+      '+Ada@general',
+      '+Bob@general',
+      '+Ada@random',
+      '-Bob@general',
+      '-Ada@random',
+      '-Ada@general',
+    ]);
   });
 
   it('clears a typist at once when they send, and holds no timer after close', () => {

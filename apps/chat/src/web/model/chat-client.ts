@@ -201,7 +201,10 @@ export class ChatClient {
     this.tokens.set(info.session);
     this.changed();
     // Rooms with messages still waiting from a lost session are joined too, the first room last so it shows.
-    const rooms = first !== undefined ? [...this.outbox.rooms().filter((r) => r !== first), first] : [...new Set([...info.rooms, ...this.outbox.rooms()])];
+    const rooms =
+      first !== undefined
+        ? [...this.outbox.rooms().filter((r) => r !== first), first]
+        : [...new Set([...info.rooms, ...this.outbox.rooms()])];
     for (const room of rooms) await this.join(room);
     if (this.state.me?.session === info.session) this.outbox.adopt(info.name);
   }
@@ -213,7 +216,13 @@ export class ChatClient {
     const feed = new RoomFeed(room, me.name, () => this.changed());
     feed.load(joined.history);
     this.state.feeds.set(room, feed);
-    feed.open(this.client, me.session, joined, () => this.state.active === room, (error) => this.ended(room, error));
+    feed.open(
+      this.client,
+      me.session,
+      joined,
+      () => this.state.active === room,
+      (error) => this.ended(room, error),
+    );
   }
 
   private opened(): void {
@@ -259,8 +268,14 @@ export class ChatClient {
    */
   private lostSession(shown: ShownError): ShownError {
     const waiting = this.outbox.size;
-    const unsent = waiting === 0 ? '' : ` Your ${waiting === 1 ? 'unsent message' : `${waiting} unsent messages`} will be sent then.`;
-    return { code: shown.code, message: `The server restarted and lost your session. Sign in again to carry on.${unsent}` };
+    const unsent =
+      waiting === 0
+        ? ''
+        : ` Your ${waiting === 1 ? 'unsent message' : `${waiting} unsent messages`} will be sent then.`;
+    return {
+      code: shown.code,
+      message: `The server restarted and lost your session. Sign in again to carry on.${unsent}`,
+    };
   }
 
   /** Back to the sign-in form, with `error` shown on it; unsent messages are dropped only on sign-out. */

@@ -56,7 +56,7 @@ afterEach(() => {
 });
 
 describe('outbox', () => {
-  it('shows a message at once and marks it sent with the server\'s event id', async () => {
+  it("shows a message at once and marks it sent with the server's event id", async () => {
     const { calls, outbox, states, settle, ...t } = setup();
     outbox.send('general', 'Ada', 'hello');
     expect(states()).toEqual(['sending']);
@@ -108,14 +108,22 @@ describe('outbox', () => {
     expect(calls[1]?.input.id).toBe(calls[0]?.input.id);
   });
 
-  it('gives a refused message back with the server\'s error, and drops its line', async () => {
+  it("gives a refused message back with the server's error, and drops its line", async () => {
     const { calls, outbox, refusals, states, settle } = setup();
     outbox.send('general', 'Ada', 'x'.repeat(2001));
-    calls[0]?.reject(new RpcError(ChatErrorCode.MessageTooLong, 'Message is too long: 2001 characters, the limit is 2000.'));
+    calls[0]?.reject(
+      new RpcError(ChatErrorCode.MessageTooLong, 'Message is too long: 2001 characters, the limit is 2000.'),
+    );
     await settle();
     expect(states()).toEqual([]);
     expect(refusals).toEqual([
-      { error: { code: ChatErrorCode.MessageTooLong, message: 'Message is too long: 2001 characters, the limit is 2000.' }, text: 'x'.repeat(2001) },
+      {
+        error: {
+          code: ChatErrorCode.MessageTooLong,
+          message: 'Message is too long: 2001 characters, the limit is 2000.',
+        },
+        text: 'x'.repeat(2001),
+      },
     ]);
   });
 
@@ -151,7 +159,9 @@ describe('outbox', () => {
     const t = setup();
     const { calls, outbox, settle } = t;
     outbox.send('general', 'Ada', 'typed while it restarted');
-    calls[0]?.reject(new RpcError(ChatErrorCode.SessionExpired, 'Your session has expired. Pick your name again to rejoin.'));
+    calls[0]?.reject(
+      new RpcError(ChatErrorCode.SessionExpired, 'Your session has expired. Pick your name again to rejoin.'),
+    );
     await settle();
     expect(t.lost.map((e) => e.code)).toEqual([ChatErrorCode.SessionExpired]);
     expect(t.feed.list().map((l) => [l.state, l.error])).toEqual([['failed', 'the server restarted']]);
@@ -181,7 +191,9 @@ describe('outbox', () => {
     t.outbox.send('general', 'Ada', 'in flight across the sign-in');
     t.setSession('token2');
     t.outbox.adopt('Ada');
-    t.calls[0]?.reject(new RpcError(ChatErrorCode.SessionExpired, 'Your session has expired. Pick your name again to rejoin.'));
+    t.calls[0]?.reject(
+      new RpcError(ChatErrorCode.SessionExpired, 'Your session has expired. Pick your name again to rejoin.'),
+    );
     await t.settle();
     expect(t.lost).toEqual([]);
     expect(t.calls[1]?.input).toMatchObject({ session: 'token2', id: t.calls[0]?.input.id });

@@ -29,7 +29,10 @@ export function shownError(error: unknown): ShownError {
   if (numeric !== undefined && isChatErrorCode(numeric) && typeof message === 'string' && message !== '') {
     return { message, code: numeric };
   }
-  return { message: (numeric !== undefined && transportWords[numeric]) || 'Something went wrong on the chat server.', code: numeric };
+  return {
+    message: (numeric !== undefined && transportWords[numeric]) || 'Something went wrong on the chat server.',
+    code: numeric,
+  };
 }
 
 /** What the outbox needs from the chat around it. */

@@ -48,9 +48,7 @@ export class RoomFeed {
 
   /** Lines in conversation order: by event id, then lines still waiting for one. */
   list(): ChatLine[] {
-    return [...this.lines.values()].sort(
-      (a, b) => (a.eventId ?? Infinity) - (b.eventId ?? Infinity) || a.seq - b.seq,
-    );
+    return [...this.lines.values()].sort((a, b) => (a.eventId ?? Infinity) - (b.eventId ?? Infinity) || a.seq - b.seq);
   }
 
   get(key: string): ChatLine | undefined {
@@ -104,7 +102,17 @@ export class RoomFeed {
 
   /** Shows our own message at once, before the server has it. */
   addPending(key: string, text: string, state: LineState): void {
-    this.lines.set(key, { key, kind: 'message', eventId: undefined, seq: ++seq, from: this.me, text, at: Date.now(), own: true, state });
+    this.lines.set(key, {
+      key,
+      kind: 'message',
+      eventId: undefined,
+      seq: ++seq,
+      from: this.me,
+      text,
+      at: Date.now(),
+      own: true,
+      state,
+    });
     this.changed();
   }
 
@@ -134,7 +142,12 @@ export class RoomFeed {
     const known = this.lines.get(key);
     if (known) {
       // Our own message, confirmed by the live feed: it takes the server's text, time and place.
-      Object.assign(known, { eventId, text: event.kind === 'message' ? event.text : known.text, at: event.at, state: 'sent' });
+      Object.assign(known, {
+        eventId,
+        text: event.kind === 'message' ? event.text : known.text,
+        at: event.at,
+        state: 'sent',
+      });
       delete known.error;
       return;
     }
@@ -148,6 +161,16 @@ export class RoomFeed {
   /** A line from the page itself, placed at `position` among the event ids. */
   private notice(text: string, position: number): void {
     const key = `n:${++seq}`;
-    this.lines.set(key, { key, kind: 'notice', eventId: position, seq, from: '', text, at: Date.now(), own: false, state: 'sent' });
+    this.lines.set(key, {
+      key,
+      kind: 'notice',
+      eventId: position,
+      seq,
+      from: '',
+      text,
+      at: Date.now(),
+      own: false,
+      state: 'sent',
+    });
   }
 }

@@ -14,7 +14,12 @@ export class BannerView {
     const down = state.status === 'reconnecting' || state.status === 'closed';
     const cutOff = state.status === 'open' && state.server?.ok === false;
     this.dot.classList.toggle('down', state.status !== 'open' || cutOff);
-    this.dot.title = state.status !== 'open' ? 'Not connected' : cutOff ? 'Connected, but the server cannot reach its shared store' : 'Connected';
+    this.dot.title =
+      state.status !== 'open'
+        ? 'Not connected'
+        : cutOff
+          ? 'Connected, but the server cannot reach its shared store'
+          : 'Connected';
     const key = `${state.status}:${state.retry?.attempt ?? ''}:${cutOff}`;
     if (key === this.shown) return;
     this.shown = key;

@@ -25,7 +25,10 @@ export class ConversationView {
   private typingShown = '';
 
   constructor(private readonly chat: ChatClient) {
-    this.list = new MessageList(this.messages, { retry: (key) => chat.retry(key), discard: (key) => chat.discard(key) });
+    this.list = new MessageList(this.messages, {
+      retry: (key) => chat.retry(key),
+      discard: (key) => chat.discard(key),
+    });
     this.composer.addEventListener('submit', (event) => {
       event.preventDefault();
       this.submit();
@@ -85,7 +88,9 @@ export class ConversationView {
     if (sentence === this.typingShown) return;
     this.typingShown = sentence;
     this.typing.replaceChildren(
-      ...(sentence === '' ? [] : [h('span', { class: 'dots', 'aria-hidden': 'true' }, h('i'), h('i'), h('i')), `${sentence}…`]),
+      ...(sentence === ''
+        ? []
+        : [h('span', { class: 'dots', 'aria-hidden': 'true' }, h('i'), h('i'), h('i')), `${sentence}…`]),
     );
   }
 

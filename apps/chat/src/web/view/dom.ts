@@ -4,7 +4,11 @@ type Child = Node | string | null | undefined | false;
 export type Props = Record<string, string | number | boolean | undefined | ((event: Event) => void)>;
 
 /** Makes an element: `h('li', { class: 'room' }, 'general')`. Text is always text, never HTML. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Props = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(props)) {
     if (value === undefined || value === false) continue;
@@ -24,7 +28,10 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 }
 
 /** Shows an error in `element` (hidden when there is none): words for the person, the code only in `data-code`, for tests and tools. */
-export function showError(element: HTMLElement, error: { message: string; code: number | undefined } | undefined): void {
+export function showError(
+  element: HTMLElement,
+  error: { message: string; code: number | undefined } | undefined,
+): void {
   element.hidden = error === undefined;
   if (!error) return;
   element.replaceChildren(error.message);

@@ -1,5 +1,16 @@
 /** Avatar colours, each dark enough for white initials. */
-const PALETTE = ['#5b5bd6', '#d13d5b', '#12a594', '#c2418f', '#d9622b', '#3e63dd', '#8e4ec6', '#2f9a5f', '#0b84d8', '#a06c45'];
+const PALETTE = [
+  '#5b5bd6',
+  '#d13d5b',
+  '#12a594',
+  '#c2418f',
+  '#d9622b',
+  '#3e63dd',
+  '#8e4ec6',
+  '#2f9a5f',
+  '#0b84d8',
+  '#a06c45',
+];
 
 /** The avatar colour for a name: the same person always gets the same one. */
 export function colour(name: string): string {

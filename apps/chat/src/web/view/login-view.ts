@@ -36,6 +36,8 @@ export class LoginView {
     showError(this.error, state.loginError);
     const online = state.presence.filter((p) => p.status === 'online').length;
     this.stats.textContent =
-      state.status === 'open' ? `${online} ${online === 1 ? 'person' : 'people'} online · ${plural(state.rooms.length, 'room')}` : 'Connecting…';
+      state.status === 'open'
+        ? `${online} ${online === 1 ? 'person' : 'people'} online · ${plural(state.rooms.length, 'room')}`
+        : 'Connecting…';
   }
 }

@@ -40,7 +40,10 @@ export class MessageList {
     let cursor: ChildNode | null = this.list.firstChild;
     for (const line of lines) {
       const continued =
-        line.kind === 'message' && previous?.kind === 'message' && previous.from === line.from && line.at - previous.at < CONTINUE_MS;
+        line.kind === 'message' &&
+        previous?.kind === 'message' &&
+        previous.from === line.from &&
+        line.at - previous.at < CONTINUE_MS;
       const signature = `${line.kind}|${line.state}|${line.error ?? ''}|${line.text}|${line.at}|${continued}`;
       let entry = this.drawn.get(line.key);
       if (!entry || entry.signature !== signature) {
@@ -82,7 +85,12 @@ export class MessageList {
       h(
         'div',
         { class: 'body' },
-        h('div', { class: 'meta' }, h('span', { class: 'from' }, line.from), h('time', { class: 'time' }, clock(line.at))),
+        h(
+          'div',
+          { class: 'meta' },
+          h('span', { class: 'from' }, line.from),
+          h('time', { class: 'time' }, clock(line.at)),
+        ),
         h('p', { class: 'text' }, line.text),
         this.status(line),
       ),
@@ -97,7 +105,11 @@ export class MessageList {
         { class: 'state' },
         `Not sent: ${line.error ?? 'failed'}`,
         h('button', { type: 'button', class: 'retry', onclick: () => this.actions.retry(line.key) }, 'Retry'),
-        h('button', { type: 'button', class: 'ghost discard', onclick: () => this.actions.discard(line.key) }, 'Discard'),
+        h(
+          'button',
+          { type: 'button', class: 'ghost discard', onclick: () => this.actions.discard(line.key) },
+          'Discard',
+        ),
       );
     }
     return h('div', { class: 'state' }, STATE_TEXT[line.state]);

@@ -65,7 +65,9 @@ export class SidebarView {
           },
           h('span', { class: 'hash' }, '#'),
           h('span', { class: 'room-label' }, name),
-          feed && feed.unread > 0 ? h('span', { class: 'badge', 'aria-label': `${feed.unread} unread` }, String(feed.unread)) : null,
+          feed && feed.unread > 0
+            ? h('span', { class: 'badge', 'aria-label': `${feed.unread} unread` }, String(feed.unread))
+            : null,
           h('span', { class: 'members', title: `${count} member${count === 1 ? '' : 's'}` }, String(count)),
         ),
       );

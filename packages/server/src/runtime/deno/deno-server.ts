@@ -14,12 +14,18 @@ export interface StandardWebSocket {
   /** Starts the closing handshake. */
   close(code?: number, reason?: string): void;
   /** Listens for the socket's events. */
-  addEventListener(type: 'open' | 'close' | 'message', listener: (event: { data?: unknown; code?: number; reason?: string }) => void): void;
+  addEventListener(
+    type: 'open' | 'close' | 'message',
+    listener: (event: { data?: unknown; code?: number; reason?: string }) => void,
+  ): void;
 }
 
 /** The part of the `Deno` namespace the adapter uses; declared here so that no Deno types are needed to build. */
 interface DenoUpgrade {
-  upgradeWebSocket(request: Request, options?: { idleTimeout?: number }): { socket: StandardWebSocket; response: Response };
+  upgradeWebSocket(
+    request: Request,
+    options?: { idleTimeout?: number },
+  ): { socket: StandardWebSocket; response: Response };
 }
 
 /** An address as `Deno.serve` gives it. */
@@ -104,7 +110,9 @@ export class DenoTetherServer<Ctx = undefined> extends RuntimeServer<Ctx> {
       peer = this.accept(transport, admitted);
     });
     socket.addEventListener('message', (event) => transport.deliver(event.data as string | ArrayBuffer));
-    socket.addEventListener('close', (event) => transport.end({ code: event.code ?? 1005, reason: event.reason ?? '' }));
+    socket.addEventListener('close', (event) =>
+      transport.end({ code: event.code ?? 1005, reason: event.reason ?? '' }),
+    );
     return response;
   };
 }
