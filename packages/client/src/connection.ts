@@ -1,11 +1,4 @@
-import {
-  CloseCode,
-  PING_METHOD,
-  PING_TIMEOUT_CLOSE,
-  type CallOptions,
-  type Params,
-  type Transport,
-} from '@tether/core';
+import { CloseCode, PING_METHOD, type CallOptions, type Params, type Transport } from '@tether/core';
 import { startHeartbeat, type HeartbeatOptions } from './heartbeat.js';
 import type { ClientOptions, Fresh } from './options.js';
 import { backoffDelay, type BackoffOptions } from './reconnect/backoff.js';
@@ -240,7 +233,7 @@ export class Connection {
   #dead(socket: WebSocketLike, timeout: number): void {
     if (this.#socket !== socket) return;
     this.#socket = undefined;
-    const info: DisconnectInfo = { code: PING_TIMEOUT_CLOSE, reason: `no answer to $/ping within ${timeout} ms` };
+    const info: DisconnectInfo = { code: CloseCode.PingTimeout, reason: `no answer to $/ping within ${timeout} ms` };
     // A closing handshake would wait for an answer that cannot come: end it at once where the
     // runtime can, and do not make close() wait for it either way.
     if (socket.terminate) socket.terminate();

@@ -32,6 +32,11 @@ export enum CloseCode {
    * client reconnects (with a fresh URL and protocols, where those are functions).
    */
   CredentialsExpired = 4001,
+  /**
+   * The client got no answer to `$/ping` in time and dropped the link: 4000 + HTTP 408 (timeout),
+   * which the client's reconnect policy retries.
+   */
+  PingTimeout = 4408,
   /** Re-authentication (`rpc.authenticate`) was refused: 4000 + HTTP 401, which the client does not retry. */
   Unauthorized = 4401,
 }

@@ -14,12 +14,6 @@ export const CANCEL_METHOD = '$/cancelRequest';
  */
 export const PING_METHOD = '$/ping';
 
-/**
- * The close code of a client that got no answer to `$/ping` in time: 4000 + HTTP 408 (timeout),
- * which the client's reconnect policy retries.
- */
-export const PING_TIMEOUT_CLOSE = 4408;
-
 /** Request `{ name, params?, after?, epoch? }` opening a subscription; answers its id (a string). */
 export const SUBSCRIBE_METHOD = 'rpc.subscribe';
 
