@@ -1,4 +1,3 @@
-import { build } from 'esbuild';
 import { once } from 'node:events';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as TetherModule from '@tether/client';
 import type { Peer } from '@tether/core';
 import { createServer, type TetherServer } from '@tether/server';
-import { bundleOptions } from '../packages/client/scripts/bundle-options.mjs';
+import { buildIifeBundle } from './support/iife.js';
 
 declare global {
   interface Window {
@@ -42,17 +41,7 @@ async function serveBundle(bundle: string): Promise<Server> {
 }
 
 beforeAll(async () => {
-  // The IIFE the package build ships, made fresh in memory: writing dist/ here would race
-  // with e2e/install.test.ts, which packs it.
-  const iife = await build({
-    ...bundleOptions,
-    format: 'iife',
-    globalName: 'Tether',
-    write: false,
-    logLevel: 'silent',
-  });
-  const bundle = iife.outputFiles[0]!.text;
-  http = await serveBundle(bundle);
+  http = await serveBundle(await buildIifeBundle());
   server = await createServer({ port: 0, host: '127.0.0.1' });
   server.serve({ math: { add: (a: number, b: number) => a + b } });
   browser = await launchChromium();

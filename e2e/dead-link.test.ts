@@ -1,13 +1,12 @@
-import { build } from 'esbuild';
 import { once } from 'node:events';
 import { createServer as createHttpServer } from 'node:http';
 import { connect as tcpConnect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type * as TetherModule from '@tether/client';
 import { connect, type ReconnectingEvent } from '@tether/client';
-import { PING_TIMEOUT_CLOSE } from '@tether/core';
+import { CloseCode } from '@tether/core';
 import { createServer, type TetherServer } from '@tether/server';
-import { bundleOptions } from '../packages/client/scripts/bundle-options.mjs';
+import { buildIifeBundle } from './support/iife.js';
 import { launchChromium } from './support/chromium.js';
 
 declare global {
@@ -76,14 +75,7 @@ async function newsServer(): Promise<TetherServer> {
 
 /** Serves a page that loads the IIFE bundle the package build ships, made fresh in memory. */
 async function bundlePage(): Promise<string> {
-  const iife = await build({
-    ...bundleOptions,
-    format: 'iife',
-    globalName: 'Tether',
-    write: false,
-    logLevel: 'silent',
-  });
-  const bundle = iife.outputFiles[0]!.text;
+  const bundle = await buildIifeBundle();
   const http = createHttpServer((request, response) => {
     if (request.url === '/tether.iife.js') response.writeHead(200, { 'Content-Type': 'text/javascript' }).end(bundle);
     else
@@ -128,7 +120,7 @@ describe('a half-open link', () => {
     proxy.freeze();
     await server.publish('news', 'while frozen');
     const event = await reconnecting;
-    expect(event.disconnect).toEqual({ code: PING_TIMEOUT_CLOSE, reason: 'no answer to $/ping within 40 ms' });
+    expect(event.disconnect).toEqual({ code: CloseCode.PingTimeout, reason: 'no answer to $/ping within 40 ms' });
     await new Promise<void>((resolve) => client.once('open', resolve));
     await server.publish('news', 'after');
     await reach(3);
@@ -171,7 +163,7 @@ describe('a half-open link', () => {
     proxy.freeze();
     await server.publish('news', 'while frozen');
     expect(await page.evaluate(() => window.dropped)).toEqual({
-      code: PING_TIMEOUT_CLOSE,
+      code: CloseCode.PingTimeout,
       reason: 'no answer to $/ping within 60 ms',
     });
     // Resubscribed after the last event id: what was published meanwhile comes from history.
