@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { Socket } from 'node:net';
 import * as wsModule from 'ws';
 import { WebSocket } from 'ws';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -33,6 +34,10 @@ async function openBytes(url: string) {
 }
 
 type Bytes = Awaited<ReturnType<typeof openBytes>>;
+
+interface PushFrame {
+  params: { result: unknown };
+}
 
 async function subscribe(client: Bytes, id: number, topic = 'news'): Promise<string> {
   client.send({ jsonrpc: '2.0', id, method: 'rpc.subscribe', params: { name: 'topic', params: [topic] } });
@@ -100,6 +105,53 @@ describe('fan-out of a topic', () => {
     expect(JSON.parse(String(await client.next()))).toEqual({ jsonrpc: '2.0', id: 4, result: true });
     expect(server.subscriberCount('news')).toBe(0);
     client.ws.close();
+  });
+
+  it('writes events that follow one another while sockets wait for the last together, in order', async () => {
+    const server = await serveTopics();
+    const clients = await Promise.all(Array.from({ length: 300 }, () => openBytes(server.url)));
+    await Promise.all(clients.map((client) => subscribe(client, 1)));
+    const writes = vi.spyOn(Socket.prototype as unknown as { _writeGeneric: () => void }, '_writeGeneric');
+    // One event per turn, as events from elsewhere arrive: without the outbox, one write per socket per event.
+    for (let i = 1; i <= 4; i++) {
+      await server.publish('news', i);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    const received = await Promise.all(
+      clients.map(async (client) => {
+        const events: unknown[] = [];
+        for (let i = 0; i < 4; i++) events.push((JSON.parse(String(await client.next())) as PushFrame).params.result);
+        return events;
+      }),
+    );
+    for (const events of received) expect(events).toEqual([1, 2, 3, 4]);
+    expect(writes.mock.calls.length).toBeLessThan(4 * 300 * 0.75);
+    for (const client of clients) client.ws.close();
+  });
+
+  it('sends a push before a response written after it', async () => {
+    const server = await serveTopics();
+    server.register('publishThenAnswer', async () => {
+      await server.publish('news', 'first');
+      return 'second';
+    });
+    const client = await openBytes(server.url);
+    await subscribe(client, 1);
+    client.send({ jsonrpc: '2.0', id: 2, method: 'publishThenAnswer' });
+    expect(JSON.parse(String(await client.next()))).toMatchObject({ params: { result: 'first' } });
+    expect(JSON.parse(String(await client.next()))).toEqual({ jsonrpc: '2.0', id: 2, result: 'second' });
+    client.ws.close();
+  });
+
+  it('writes the pushes it accepted before the close frame of a shutdown', async () => {
+    const server = await serveTopics();
+    const client = await openBytes(server.url);
+    await subscribe(client, 1);
+    const closed = once(client.ws, 'close');
+    await server.publish('news', 'last words');
+    await server.close({ deadline: 0 });
+    expect(JSON.parse(String(await client.next()))).toMatchObject({ params: { result: 'last words' } });
+    await closed;
   });
 
   it('delivers to a Tether client as before', async () => {

@@ -3,6 +3,7 @@ import { CloseCode, type CloseInfo, type ErrorObject, type SendOptions, type Tra
 import { WebSocket, type RawData } from 'ws';
 import { closeCodeForWsError } from '../close-codes.js';
 import { textFrame } from './frame.js';
+import { schedule } from './outbox.js';
 import { resultRefused } from './refusal.js';
 
 /** What a slow reader's non-droppable messages get: 'drop' still sends them, 'close' ends the connection. */
@@ -72,6 +73,9 @@ export class WsTransport implements Transport {
   private corked = false;
   /** Whether pushes are written as shared frames: with the socket, and no extension (compression) negotiated. */
   private readonly framesPushes: boolean;
+  /** Push frames waiting in the outbox for their write, in order; undefined when none are. */
+  private pending: Buffer[] | undefined;
+  private pendingBytes = 0;
   private awaitingPong = false;
   /** Whether a heartbeat has begun: the pong listener is added with the first ping. */
   private beaten = false;
@@ -128,7 +132,7 @@ export class WsTransport implements Transport {
 
   /** Bytes queued for the socket and not yet handed to the kernel. */
   get bufferedAmount(): number {
-    return this.ws.bufferedAmount;
+    return this.ws.bufferedAmount + this.pendingBytes;
   }
 
   /** Droppable messages shed because the reader was slow. */
@@ -183,6 +187,8 @@ export class WsTransport implements Transport {
   }
 
   close(code?: number, reason?: string): void {
+    // Pushes already accepted go out before the close frame, as they would have without the outbox.
+    this.flushPending();
     this.ws.close(code, reason);
   }
 
@@ -207,7 +213,7 @@ export class WsTransport implements Transport {
 
   private write(data: string | Buffer, droppable: boolean, refusable: boolean): boolean {
     if (this.ws.readyState !== WebSocket.OPEN) return false;
-    const buffered = this.ws.bufferedAmount;
+    const buffered = this.ws.bufferedAmount + this.pendingBytes;
     if (buffered < this.maxBufferedBytes) {
       // Without the socket's 'drain', a send under the limit is the only sign the reader caught up.
       if (!this.socket) this.congested = false;
@@ -224,14 +230,42 @@ export class WsTransport implements Transport {
       this.congest('drop', buffered);
       return false;
     }
-    this.cork();
     // A push goes out as a frame shared with every other socket it is sent to (see textFrame),
     // written under ws: ws sends nothing but whole frames straight to the socket when no extension is on.
-    if (droppable && this.framesPushes) this.socket!.write(textFrame(data));
-    else if (typeof data === 'string') this.ws.send(data);
+    if (droppable && this.framesPushes) {
+      const frame = textFrame(data);
+      if (this.pending) this.pending.push(frame);
+      else {
+        this.pending = [frame];
+        schedule(this);
+      }
+      this.pendingBytes += frame.length;
+      return true;
+    }
+    this.cork();
+    // Pushes still in the outbox were sent first, so they are written first.
+    if (this.pending) this.flushPending();
+    if (typeof data === 'string') this.ws.send(data);
     else this.ws.send(data, textOptions);
     if (this.full()) this.stall();
     return true;
+  }
+
+  /** @internal Writes the pushes waiting in the outbox, in one syscall; the number of socket writes made. */
+  flushPending(): number {
+    const pending = this.pending;
+    if (!pending) return 0;
+    this.pending = undefined;
+    this.pendingBytes = 0;
+    // Closed meanwhile: the client resumes from its last event id, as with any push in flight.
+    if (this.ws.readyState !== WebSocket.OPEN) return 0;
+    const socket = this.socket!;
+    const alone = !this.corked && pending.length > 1;
+    if (alone) socket.cork();
+    for (const frame of pending) socket.write(frame);
+    if (alone) socket.uncork();
+    if (this.full()) this.stall();
+    return 1;
   }
 
   /**
