@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { CloseCode, type CloseInfo, type ErrorObject, type SendOptions, type Transport } from '@tether/core';
 import { WebSocket, type RawData } from 'ws';
 import { closeCodeForWsError } from '../close-codes.js';
-import { textFrame } from './frame.js';
+import { frameText, sharedFrame } from './frame.js';
 import { schedule } from './outbox.js';
 import { resultRefused } from './refusal.js';
 
@@ -71,8 +71,8 @@ export class WsTransport implements Transport {
   /** Message listeners after the first, rare: made when one is added. */
   private moreListeners: Array<(message: string) => void> | undefined;
   private corked = false;
-  /** Whether pushes are written as shared frames: with the socket, and no extension (compression) negotiated. */
-  private readonly framesPushes: boolean;
+  /** Whether it frames what it writes itself (pushes as shared frames): with the socket, and no extension (compression) negotiated. */
+  private readonly framesItself: boolean;
   /** Push frames waiting in the outbox for their write, in order; undefined when none are. */
   private pending: Buffer[] | undefined;
   private pendingBytes = 0;
@@ -95,7 +95,7 @@ export class WsTransport implements Transport {
     this.policy = options.backpressure ?? 'drop';
     this.socket = options.socket;
     this.onBackpressure = options.onBackpressure;
-    this.framesPushes = options.socket !== undefined && ws.extensions === '';
+    this.framesItself = options.socket !== undefined && ws.extensions === '';
     this.onError = options.onError;
     transports.set(ws, this);
     // Without a listener an 'error' would crash the process; ws closes the socket itself.
@@ -230,10 +230,10 @@ export class WsTransport implements Transport {
       this.congest('drop', buffered);
       return false;
     }
-    // A push goes out as a frame shared with every other socket it is sent to (see textFrame),
+    // A push goes out as a frame shared with every other socket it is sent to (see sharedFrame),
     // written under ws: ws sends nothing but whole frames straight to the socket when no extension is on.
-    if (droppable && this.framesPushes) {
-      const frame = textFrame(data);
+    if (droppable && this.framesItself) {
+      const frame = sharedFrame(data);
       if (this.pending) this.pending.push(frame);
       else {
         this.pending = [frame];
@@ -245,7 +245,8 @@ export class WsTransport implements Transport {
     this.cork();
     // Pushes still in the outbox were sent first, so they are written first.
     if (this.pending) this.flushPending();
-    if (typeof data === 'string') this.ws.send(data);
+    if (this.framesItself) this.socket!.write(frameText(data));
+    else if (typeof data === 'string') this.ws.send(data);
     else this.ws.send(data, textOptions);
     if (this.full()) this.stall();
     return true;
