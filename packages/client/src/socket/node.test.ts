@@ -1,4 +1,7 @@
+import { once } from 'node:events';
+import type { AddressInfo, Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
 import { ErrorCode } from '@tether/core';
 import { HttpError } from '@tether/server';
 import { startTestServer } from '@tether/server/testing';
@@ -40,5 +43,34 @@ describe('the Node socket (ws)', () => {
     await using again = await startTestServer({ port });
     again.server.register('ping', () => 'pong');
     await expect(answer).resolves.toBe('pong');
+  });
+
+  it('sends whole masked frames that a plain ws server reads back, each under its own key', async () => {
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await once(wss, 'listening');
+    const received: string[] = [];
+    const raw: Buffer[] = [];
+    const texts = ['x', 'é'.repeat(70), 'y'.repeat(300), 'ü'.repeat(40_000), 'same', 'same'];
+    const all = new Promise<void>((resolve) =>
+      wss.on('connection', (ws, request) => {
+        (request.socket as Socket).on('data', (chunk: Buffer) => raw.push(chunk));
+        // ws closes with 1002 on a client frame that is not masked: arriving proves the mask.
+        ws.on('message', (data) => {
+          if (received.push(String(data)) === texts.length) resolve();
+        });
+      }),
+    );
+    const client = connect(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
+    await client.opened();
+    for (const text of texts) client.notify('say', [text]);
+    await all;
+    expect(received.map((text) => (JSON.parse(text) as { params: string[] }).params[0])).toEqual(texts);
+    // The two frames of the same text differ on the wire: a fresh masking key for each.
+    const wire = Buffer.concat(raw);
+    const frame = Buffer.from(JSON.stringify({ jsonrpc: '2.0', method: 'say', params: ['same'] }));
+    const tail = wire.subarray(wire.length - 2 * (frame.length + 6));
+    expect(tail.subarray(0, frame.length + 6).equals(tail.subarray(frame.length + 6))).toBe(false);
+    await client.close();
+    wss.close();
   });
 });

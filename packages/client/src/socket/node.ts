@@ -1,11 +1,28 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import * as wsModule from 'ws';
 import { WebSocket } from 'ws';
 import { describeError, describeStatus } from './node-failure.js';
 import type { WebSocketConstructor } from './types.js';
 
 type SendData = Parameters<WebSocket['send']>[0];
 type SendFlags = { mask?: boolean; binary?: boolean; compress?: boolean; fin?: boolean };
+
+/** `ws`'s frame encoder: exported by the package, absent from @types/ws. */
+interface SenderStatic {
+  frame(
+    data: Buffer,
+    options: { fin: boolean; rsv1: boolean; opcode: number; mask: boolean; readOnly: boolean },
+  ): Buffer[];
+}
+
+const { Sender } = wsModule as unknown as { Sender: SenderStatic };
+
+/**
+ * A whole text frame, masked by ws with its random masking keys. `readOnly` makes ws copy the
+ * payload into the header's buffer as it masks: one buffer per frame, where `send` writes two.
+ */
+const MASKED_TEXT = { fin: true, rsv1: false, opcode: 1, mask: true, readOnly: true } as const;
 
 /**
  * The client of `ws`, made to remember the HTTP status of a refused upgrade so that a 401
@@ -18,11 +35,19 @@ class NodeWebSocket extends WebSocket {
   /** The TCP socket under the WebSocket, from the upgrade response. */
   #tcp: Socket | undefined;
   #corked = false;
+  /** Whether frames can go straight to the socket: open, and no extension (compression) negotiated. */
+  #framesItself = false;
 
   constructor(url: string, protocols?: string | string[]) {
     super(url, protocols);
     this.once('upgrade', (response: IncomingMessage) => {
       this.#tcp = response.socket;
+    });
+    this.once('open', () => {
+      this.#framesItself = this.extensions === '';
+    });
+    this.once('close', () => {
+      this.#framesItself = false;
     });
     this.on('error', (error: Error) => {
       // The first error is the cause; a refused upgrade has said why before it terminates.
@@ -51,6 +76,11 @@ class NodeWebSocket extends WebSocket {
       this.#corked = true;
       tcp.cork();
       process.nextTick(this.#release);
+    }
+    // Only what ws would frame alike: text, no callback; ws's own closing handshake reads readyState first.
+    if (this.#framesItself && typeof data === 'string' && optionsOrCallback === undefined && this.readyState === 1) {
+      tcp!.write(Sender.frame(Buffer.from(data), MASKED_TEXT)[0]!);
+      return;
     }
     super.send(data, optionsOrCallback as never, callback as never);
   }
