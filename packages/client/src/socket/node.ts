@@ -19,6 +19,12 @@ interface SenderStatic {
 const { Sender } = wsModule as unknown as { Sender: SenderStatic };
 
 /**
+ * Bytes a tick's sends may hold before they are written and holding starts again: small frames
+ * leave together, large ones in parts the server can start on (as the server's own writes do).
+ */
+const CORK_BYTES = 16 * 1024;
+
+/**
  * A whole text frame, masked by ws with its random masking keys. `readOnly` makes ws copy the
  * payload into the header's buffer as it masks: one buffer per frame, where `send` writes two.
  */
@@ -80,6 +86,10 @@ class NodeWebSocket extends WebSocket {
     // Only what ws would frame alike: text, no callback; ws's own closing handshake reads readyState first.
     if (this.#framesItself && typeof data === 'string' && optionsOrCallback === undefined && this.readyState === 1) {
       tcp!.write(Sender.frame(Buffer.from(data), MASKED_TEXT)[0]!);
+      if (tcp!.writableLength >= CORK_BYTES) {
+        tcp!.uncork();
+        tcp!.cork();
+      }
       return;
     }
     super.send(data, optionsOrCallback as never, callback as never);

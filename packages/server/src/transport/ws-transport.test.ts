@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { CloseCode } from '@tether/core';
 import { WsTransport, type BackpressureEvent, type WsTransportOptions } from './ws-transport.js';
@@ -142,5 +142,27 @@ describe('WsTransport backpressure', () => {
     const [code] = await once(client, 'close');
     expect(code).toBe(CloseCode.GoingAway);
     expect(texts).toEqual(['before']);
+  });
+});
+
+describe('WsTransport writes', () => {
+  /** Socket writes (syscalls) the transport makes for `count` messages of `size` sent in one tick. */
+  async function writesFor(count: number, size: number) {
+    const { transport, socket } = await pairWithStalledClient({ maxBufferedBytes: 16 * 1024 * 1024 });
+    const writes = vi.spyOn(socket as unknown as { _writeGeneric: () => void }, '_writeGeneric');
+    for (let i = 0; i < count; i++) transport.send(message(size));
+    await nextTurn();
+    return writes.mock.calls.length;
+  }
+
+  it('writes the small messages of a tick in one syscall', async () => {
+    expect(await writesFor(64, 40)).toBe(1);
+  });
+
+  it('writes a tick of large messages in parts, so the reader can start on the first', async () => {
+    // 64 KiB in all: held whole it would leave in one write, after the tick.
+    const writes = await writesFor(64, 1024);
+    expect(writes).toBeGreaterThanOrEqual(4);
+    expect(writes).toBeLessThanOrEqual(5);
   });
 });
