@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Socket, type AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './support/chromium.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type * as TetherModule from '@tether/client';
 import type { Peer } from '@tether/core';
 import { createServer, type TetherServer } from '@tether/server';
@@ -103,5 +103,34 @@ describe('the IIFE bundle in Chromium', () => {
       return { status: window.client.status, sum: await window.client.call('math.add', [40, 2]) };
     });
     expect(result).toEqual({ status: 'open', sum: 42 });
+  });
+
+  it('reads compressed responses and events from a server with perMessageDeflate', async () => {
+    const compressing = await createServer({ port: 0, host: '127.0.0.1', perMessageDeflate: true });
+    const rows = (seq: number) => Array.from({ length: 100 }, (_, i) => ({ seq, i, name: `row ${i}` }));
+    compressing.register('rows', () => rows(0));
+    compressing.subscription('topic', (name: string) => compressing.topic(name));
+    const connected = once(compressing, 'connect');
+    try {
+      const answer = await page.evaluate(async (url) => {
+        window.news = [];
+        const client = window.Tether.connect(url);
+        await client.subscribe('topic', ['news'], { onEvent: (event) => window.news.push(event) }).ready;
+        return client.call('rows');
+      }, compressing.url);
+      expect(answer).toEqual(rows(0));
+      await connected;
+      const write = vi.spyOn(Socket.prototype, 'write');
+      await compressing.publish('news', rows(1));
+      await compressing.publish('news', rows(2));
+      await page.waitForFunction(() => window.news.length === 2);
+      expect(await page.evaluate(() => window.news)).toEqual([rows(1), rows(2)]);
+      // Chromium took permessage-deflate: both events left as frames compressed once (RSV1 set).
+      const frames = write.mock.calls.map(([chunk]) => chunk).filter((chunk) => Buffer.isBuffer(chunk));
+      expect(frames.filter((frame) => frame[0] === 0xc1)).toHaveLength(2);
+      write.mockRestore();
+    } finally {
+      await compressing.close({ deadline: 0 });
+    }
   });
 });

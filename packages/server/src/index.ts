@@ -5,7 +5,14 @@ export { createServer } from './server.js';
 export type { TetherServer } from './server.js';
 export type { CloseOptions, ExpireOptions, ServerEvents, ServerStats } from './server-events.js';
 export type { ResumeOutcome } from './topics/topic-hub.js';
-export type { AttachOptions, Authenticate, CommonOptions, ListenOptions, ServerOptions } from './options.js';
+export type {
+  AttachOptions,
+  Authenticate,
+  CommonOptions,
+  ListenOptions,
+  PerMessageDeflateOptions,
+  ServerOptions,
+} from './options.js';
 export type { RateLimit } from './connection/call-gate.js';
 export { HttpError } from './handshake/http-error.js';
 export type { HandshakeRequest } from './handshake/request.js';

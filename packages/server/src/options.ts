@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { resolveSharedSettings, type SharedOptions, type SharedSettings } from './acceptor/settings.js';
 import type { HandshakeRequest } from './handshake/request.js';
+import type { Compression } from './transport/frame.js';
 import type { BackpressurePolicy } from './transport/ws-transport.js';
 
 export type { Authenticate } from './acceptor/settings.js';
@@ -64,6 +65,22 @@ export interface CommonOptions<Ctx> extends SharedOptions<Ctx, HandshakeRequest>
    * as its ping waits behind the unread data. 0 disables. Default 30000.
    */
   heartbeatInterval?: number;
+  /**
+   * Compression (permessage-deflate, RFC 7692) for clients that offer it: `true`, or when to
+   * compress and how hard. Messages are compressed with no context between them
+   * (`server_no_context_takeover`), so a topic's event is compressed once for all its
+   * subscribers rather than once per socket. It costs CPU per large response and zlib memory
+   * per connection that gets one. Default false.
+   */
+  perMessageDeflate?: boolean | PerMessageDeflateOptions;
+}
+
+/** When and how hard the server compresses (see `perMessageDeflate`). */
+export interface PerMessageDeflateOptions {
+  /** Smallest message in bytes that is compressed; smaller ones go as they are. Default 1024. */
+  threshold?: number;
+  /** zlib level, 1 (fastest) to 9 (smallest). Default 6. */
+  level?: number;
 }
 
 /** Options for `createServer`: a port to listen on, or an HTTP server to attach to, plus the common options. */
@@ -73,6 +90,8 @@ export type ServerOptions<Ctx> = CommonOptions<Ctx> & (ListenOptions | AttachOpt
 export interface Settings<Ctx> extends SharedSettings<Ctx, HandshakeRequest> {
   readonly unclaimedUpgradeTimeout: number;
   readonly heartbeatInterval: number;
+  /** How messages are compressed; undefined when `perMessageDeflate` is off. */
+  readonly compression: Compression | undefined;
 }
 
 export function resolveSettings<Ctx>(options: CommonOptions<Ctx>): Settings<Ctx> {
@@ -80,5 +99,17 @@ export function resolveSettings<Ctx>(options: CommonOptions<Ctx>): Settings<Ctx>
     ...resolveSharedSettings(options),
     unclaimedUpgradeTimeout: options.unclaimedUpgradeTimeout ?? 1000,
     heartbeatInterval: options.heartbeatInterval ?? 30_000,
+    compression: resolveCompression(options.perMessageDeflate),
   };
+}
+
+function resolveCompression(option: boolean | PerMessageDeflateOptions | undefined): Compression | undefined {
+  if (!option) return undefined;
+  const { threshold = 1024, level = 6 } = option === true ? {} : option;
+  if (!Number.isInteger(level) || level < 1 || level > 9) {
+    throw new RangeError(`tether: perMessageDeflate.level must be an integer from 1 to 9, not ${level}`);
+  }
+  if (!(threshold >= 0))
+    throw new RangeError(`tether: perMessageDeflate.threshold must be 0 or more, not ${threshold}`);
+  return { threshold, level };
 }

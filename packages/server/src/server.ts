@@ -9,6 +9,7 @@ import type { HandshakeRequest } from './handshake/request.js';
 import { Upgrades } from './handshake/upgrades.js';
 import { resolveSettings, type ServerOptions, type Settings } from './options.js';
 import type { ServerEvents } from './server-events.js';
+import type { Compression } from './transport/frame.js';
 import { WsTransport, type BackpressureEvent } from './transport/ws-transport.js';
 
 /** TetherServer has every member of ServerApi: the methods every runtime's server shares. */
@@ -61,7 +62,7 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
       ownsHttpServer,
       upgradeListeners: () => httpServer.listenerCount('upgrade'),
       refusal: (handshaking, admitted) => this.parts.acceptor.refusal(handshaking, admitted),
-      open: (ws, socket, request, data) => this.open(ws, socket, request, data),
+      open: (ws, socket, request, data, shared) => this.open(ws, socket, request, data, shared),
       report: (error) => this.parts.report(error, undefined),
     });
     httpServer.on('upgrade', this.upgrades.listener);
@@ -90,10 +91,17 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
     return address;
   }
 
-  private open(ws: WebSocket, socket: Socket, request: HandshakeRequest, data: Ctx): void {
+  private open(
+    ws: WebSocket,
+    socket: Socket,
+    request: HandshakeRequest,
+    data: Ctx,
+    shared: Compression | undefined,
+  ): void {
     const { settings } = this;
     const transport = new WsTransport(ws, {
       socket,
+      sharedCompression: shared,
       maxBufferedBytes: settings.maxBufferedBytes,
       backpressure: settings.backpressure,
       onBackpressure: this.backpressured,

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Settings } from '../options.js';
+import type { Compression } from '../transport/frame.js';
 import { originRefusal } from '../acceptor/acceptor.js';
 import { HttpError } from './http-error.js';
 import { malformed } from './malformed.js';
@@ -21,8 +22,11 @@ export interface UpgradeHost<Ctx> {
     handshaking: number,
     admitted?: { readonly request: HandshakeRequest; readonly data: Ctx },
   ): HttpError | undefined;
-  /** Takes an accepted connection. */
-  open(ws: WebSocket, socket: Socket, request: HandshakeRequest, data: Ctx): void;
+  /**
+   * Takes an accepted connection; `shared` is the compression of frames that may go to it as
+   * they go to every other such socket (when it negotiated permessage-deflate with the full window).
+   */
+  open(ws: WebSocket, socket: Socket, request: HandshakeRequest, data: Ctx, shared: Compression | undefined): void;
   /** Reports a failure that is the server's, not the client's (an `authenticate` that threw). */
   report(error: unknown): void;
 }
@@ -38,13 +42,32 @@ export class Upgrades<Ctx> {
   private readonly handshaking = new Set<Duplex>();
   private readonly wss: WebSocketServer;
 
+  /** Upgrades whose answer holds permessage-deflate with the full 15-bit server window. */
+  private readonly fullWindow = new WeakSet<IncomingMessage>();
+
   constructor(private readonly host: UpgradeHost<Ctx>) {
+    const { compression, maxPayload } = host.settings;
     this.wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
-      perMessageDeflate: false,
-      maxPayload: host.settings.maxPayload,
+      // Without context: frames compressed once for many sockets leave each one's inflater in step.
+      perMessageDeflate: compression
+        ? {
+            serverNoContextTakeover: true,
+            threshold: compression.threshold,
+            zlibDeflateOptions: { level: compression.level },
+          }
+        : false,
+      maxPayload,
     });
+    // A client may ask for a smaller server window; frames made for the full one would not fit it.
+    if (compression) {
+      this.wss.on('headers', (headers: string[], raw: IncomingMessage) => {
+        const answer = headers.find((header) => /^sec-websocket-extensions:/i.test(header));
+        const bits = /server_max_window_bits=(\d+)/.exec(answer ?? '')?.[1];
+        if (answer?.includes('permessage-deflate') && (bits === undefined || bits === '15')) this.fullWindow.add(raw);
+      });
+    }
   }
 
   /** The HTTP server's 'upgrade' listener. */
@@ -93,7 +116,13 @@ export class Upgrades<Ctx> {
     }
     this.wss.handleUpgrade(raw, socket, head, (ws) => {
       socket.off('error', ignore);
-      this.host.open(ws, socket as Socket, request, data);
+      this.host.open(
+        ws,
+        socket as Socket,
+        request,
+        data,
+        this.fullWindow.has(raw) ? this.host.settings.compression : undefined,
+      );
     });
   }
 

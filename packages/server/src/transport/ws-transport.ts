@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { CloseCode, type CloseInfo, type ErrorObject, type SendOptions, type Transport } from '@tether/core';
 import { WebSocket, type RawData } from 'ws';
 import { closeCodeForWsError } from '../close-codes.js';
-import { frameText, sharedFrame } from './frame.js';
+import { frameText, sharedFrame, type Compression } from './frame.js';
 import { schedule } from './outbox.js';
 import { resultRefused } from './refusal.js';
 
@@ -37,6 +37,12 @@ export interface WsTransportOptions {
   onBackpressure?: (event: BackpressureEvent, transport: WsTransport) => void;
   /** Called with each error the WebSocket reports (a bad frame, an oversized message). Default: none. */
   onError?: (error: Error) => void;
+  /**
+   * With `socket`, on a WebSocket that negotiated permessage-deflate without context and with the
+   * full window: how pushes are compressed into the frame shared with every such socket, so each
+   * event is compressed once. Other messages ws compresses itself. Default: none.
+   */
+  sharedCompression?: { readonly threshold: number; readonly level: number } | undefined;
 }
 
 const textOptions = { binary: false } as const;
@@ -78,10 +84,15 @@ export class WsTransport implements Transport {
   /** Message listeners after the first, rare: made when one is added. */
   private moreListeners: Array<(message: string) => void> | undefined;
   private corked = false;
-  /** Whether it frames what it writes itself (pushes as shared frames): with the socket, and no extension (compression) negotiated. */
+  /** Whether it frames what it writes itself: with the socket, and no extension (compression) negotiated. */
   private readonly framesItself: boolean;
+  /** Whether pushes go out as frames shared with every socket (see sharedFrame): framed itself, or compressed as shared. */
+  private readonly sharesPushes: boolean;
+  private readonly compression: Compression | undefined;
   /** Push frames waiting in the outbox for their write, in order; undefined when none are. */
   private pending: Buffer[] | undefined;
+  /** With compression, the pushes of `pending` as sent, for when ws is still compressing an earlier message. */
+  private pendingData: Array<string | Buffer> | undefined;
   private pendingBytes = 0;
   private awaitingPong = false;
   /** Whether a heartbeat has begun: the pong listener is added with the first ping. */
@@ -103,6 +114,8 @@ export class WsTransport implements Transport {
     this.socket = options.socket;
     this.onBackpressure = options.onBackpressure;
     this.framesItself = options.socket !== undefined && ws.extensions === '';
+    this.compression = options.socket === undefined ? undefined : options.sharedCompression;
+    this.sharesPushes = this.framesItself || this.compression !== undefined;
     this.onError = options.onError;
     transports.set(ws, this);
     // Without a listener an 'error' would crash the process; ws closes the socket itself.
@@ -239,13 +252,14 @@ export class WsTransport implements Transport {
     }
     // A push goes out as a frame shared with every other socket it is sent to (see sharedFrame),
     // written under ws: ws sends nothing but whole frames straight to the socket when no extension is on.
-    if (droppable && this.framesItself) {
-      const frame = sharedFrame(data);
+    if (droppable && this.sharesPushes) {
+      const frame = sharedFrame(data, this.compression);
       if (this.pending) this.pending.push(frame);
       else {
         this.pending = [frame];
         schedule(this);
       }
+      if (this.compression) (this.pendingData ??= []).push(data);
       this.pendingBytes += frame.length;
       return true;
     }
@@ -268,12 +282,19 @@ export class WsTransport implements Transport {
   /** @internal Writes the pushes waiting in the outbox, in one syscall; the number of socket writes made. */
   flushPending(): number {
     const pending = this.pending;
+    const sent = this.pendingData;
     if (!pending) return 0;
     this.pending = undefined;
+    this.pendingData = undefined;
     this.pendingBytes = 0;
     // Closed meanwhile: the client resumes from its last event id, as with any push in flight.
     if (this.ws.readyState !== WebSocket.OPEN) return 0;
     const socket = this.socket!;
+    // Bytes in ws beyond the socket's: ws is compressing a message sent before these, which they must follow.
+    if (sent && this.ws.bufferedAmount > socket.writableLength) {
+      for (const data of sent) this.ws.send(data, textOptions);
+      return 1;
+    }
     const alone = !this.corked && pending.length > 1;
     if (alone) socket.cork();
     for (const frame of pending) socket.write(frame);
