@@ -42,7 +42,14 @@ export interface WsTransportOptions {
    * full window: how pushes are compressed into the frame shared with every such socket, so each
    * event is compressed once. Other messages ws compresses itself. Default: none.
    */
-  sharedCompression?: { readonly threshold: number; readonly level: number } | undefined;
+  sharedCompression?:
+    | {
+        /** Smallest push in bytes that is compressed. */
+        readonly threshold: number;
+        /** zlib level, 1 to 9. */
+        readonly level: number;
+      }
+    | undefined;
 }
 
 const textOptions = { binary: false } as const;
