@@ -102,7 +102,8 @@ async function measure(
       if (reference) {
         const on = reference.on.get(sut);
         if (!on) throw new Error(`skipped: no processes for its reference, ${reference.spec.scenario}`);
-        await on.request('prepare', reference.spec.scenario, settings);
+        // Warmed up as long as the scenario is, so that neither side's first slice measures the JIT.
+        await on.request('prepare', reference.spec.scenario, { ...settings, fanoutWarmEvents: settings.fanoutEvents });
         prepared.push([on, reference.spec.scenario]);
       }
       ready.push(sut);

@@ -69,4 +69,8 @@ describe('the two-node fan-outs', () => {
     expect(alongsideOf('fanout')).toBeUndefined();
     expect(alongsideMetric('oneNode', 'eventsPerSec')).toBe('oneNodeEventsPerSec');
   });
+
+  it('warm up as long as a slice on their fresh processes', () => {
+    expect(fanoutSize('fanout-redis', fullSettings)!.warmEvents).toBe(fullSettings.fanoutEvents);
+  });
 });
