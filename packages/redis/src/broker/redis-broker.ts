@@ -270,11 +270,15 @@ export class RedisBroker implements Broker, AsyncDisposable {
 
   /**
    * Runs on every (re)connect before the status turns ok. Redis may have come back empty: the
-   * scripts are loaded again, and each subscribed topic's counter is raised to at least what
-   * was delivered here, so the reader, resuming after that id, cannot skip events numbered
-   * from 1 again.
+   * epoch offered is a new one, the scripts are loaded again, and each subscribed topic's
+   * counter is raised to at least what was delivered here, so the reader, resuming after that
+   * id, cannot skip events numbered from 1 again.
    */
   private async recover(): Promise<void> {
+    // A publish whose reply died with the connection may have taken the candidate unseen: offered
+    // again to a Redis that came back empty, it would give the topic the lost history's epoch,
+    // and positions in that history would pass for positions in the new one.
+    this.candidateEpoch = newEpoch();
     await Promise.all([publishScript.load(this.command), raiseScript.load(this.command)]);
     const raises: Array<Promise<unknown>> = [];
     for (const [topic, { position, keys }] of this.topics) {
