@@ -140,7 +140,8 @@ async function measureSlice(
   const on = reference?.on.get(sut);
   if (!reference || !on) return sut.request('slice', scenario, settings);
   const own = () => sut.request('slice', scenario, settings);
-  const theirs = () => on.request('slice', reference.spec.scenario, settings);
+  // Profiled under this scenario: its summary then shows both sides of the ratio, per delivered event.
+  const theirs = () => on.request('slice', reference.spec.scenario, settings, scenario);
   let mine: Metrics | null;
   let paired: Metrics | null;
   if (slice % 2 === 0) {
