@@ -174,13 +174,19 @@ export class SystemUnderTest {
   /**
    * Asks the load generator to run `op` of `scenario`. A request past its deadline kills the
    * load generator: it may still be running, and nothing after it would be measured fairly.
+   * A slice is profiled under `profileAs` when given (a reference's, under the scenario it is measured alongside).
    */
-  async request(op: LoadOp, scenario: ScenarioId, settings: RunSettings): Promise<Metrics | null> {
+  async request(
+    op: LoadOp,
+    scenario: ScenarioId,
+    settings: RunSettings,
+    profileAs?: ScenarioId,
+  ): Promise<Metrics | null> {
     if (!this.alive) throw new Error('skipped: a process of this system exited');
     try {
       return await this.load.channel.request<Metrics | null>(
         op,
-        { scenario, settings },
+        { scenario, settings, profileAs },
         deadline(op, scenario, settings),
       );
     } catch (error) {

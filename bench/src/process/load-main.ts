@@ -41,14 +41,14 @@ const server: ServerControl = {
     channel.request<void>('server', { op: 'heap-census', args: { phase, scenario, connections } }),
 };
 
-/** One measured slice; when profiling, both the server process(es) and this one are profiled through it. */
-async function slice(scenario: ScenarioId): Promise<unknown> {
+/** One measured slice; when profiling, both the server process(es) and this one are profiled through it, under `profileAs`. */
+async function slice(scenario: ScenarioId, profileAs: ScenarioId): Promise<unknown> {
   if (!profiling) return session(scenario).slice();
   await Promise.all([server.startProfile(), startProfile()]);
   try {
     return await session(scenario).slice();
   } finally {
-    await Promise.all([server.stopProfile(scenario), stopProfile(scenario)]);
+    await Promise.all([server.stopProfile(profileAs), stopProfile(profileAs)]);
   }
 }
 
@@ -71,7 +71,11 @@ function session(scenario: ScenarioId): Session {
 }
 
 channel.serve(async (op, args) => {
-  const { scenario, settings } = args as { scenario: ScenarioId; settings: RunSettings };
+  const { scenario, settings, profileAs } = args as {
+    scenario: ScenarioId;
+    settings: RunSettings;
+    profileAs?: ScenarioId;
+  };
   switch (op) {
     case 'idle': {
       const count = idleSize(scenario, settings);
@@ -83,7 +87,7 @@ channel.serve(async (op, args) => {
       sessions.set(scenario, await open(scenario, settings));
       return null;
     case 'slice':
-      return slice(scenario);
+      return slice(scenario, profileAs ?? scenario);
     case 'finish':
       sessions.get(scenario)?.close();
       sessions.delete(scenario);

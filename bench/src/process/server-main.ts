@@ -33,12 +33,25 @@ async function readMemory(): Promise<MemoryReading> {
   return { rss, heapUsed, external };
 }
 
-/** One event per turn of the event loop, as events arriving from elsewhere would. */
+/**
+ * One event per turn of the event loop, as events arriving from elsewhere would: none waits
+ * for the one before to be acknowledged. An in-memory broker has delivered an event before its
+ * publish returns, so awaiting each changed nothing there; through Redis it made every event
+ * wait a round trip, queued behind this node's own delivery of the one before, and the
+ * fan-out measured that chain rather than delivery.
+ */
 async function publish(count: number, firstSeq: number): Promise<void> {
+  const acknowledged: Array<Promise<unknown>> = [];
+  let failed: { reason: unknown } | undefined;
   for (let i = 0; i < count; i++) {
-    await server.publish(eventData(firstSeq + i));
+    // Caught at once: a rejection left unhandled for a turn would end the process.
+    acknowledged.push(
+      Promise.resolve(server.publish(eventData(firstSeq + i))).catch((reason) => (failed ??= { reason })),
+    );
     await nextTurn();
   }
+  await Promise.all(acknowledged);
+  if (failed) throw failed.reason;
 }
 
 /** Publishes for `warmMs` and then for a measured `ms`, `depth` at a time, each awaited; publishes per second. */

@@ -106,7 +106,7 @@ function against(
     const floor = baselines[row.scenario];
     return floor === undefined ? undefined : figures[floor]?.[rowKey(row)];
   }
-  return figures[system]?.[`${row.baseline.sameSystemIn}.${row.metric}`];
+  return figures[system]?.[`${row.scenario}.${row.baseline.alongside}`];
 }
 
 /**

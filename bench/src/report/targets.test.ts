@@ -74,6 +74,16 @@ describe('checkTargets', () => {
     ]);
   });
 
+  it('puts two Redis nodes against one node measured alongside, without the round needing its own fan-out', () => {
+    const [check] = checkTargets(
+      run(['fanout-redis'], {
+        tether: { 'fanout-redis': { eventsPerSec: 330, oneNodeEventsPerSec: 200 } },
+      }),
+    );
+    expect(check).toMatchObject({ met: true, ratio: 1.65 });
+    expect(check!.detail).toBe('1.65x (330 vs 200 on one node alongside)');
+  });
+
   it('gives each ratio target its ratio in each round alone', () => {
     const first = run(['fanout'], {
       'raw-ws': { fanout: { eventsPerSec: 100 } },

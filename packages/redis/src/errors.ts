@@ -32,3 +32,12 @@ export function fromRedisError(operation: string, error: unknown): RpcError {
   }
   return unavailable(operation, error);
 }
+
+/**
+ * The error for one event Redis would not store while it stored the rest of its batch: its
+ * topic's keys are unusable (a key of another type, written by something else). Nothing of
+ * it was stored; the other topics' events are unaffected.
+ */
+export function publishRefused(topic: string, reason: string): RpcError {
+  return new RpcError(ErrorCode.InternalError, `tether/redis: publish on "${topic}" failed: ${reason}`);
+}

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Broker, BrokerStatus, EventMeta, HistorySlice, TopicEvent, Unsubscribe } from '@tether/server';
 import { openConnection, type RedisClient, type RedisTarget } from '../connection.js';
-import { closedError, fromRedisError, unavailable } from '../errors.js';
+import { closedError, fromRedisError, publishRefused, unavailable } from '../errors.js';
 import { encodeData, encodeMeta, eventId, streamId, toEvent, type RawEntry } from './entries.js';
+import { batchArguments, batchResults, PublishBatches, type Published, type QueuedPublish } from './publish-batch.js';
 import { Health } from './health.js';
 import { BrokerKeys, type TopicKeys } from './keys.js';
 import { publishScript, raiseScript } from './scripts.js';
@@ -63,6 +64,8 @@ export class RedisBroker implements Broker, AsyncDisposable {
   /** The epoch offered to the publish script, which takes it for a topic that has none. */
   private candidateEpoch = newEpoch();
   private closed = false;
+  /** The publishes of the current tick, sent together. */
+  private readonly batches = new PublishBatches((batch) => void this.sendBatch(batch));
 
   /** @internal Use `redisBroker()`. */
   constructor(options: RedisBrokerOptions) {
@@ -103,21 +106,9 @@ export class RedisBroker implements Broker, AsyncDisposable {
     const json = encodeData(data);
     await this.usable('publish');
     const keys = this.keys.topic(topic);
-    let id: number;
-    try {
-      const floor = this.seen.get(topic) ?? 0;
-      const candidate = this.candidateEpoch;
-      const [n, epoch] = (await publishScript.run(
-        this.command,
-        [keys.counter, keys.stream, keys.epoch],
-        [json, this.historySize, floor, candidate, encodeMeta(meta)],
-      )) as [number, string];
-      // Taken for a new epoch: the next one this broker offers must differ, or a second loss would go unseen.
-      if (epoch === candidate) this.candidateEpoch = newEpoch();
-      id = Number(n);
-    } catch (error) {
-      throw fromRedisError('publish', error);
-    }
+    const { id } = await new Promise<Published>((resolve, reject) =>
+      this.batches.add({ topic, keys, data: json, meta: encodeMeta(meta), resolve, reject }),
+    );
     this.saw(topic, id);
     return id;
   }
@@ -192,6 +183,31 @@ export class RedisBroker implements Broker, AsyncDisposable {
     await this.close();
   }
 
+  /** Publishes one batch (see PublishBatches) in one script call, and settles each of its publishes. */
+  private async sendBatch(batch: QueuedPublish[]): Promise<void> {
+    let results: ReturnType<typeof batchResults>;
+    const candidate = this.candidateEpoch;
+    try {
+      if (this.closed) throw closedError('broker');
+      const { keys, args } = batchArguments(batch, this.historySize, candidate, (t) => this.seen.get(t) ?? 0);
+      results = batchResults(await publishScript.run(this.command, keys, args), batch.length);
+    } catch (error) {
+      const reason = fromRedisError('publish', error);
+      for (const publish of batch) publish.reject(reason);
+      return;
+    }
+    results.forEach((result, i) => {
+      const publish = batch[i]!;
+      if ('failed' in result) {
+        publish.reject(publishRefused(publish.topic, result.failed));
+        return;
+      }
+      // Taken for a new epoch: the next one this broker offers must differ, or a second loss would go unseen.
+      if (result.epoch === candidate) this.candidateEpoch = newEpoch();
+      publish.resolve(result);
+    });
+  }
+
   /** Waits for the first connection, or fails fast once the broker has been up and is degraded. */
   private async usable(operation: string): Promise<void> {
     if (this.closed) throw closedError('broker');
@@ -254,11 +270,15 @@ export class RedisBroker implements Broker, AsyncDisposable {
 
   /**
    * Runs on every (re)connect before the status turns ok. Redis may have come back empty: the
-   * scripts are loaded again, and each subscribed topic's counter is raised to at least what
-   * was delivered here, so the reader, resuming after that id, cannot skip events numbered
-   * from 1 again.
+   * epoch offered is a new one, the scripts are loaded again, and each subscribed topic's
+   * counter is raised to at least what was delivered here, so the reader, resuming after that
+   * id, cannot skip events numbered from 1 again.
    */
   private async recover(): Promise<void> {
+    // A publish whose reply died with the connection may have taken the candidate unseen: offered
+    // again to a Redis that came back empty, it would give the topic the lost history's epoch,
+    // and positions in that history would pass for positions in the new one.
+    this.candidateEpoch = newEpoch();
     await Promise.all([publishScript.load(this.command), raiseScript.load(this.command)]);
     const raises: Array<Promise<unknown>> = [];
     for (const [topic, { position, keys }] of this.topics) {

@@ -21,7 +21,7 @@ function topic() {
   const keys = [`scripts${++runs}:seq`, `scripts${runs}:events`, `scripts${runs}:epoch`];
   return {
     publish: async (seen: number) =>
-      Number(((await publishScript.run(connection, keys, ['"x"', 1000, seen, 'e1'])) as [number, string])[0]),
+      Number(((await publishScript.run(connection, keys, [1000, 'e1', seen, 1, '"x"', ''])) as [number, string])[0]),
     raise: async (seen: number) => Number(await raiseScript.run(connection, keys, [seen])),
   };
 }
