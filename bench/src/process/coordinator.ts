@@ -123,21 +123,26 @@ export class SystemUnderTest {
   /**
    * Starts the server processes (one unless `redis` asks for more), then the load generator
    * pointed at them; all must report ready. On a Redis Cluster, a server is told so by
-   * `REDIS_CLUSTER=1`, as e2e's Redis nodes are.
+   * `REDIS_CLUSTER=1`, as e2e's Redis nodes are; with `compressed`, by `BENCH_DEFLATE=1` that it
+   * is to compress (see isCompressed).
    */
   static async start(
     system: SystemEntry,
     options: ChildOptions,
     round: number,
     redis?: { url: string; cluster: boolean; nodes: number },
+    compressed = false,
   ): Promise<SystemUnderTest> {
-    const tag = `${system.name}${redis ? '-redis' : ''}-r${round}`;
+    const tag = `${system.name}${redis ? '-redis' : ''}${compressed ? '-deflate' : ''}-r${round}`;
     const servers: Child[] = [];
     let load: Child | undefined;
     try {
       for (let node = 0; node < (redis?.nodes ?? 1); node++) {
         const name = redis ? `${tag}-server${node + 1}` : `${tag}-server`;
-        const env = redis?.cluster ? { REDIS_CLUSTER: '1' } : undefined;
+        const env =
+          redis?.cluster || compressed
+            ? { ...(redis?.cluster && { REDIS_CLUSTER: '1' }), ...(compressed && { BENCH_DEFLATE: '1' }) }
+            : undefined;
         servers.push(
           start(
             options.scripts.server,

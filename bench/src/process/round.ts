@@ -4,6 +4,7 @@ import {
   idleSize,
   onRedisCluster,
   redisNodesOf,
+  isCompressed,
   runs,
   type Alongside,
   type Metrics,
@@ -46,7 +47,7 @@ export async function runRound(
 ): Promise<RoundOutcomes> {
   const out: RoundOutcomes = {};
   const running: SystemUnderTest[] = [];
-  const singleNode = scenarios.filter((s) => redisNodesOf(s) === undefined);
+  const singleNode = scenarios.filter((s) => redisNodesOf(s) === undefined && !isCompressed(s));
   for (const system of systems) {
     out[system.name] = {};
     if (singleNode.length === 0) continue;
@@ -64,6 +65,8 @@ export async function runRound(
       const shift = round + index;
       if (redisNodesOf(scenario) !== undefined)
         await measureOnRedis(systems, running, scenario, settings, options, round, shift, out, record);
+      else if (isCompressed(scenario))
+        await measureCompressed(systems, scenario, settings, options, round, shift, out, record);
       else await measure(running, scenario, settings, shift, out, record);
       report(scenario, out);
     }
@@ -155,6 +158,32 @@ async function measureSlice(
   const joined: Metrics = { ...mine };
   for (const [metric, value] of Object.entries(paired)) joined[alongsideMetric(reference.spec.prefix, metric)] = value;
   return joined;
+}
+
+/** Runs `scenario` on fresh processes of each system that runs it, their servers compressing. */
+async function measureCompressed(
+  systems: readonly SystemEntry[],
+  scenario: ScenarioId,
+  settings: RunSettings,
+  options: ChildOptions,
+  round: number,
+  shift: number,
+  out: RoundOutcomes,
+  record: Recorder,
+): Promise<void> {
+  const running: SystemUnderTest[] = [];
+  try {
+    for (const system of systems.filter((s) => runs(s.name, scenario, s.scenarios))) {
+      try {
+        running.push(await SystemUnderTest.start(system, options, round, undefined, true));
+      } catch (error) {
+        out[system.name]![scenario] = failure(error);
+      }
+    }
+    await measure(running, scenario, settings, shift, out, record);
+  } finally {
+    for (const sut of running) await sut.stop();
+  }
 }
 
 /**

@@ -5,7 +5,7 @@
  * a Redis Cluster when REDIS_CLUSTER=1).
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { eventData } from '../scenarios/payloads.js';
+import { eventData, largeEventData } from '../scenarios/payloads.js';
 import { ownCpu, type MemoryReading, type PublishWindow } from '../scenarios/control.js';
 import { systemNamed } from '../systems/index.js';
 import { Channel } from './channel.js';
@@ -20,7 +20,12 @@ if (!gc) throw new Error('bench: the server process needs --expose-gc');
 const system = systemNamed(process.argv[2] ?? '');
 const redisUrl = process.argv[3];
 const redisCluster = process.env['REDIS_CLUSTER'] === '1';
-const server = await (await system.server())(redisUrl ? { redisUrl, redisCluster } : undefined);
+// Processes of a compressed scenario (see isCompressed) are started with BENCH_DEFLATE=1.
+const deflate = process.env['BENCH_DEFLATE'] === '1';
+const server = await (
+  await system.server()
+)({ ...(redisUrl && { redisUrl, redisCluster }), ...(deflate && { deflate }) });
+const event = deflate ? largeEventData : eventData;
 const channel = new Channel(process);
 
 async function readMemory(): Promise<MemoryReading> {
@@ -45,9 +50,7 @@ async function publish(count: number, firstSeq: number): Promise<void> {
   let failed: { reason: unknown } | undefined;
   for (let i = 0; i < count; i++) {
     // Caught at once: a rejection left unhandled for a turn would end the process.
-    acknowledged.push(
-      Promise.resolve(server.publish(eventData(firstSeq + i))).catch((reason) => (failed ??= { reason })),
-    );
+    acknowledged.push(Promise.resolve(server.publish(event(firstSeq + i))).catch((reason) => (failed ??= { reason })));
     await nextTurn();
   }
   await Promise.all(acknowledged);

@@ -13,6 +13,7 @@ export type ScenarioId =
   | 'echo1k'
   | 'fanout'
   | 'fanout-large'
+  | 'fanout-deflate'
   | 'fanout-redis'
   | 'publish-redis'
   | 'fanout-redis-cluster'
@@ -28,6 +29,7 @@ export const scenarioOrder: readonly ScenarioId[] = [
   'echo1k',
   'fanout',
   'fanout-large',
+  'fanout-deflate',
   'fanout-redis',
   'publish-redis',
   'fanout-redis-cluster',
@@ -40,6 +42,8 @@ export const scenarioOrder: readonly ScenarioId[] = [
  * (socket.io's Redis adapter, say) are not installed here.
  */
 export const onlyFor: Partial<Record<ScenarioId, readonly string[]>> = {
+  // Compression is an option of the floors' ws server and of Tether's; the peers are not measured with it.
+  'fanout-deflate': ['raw-ws', 'raw-ws-cork', 'tether'],
   'fanout-redis': ['tether'],
   'publish-redis': ['tether'],
   'fanout-redis-cluster': ['tether'],
@@ -95,6 +99,12 @@ export const alongsideOf = (scenario: ScenarioId): Alongside | undefined => alon
 /** The name a reference's metric takes in the paired slice: `oneNode` + `eventsPerSec` is `oneNodeEventsPerSec`. */
 export const alongsideMetric = (prefix: string, metric: string): string =>
   `${prefix}${metric.charAt(0).toUpperCase()}${metric.slice(1)}`;
+
+/**
+ * Whether a scenario runs on server processes of its own with permessage-deflate on, publishing
+ * events of about 2 KB of JSON (compressed; the usual events are under the 1 KB threshold).
+ */
+export const isCompressed = (scenario: ScenarioId): boolean => scenario === 'fanout-deflate';
 
 /** Whether a scenario measures the broker's publish rate inside the server process (no client involved). */
 export const isPublishRate = (scenario: ScenarioId): boolean =>
@@ -198,7 +208,7 @@ export interface FanoutSize {
 
 /** The size of a fan-out scenario; undefined for any other. */
 export function fanoutSize(scenario: ScenarioId, settings: RunSettings): FanoutSize | undefined {
-  if (scenario === 'fanout') {
+  if (scenario === 'fanout' || scenario === 'fanout-deflate') {
     return { clients: settings.fanoutClients, events: settings.fanoutEvents, warmEvents: settings.fanoutWarmEvents };
   }
   // Its server processes are fresh: a warm-up as long as a slice, or the first slice measures
@@ -247,11 +257,12 @@ export interface Row {
   ownBest?: boolean;
 }
 
-const fanoutRows = (scenario: 'fanout' | 'fanout-large', clients: string): Row[] => [
+/** The rows of a fan-out; `what` names it in each label, e.g. 'fan-out to {fanoutClients}'. */
+const fanoutRows = (scenario: 'fanout' | 'fanout-large' | 'fanout-deflate', what: string): Row[] => [
   {
     scenario,
     metric: 'eventsPerSec',
-    label: `fan-out to ${clients} subscribers, delivered events`,
+    label: `${what} subscribers, delivered events`,
     unit: 'events/s',
     better: 'higher',
     baseline: 'floor',
@@ -259,7 +270,7 @@ const fanoutRows = (scenario: 'fanout' | 'fanout-large', clients: string): Row[]
   {
     scenario,
     metric: 'lastMs',
-    label: `fan-out to ${clients}: until last client has all`,
+    label: `${what}: until last client has all`,
     unit: 'ms',
     better: 'lower',
     baseline: 'floor',
@@ -267,7 +278,7 @@ const fanoutRows = (scenario: 'fanout' | 'fanout-large', clients: string): Row[]
   {
     scenario,
     metric: 'serverCpuUs',
-    label: `fan-out to ${clients}: server CPU per delivered event`,
+    label: `${what}: server CPU per delivered event`,
     unit: 'µs',
     better: 'lower',
     baseline: 'floor',
@@ -275,7 +286,7 @@ const fanoutRows = (scenario: 'fanout' | 'fanout-large', clients: string): Row[]
   {
     scenario,
     metric: 'loadCpuUs',
-    label: `fan-out to ${clients}: client CPU per delivered event`,
+    label: `${what}: client CPU per delivered event`,
     unit: 'µs',
     better: 'lower',
     baseline: 'floor',
@@ -400,8 +411,9 @@ export const rows: readonly Row[] = [
     better: 'higher',
     baseline: 'floor',
   },
-  ...fanoutRows('fanout', '{fanoutClients}'),
-  ...fanoutRows('fanout-large', '{fanoutClientsLarge}'),
+  ...fanoutRows('fanout', 'fan-out to {fanoutClients}'),
+  ...fanoutRows('fanout-large', 'fan-out to {fanoutClientsLarge}'),
+  ...fanoutRows('fanout-deflate', 'compressed fan-out (permessage-deflate, 2 KB events) to {fanoutClients}'),
   ...twoNodeRows('fanout-redis', 'Redis'),
   {
     scenario: 'publish-redis',

@@ -20,3 +20,10 @@ export const jsonBytes = (params: unknown): number => Buffer.byteLength(JSON.str
 
 /** One pushed event. */
 export const eventData = (seq: number): Record<string, unknown> => ({ seq, text: 'price update', value: 101.5 });
+
+/** A pushed event of about 2 KB of JSON, worth compressing: a page of records, as a feed update carries. */
+export const largeEventData = (seq: number): Record<string, unknown> => ({
+  seq,
+  ...kilobyteParams,
+  more: kilobyteParams['items'],
+});

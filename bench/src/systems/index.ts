@@ -23,7 +23,7 @@ export const systems: readonly SystemEntry[] = [
     role: 'floor',
     server: async () => {
       const { startFloorServer } = await import('./raw-ws/server.js');
-      return () => startFloorServer({ cork: true, frameOnce: false });
+      return (server) => startFloorServer({ cork: true, frameOnce: false }, server);
     },
     client: corkedFloorClient,
     packages: ['ws'],
@@ -35,7 +35,7 @@ export const systems: readonly SystemEntry[] = [
     scenarios: ['fanout', 'fanout-large'],
     server: async () => {
       const { startFloorServer } = await import('./raw-ws/server.js');
-      return () => startFloorServer({ cork: true, frameOnce: true });
+      return (server) => startFloorServer({ cork: true, frameOnce: true }, server);
     },
     client: corkedFloorClient,
     packages: ['ws'],

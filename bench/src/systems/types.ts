@@ -30,6 +30,8 @@ export interface ServerOptions {
   redisUrl?: string;
   /** Whether `redisUrl` is a node of a Redis Cluster. Default false. */
   redisCluster?: boolean;
+  /** permessage-deflate on, for clients that offer it (all the load generator's do). Default false. */
+  deflate?: boolean;
 }
 
 /** Starts a system's server on 127.0.0.1 on a free port. */

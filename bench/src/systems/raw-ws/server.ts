@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { closeHttp, listenLoopback } from '../listen.js';
-import type { BenchServer, StartServer } from '../types.js';
+import type { BenchServer, ServerOptions, StartServer } from '../types.js';
 import { corkPerTick } from './cork.js';
 import { textFrame } from './frame.js';
 
@@ -30,9 +30,10 @@ const noHold = () => undefined;
  * encoded once and the same string sent to every subscriber. Permessage-deflate stays off
  * (`ws`'s default), so a frame can be written to a socket directly.
  */
-export async function startFloorServer(options: FloorOptions): Promise<BenchServer> {
+export async function startFloorServer(options: FloorOptions, server?: ServerOptions): Promise<BenchServer> {
   const { http, port } = await listenLoopback();
-  const wss = new WebSocketServer({ server: http });
+  // With `deflate`, ws's permessage-deflate at its defaults: `ws.send` compresses each event for each socket.
+  const wss = new WebSocketServer({ server: http, perMessageDeflate: server?.deflate === true });
   const subscribers = new Set<Subscriber>();
   wss.on('connection', (ws, request) => {
     const stream = request.socket;
@@ -51,21 +52,22 @@ export async function startFloorServer(options: FloorOptions): Promise<BenchServ
     });
     ws.on('close', () => subscriber && subscribers.delete(subscriber));
   });
-  const publish = options.frameOnce
-    ? (event: unknown) => {
-        const frame = textFrame(JSON.stringify({ event }));
-        for (const s of subscribers) {
-          s.hold();
-          s.stream.write(frame);
+  const publish =
+    options.frameOnce && !server?.deflate
+      ? (event: unknown) => {
+          const frame = textFrame(JSON.stringify({ event }));
+          for (const s of subscribers) {
+            s.hold();
+            s.stream.write(frame);
+          }
         }
-      }
-    : (event: unknown) => {
-        const text = JSON.stringify({ event });
-        for (const s of subscribers) {
-          s.hold();
-          s.ws.send(text);
-        }
-      };
+      : (event: unknown) => {
+          const text = JSON.stringify({ event });
+          for (const s of subscribers) {
+            s.hold();
+            s.ws.send(text);
+          }
+        };
   return {
     port,
     publish,
@@ -78,4 +80,4 @@ export async function startFloorServer(options: FloorOptions): Promise<BenchServ
 }
 
 /** The plain floor: one write per frame. */
-export const startServer: StartServer = () => startFloorServer({ cork: false, frameOnce: false });
+export const startServer: StartServer = (server) => startFloorServer({ cork: false, frameOnce: false }, server);

@@ -12,7 +12,12 @@ export const startServer: StartServer = async (options) => {
   const broker: Broker | undefined = options?.redisUrl
     ? (await import('@tether/redis')).redisBroker({ url: options.redisUrl, cluster: options.redisCluster ?? false })
     : undefined;
-  const server = await createServer({ port: 0, host: '127.0.0.1', ...(broker && { broker }) });
+  const server = await createServer({
+    port: 0,
+    host: '127.0.0.1',
+    ...(broker && { broker }),
+    ...(options?.deflate && { perMessageDeflate: true }),
+  });
   server.register('echo', (params: unknown) => params);
   server.subscription('events', () => server.topic('events'));
   return {
