@@ -68,24 +68,41 @@ export const isParams = (v: unknown): v is Params => typeof v === 'object' && v 
 export function encodeResult(id: RequestId, result: unknown): string {
   // JSON.stringify yields undefined for undefined, functions and symbols: all become null.
   const json = JSON.stringify(result) as string | undefined;
-  return `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${json ?? 'null'}}`;
+  return `{"jsonrpc":"2.0","id":${encodeId(id)},"result":${json ?? 'null'}}`;
 }
 
 export function encodeError(id: RequestId, error: ErrorObject): string {
-  return `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"error":${JSON.stringify(error)}}`;
+  return `{"jsonrpc":"2.0","id":${encodeId(id)},"error":${JSON.stringify(error)}}`;
+}
+
+/** A valid id (isId) as JSON: a number is its own text, so only a string needs the encoder. */
+const encodeId = (id: RequestId): string | number => (typeof id === 'number' ? id : JSON.stringify(id));
+
+/** Method names as JSON, by name: a peer calls the same few names over and over. Bounded, for callers of made-up names. */
+const encodedNames = new Map<string, string>();
+
+function encodeName(method: string): string {
+  let json = encodedNames.get(method);
+  if (json === undefined) {
+    if (encodedNames.size >= 256) encodedNames.clear();
+    encodedNames.set(method, (json = JSON.stringify(method)));
+  }
+  return json;
 }
 
 export function encodeRequest(id: number, method: string, params: Params | undefined): string {
+  const name = encodeName(method);
   return params === undefined
-    ? `{"jsonrpc":"2.0","id":${id},"method":${JSON.stringify(method)}}`
-    : `{"jsonrpc":"2.0","id":${id},"method":${JSON.stringify(method)},"params":${JSON.stringify(params)}}`;
+    ? `{"jsonrpc":"2.0","id":${id},"method":${name}}`
+    : `{"jsonrpc":"2.0","id":${id},"method":${name},"params":${JSON.stringify(params)}}`;
 }
 
 /** The text of a notification: the one encoder for that shape, which the server's `broadcast` uses too. */
 export function encodeNotification(method: string, params?: Params): string {
+  const name = encodeName(method);
   return params === undefined
-    ? `{"jsonrpc":"2.0","method":${JSON.stringify(method)}}`
-    : `{"jsonrpc":"2.0","method":${JSON.stringify(method)},"params":${JSON.stringify(params)}}`;
+    ? `{"jsonrpc":"2.0","method":${name}}`
+    : `{"jsonrpc":"2.0","method":${name},"params":${JSON.stringify(params)}}`;
 }
 
 /** The last event text `PushEncoder.event` wrote, for the next subscriber of the same event. */
