@@ -118,7 +118,7 @@ export class Acceptor<Ctx, Request extends Handshake = Handshake, T extends Serv
     if (this.closing) return new HttpError(503, 'Server shutting down');
     if (this.live.size + handshaking >= this.limits.maxConnections) return new HttpError(503, 'Too many connections');
     if (!admitted) return undefined;
-    return this.quotas.refusal(admitted.request.remoteAddress, this.limits.governance.user(admitted.data));
+    return this.quotas.refusal(admitted.request, this.limits.governance.user(admitted.data));
   }
 
   /**
@@ -135,7 +135,7 @@ export class Acceptor<Ctx, Request extends Handshake = Handshake, T extends Serv
   /** Makes the peer of an accepted connection, with the shared service and limits, and attaches it. */
   open(transport: T, data: Ctx, request: Request): Peer<Ctx> {
     const { limits } = this;
-    const release = this.quotas.hold(request.remoteAddress, this.limits.governance.user(data));
+    const release = this.quotas.hold(request, this.limits.governance.user(data));
     const peer = new AcceptedPeer<Ctx>(this, release, {
       service: this.service,
       data,

@@ -17,7 +17,10 @@ export interface HandshakeRequest<Raw = IncomingMessage> {
   readonly cookies: Readonly<Record<string, string>>;
   /** The `Origin` header, which browsers always send and other clients usually do not. */
   readonly origin: string | undefined;
-  /** The peer's IP address as the socket sees it (a proxy's, behind one). */
+  /**
+   * The peer's IP address as the socket sees it (a proxy's, behind one). On Node it is asked of
+   * the socket when first read, which keeps it from then on: read it before the socket closes.
+   */
   readonly remoteAddress: string | undefined;
   /** The raw request, for what the fields above leave out (TLS details, say). */
   readonly raw: Raw;
@@ -40,7 +43,11 @@ export function readHandshake(raw: IncomingMessage): HandshakeRequest {
     query: new URLSearchParams(url.slice(path.length + 1)),
     cookies: parseCookies(raw.headers.cookie),
     origin: raw.headers.origin,
-    remoteAddress: raw.socket.remoteAddress,
+    // Read on demand: the socket keeps what it read (an object and a string, some 90 bytes) for
+    // as long as the connection lives, and an idle connection nobody asks about should not pay it.
+    get remoteAddress() {
+      return raw.socket.remoteAddress;
+    },
     raw,
   };
 }
