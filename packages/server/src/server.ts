@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { Peer } from '@tether/core';
 import type { WebSocket } from 'ws';
 import { attachServer, installServerApi, type ServerApi, type ServerParts } from './acceptor/server-base.js';
 import { closeHttpServer, listen } from './http-server.js';
@@ -26,10 +25,9 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
   private readonly settings: Settings<Ctx>;
   private readonly upgrades: Upgrades<Ctx>;
   private readonly heartbeat: ReturnType<typeof setInterval> | undefined;
-  /** Each connection's peer, which backpressure events name: one listener for every transport rather than a closure each. */
-  private readonly peers = new WeakMap<WsTransport, Peer<Ctx>>();
+  /** One listener for every transport rather than a closure each: the acceptor finds the peer by its transport. */
   private readonly backpressured = (event: BackpressureEvent, transport: WsTransport): void => {
-    const peer = this.peers.get(transport);
+    const peer = this.parts.acceptor.live.get(transport);
     if (peer) this.emit('backpressure', peer, event);
   };
 
@@ -106,11 +104,11 @@ export class TetherServer<Ctx = undefined> extends EventEmitter<ServerEvents<Ctx
       backpressure: settings.backpressure,
       onBackpressure: this.backpressured,
     });
-    this.peers.set(transport, this.parts.acceptor.open(transport, data, request));
+    this.parts.acceptor.open(transport, data, request);
   }
 
   private beat(): void {
-    for (const transport of this.parts.acceptor.live.values()) transport.beat();
+    for (const transport of this.parts.acceptor.live.keys()) transport.beat();
   }
 }
 

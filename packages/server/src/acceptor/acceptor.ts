@@ -74,8 +74,11 @@ export class Acceptor<Ctx, Request extends Handshake = Handshake, T extends Serv
   readonly gate: CallGate<Ctx>;
   /** The connections told their credentials expired, each closed (4001) unless re-authenticated in time. */
   readonly expiry = new CredentialExpiry();
-  /** Open connections: each one's peer, and the transport under it. */
-  readonly live = new Map<Peer<Ctx>, T>();
+  /**
+   * Open connections: each one's transport, and its peer. Keyed by transport, so that what a
+   * transport reports (backpressure) names its peer without a second map of every connection.
+   */
+  readonly live = new Map<T, Peer<Ctx>>();
   /** Set once shutdown begins: from then on every upgrade is refused with 503. */
   closing = false;
   private readonly ownsBroker: boolean;
@@ -136,14 +139,14 @@ export class Acceptor<Ctx, Request extends Handshake = Handshake, T extends Serv
   open(transport: T, data: Ctx, request: Request): Peer<Ctx> {
     const { limits } = this;
     const release = this.quotas.hold(request, this.limits.governance.user(data));
-    const peer = new AcceptedPeer<Ctx>(this, release, {
+    const peer = new AcceptedPeer<Ctx, T>(this, transport, release, {
       service: this.service,
       data,
       timeout: limits.timeout,
       maxBatch: limits.maxBatch,
       maxInFlight: limits.maxInFlight,
     });
-    this.live.set(peer, transport);
+    this.live.set(transport, peer);
     peer.attach(transport);
     this.hooks.connect?.(peer, request);
     return peer;
@@ -152,7 +155,7 @@ export class Acceptor<Ctx, Request extends Handshake = Handshake, T extends Serv
   /** Byte and drop counters of every connection since the start, those still open included. */
   totals(): { bytesIn: number; bytesOut: number; dropped: number } {
     const totals = { ...this.departed };
-    for (const transport of this.live.values()) {
+    for (const transport of this.live.keys()) {
       totals.bytesIn += transport.bytesIn;
       totals.bytesOut += transport.bytesOut;
       totals.dropped += transport.dropped;
@@ -175,10 +178,10 @@ export class Acceptor<Ctx, Request extends Handshake = Handshake, T extends Serv
       reconnectWindow > 0
         ? [CloseCode.ServiceRestart, JSON.stringify({ reconnectWindow: Math.round(reconnectWindow) })]
         : [CloseCode.GoingAway, 'server shutting down'];
-    for (const transport of this.live.values()) transport.close(code, reason);
+    for (const transport of this.live.keys()) transport.close(code, reason);
     const grace = Math.max(end - performance.now(), CLOSE_GRACE_MS);
     if (!(await within(this.allClosed(), grace))) {
-      for (const transport of this.live.values()) transport.terminate();
+      for (const transport of this.live.keys()) transport.terminate();
       await this.allClosed();
     }
   }
@@ -202,11 +205,9 @@ export class Acceptor<Ctx, Request extends Handshake = Handshake, T extends Serv
     this.hooks.error?.(error, peer, method);
   }
 
-  /** @internal `peer` closed for good. */
-  closed(peer: Peer<Ctx>, info: CloseInfo): void {
-    const transport = this.live.get(peer);
-    if (!transport) return;
-    this.live.delete(peer);
+  /** @internal `peer`, over `transport`, closed for good. */
+  closed(peer: Peer<Ctx>, transport: T, info: CloseInfo): void {
+    if (!this.live.delete(transport)) return;
     this.expiry.forget(peer);
     this.departed.bytesIn += transport.bytesIn;
     this.departed.bytesOut += transport.bytesOut;
@@ -217,23 +218,26 @@ export class Acceptor<Ctx, Request extends Handshake = Handshake, T extends Serv
 }
 
 /** What an accepted peer tells its acceptor. */
-interface PeerOwner<Ctx> {
+interface PeerOwner<Ctx, T> {
   handlerFailed(peer: Peer<Ctx>, error: unknown, method: string): void;
-  closed(peer: Peer<Ctx>, info: CloseInfo): void;
+  closed(peer: Peer<Ctx>, transport: T, info: CloseInfo): void;
 }
 
 /**
  * A server's peer: it tells the acceptor of its close and its handlers' failures itself,
  * rather than through listeners, which would be closures (and a listener map) per connection.
  */
-class AcceptedPeer<Ctx> extends Peer<Ctx> {
-  readonly #owner: PeerOwner<Ctx>;
+class AcceptedPeer<Ctx, T> extends Peer<Ctx> {
+  readonly #owner: PeerOwner<Ctx, T>;
+  /** The transport it was accepted over, which its owner knows the connection by. */
+  readonly #transport: T;
   /** Uncounts the connection from its address's and user's quotas. */
   readonly #release: () => void;
 
-  constructor(owner: PeerOwner<Ctx>, release: () => void, options: PeerOptions<Ctx>) {
+  constructor(owner: PeerOwner<Ctx, T>, transport: T, release: () => void, options: PeerOptions<Ctx>) {
     super(options);
     this.#owner = owner;
+    this.#transport = transport;
     this.#release = release;
   }
 
@@ -246,7 +250,7 @@ class AcceptedPeer<Ctx> extends Peer<Ctx> {
     // The acceptor first, as its listeners were before: the connection is gone from `live` when users hear of its close.
     if (event === 'close') {
       this.#release();
-      this.#owner.closed(this, args[0] as CloseInfo);
+      this.#owner.closed(this, this.#transport, args[0] as CloseInfo);
     } else if (event === 'handlerError') {
       this.#owner.handlerFailed(this, args[0], args[1] as string);
     }

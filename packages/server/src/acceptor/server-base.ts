@@ -165,7 +165,7 @@ export abstract class ServerApi<Ctx> implements AsyncDisposable {
 
   /** A snapshot of the connections open now, one peer each: `peer.remote<Api>()` calls that client. */
   get connections(): ReadonlySet<Peer<Ctx>> {
-    return new Set(partsOf<Ctx>(this).acceptor.live.keys());
+    return new Set(partsOf<Ctx>(this).acceptor.live.values());
   }
 
   /** Counters since the server started, read as a plain object. */
@@ -282,7 +282,7 @@ export abstract class ServerApi<Ctx> implements AsyncDisposable {
     const { acceptor, hooks } = partsOf(this);
     const send = hooks.pushTo(encodeNotification(method, params));
     let sent = 0;
-    for (const transport of acceptor.live.values()) if (send(transport)) sent++;
+    for (const transport of acceptor.live.keys()) if (send(transport)) sent++;
     return sent;
   }
 
