@@ -30,4 +30,14 @@ describe('heartbeat', () => {
     expect(server.stats.connections).toBe(1);
     client.ws.close();
   });
+
+  it("answers the client's pings with their data", async () => {
+    const server = await start({ port: 0 });
+    const client = await openRaw(server.url);
+    const pong = once(client.ws, 'pong');
+    client.ws.ping('are you there');
+    const [data] = await pong;
+    expect(String(data)).toBe('are you there');
+    client.ws.close();
+  });
 });

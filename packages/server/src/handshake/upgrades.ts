@@ -8,6 +8,7 @@ import { originRefusal } from '../acceptor/acceptor.js';
 import { HttpError } from './http-error.js';
 import { malformed } from './malformed.js';
 import { refuse } from './refuse.js';
+import { serverSocketOptions } from '../transport/server-socket.js';
 import { pathOf, readHandshake, type HandshakeRequest } from './request.js';
 
 /** What the upgrade path needs from its server. */
@@ -48,6 +49,7 @@ export class Upgrades<Ctx> {
   constructor(private readonly host: UpgradeHost<Ctx>) {
     const { compression, maxPayload } = host.settings;
     this.wss = new WebSocketServer({
+      ...serverSocketOptions,
       noServer: true,
       clientTracking: false,
       // Without context: frames compressed once for many sockets leave each one's inflater in step.

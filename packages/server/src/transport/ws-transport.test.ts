@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { CloseCode } from '@tether/core';
+import { serverSocketOptions } from './server-socket.js';
 import { WsTransport, type BackpressureEvent, type WsTransportOptions } from './ws-transport.js';
 
 const closers: Array<() => void> = [];
@@ -10,9 +11,19 @@ afterEach(() => {
   for (const close of closers.splice(0)) close();
 });
 
-/** A server-side transport over a real loopback socket, and the raw client at the other end, paused: it reads nothing. */
-async function pairWithStalledClient(options: WsTransportOptions) {
-  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
+/**
+ * A server-side transport over a real loopback socket, and the raw client at the other end,
+ * paused: it reads nothing. The server's socket is ws's own, or with `serverSocket` the Node
+ * server's (ServerSocket, which answers pings through its transport).
+ */
+async function pairWithStalledClient(options: WsTransportOptions, serverSocket = false) {
+  const wss = new WebSocketServer({
+    port: 0,
+    host: '127.0.0.1',
+    perMessageDeflate: false,
+    // As the Node server makes it: ws's client tracking would add a close listener of its own.
+    ...(serverSocket && { ...serverSocketOptions, clientTracking: false }),
+  });
   await once(wss, 'listening');
   const accepted = once(wss, 'connection') as Promise<[WebSocket, { socket: Socket }]>;
   const client = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
@@ -164,5 +175,43 @@ describe('WsTransport writes', () => {
     const writes = await writesFor(64, 1024);
     expect(writes).toBeGreaterThanOrEqual(4);
     expect(writes).toBeLessThanOrEqual(5);
+  });
+});
+
+describe('WsTransport over the Node server socket (ServerSocket)', () => {
+  it('hands messages and the close to the transport with no listener on the socket', async () => {
+    const { transport, client } = await pairWithStalledClient({}, true);
+    client.resume();
+    const texts: string[] = [];
+    transport.onMessage((text) => texts.push(text));
+    const closed = new Promise((resolve) => transport.onClose(resolve));
+    expect(['message', 'close', 'error', 'ping', 'pong'].map((event) => transport.ws.listenerCount(event))).toEqual([
+      0, 0, 0, 0, 0,
+    ]);
+    client.send('hello');
+    client.close(CloseCode.Normal, 'done');
+    await expect(closed).resolves.toEqual({ code: CloseCode.Normal, reason: 'done' });
+    expect(texts).toEqual(['hello']);
+  });
+
+  it('answers pings, but not while the queue is past the limit: a client that floods pings and never reads', async () => {
+    const limit = 64 * 1024;
+    const { transport, client } = await pairWithStalledClient({ maxBufferedBytes: limit }, true);
+    // The largest ping a control frame carries, so that the kernel's buffers fill in fewer.
+    const payload = Buffer.alloc(125);
+    let peak = 0;
+    const round = async () => {
+      for (let i = 0; i < 500; i++) client.ping(payload);
+      await nextTurn();
+      peak = Math.max(peak, transport.bufferedAmount);
+    };
+    // The kernel's buffers take megabytes of pongs first; the queue grows only once they are full.
+    for (let rounds = 0; transport.bufferedAmount < limit && rounds < 1000; rounds++) await round();
+    expect(transport.bufferedAmount).toBeGreaterThanOrEqual(limit);
+    const queued = transport.bufferedAmount;
+    for (let i = 0; i < 20; i++) await round();
+    expect(transport.bufferedAmount).toBe(queued);
+    expect(peak).toBeLessThan(limit + 2 + payload.length);
+    expect(transport.ws.readyState).toBe(WebSocket.OPEN);
   });
 });

@@ -1,10 +1,11 @@
 import type { Socket } from 'node:net';
 import { CloseCode, type CloseInfo, type ErrorObject, type SendOptions, type Transport } from '@tether/core';
-import { WebSocket, type RawData } from 'ws';
+import { WebSocket } from 'ws';
 import { closeCodeForWsError } from '../close-codes.js';
 import { frameText, sharedFrame, type Compression } from './frame.js';
 import { schedule } from './outbox.js';
 import { resultRefused } from './refusal.js';
+import { ServerSocket, TRANSPORT, socketListeners, type SocketEvents } from './server-socket.js';
 
 /** What a slow reader's non-droppable messages get: 'drop' still sends them, 'close' ends the connection. */
 export type BackpressurePolicy = 'drop' | 'close';
@@ -62,13 +63,6 @@ const textOptions = { binary: false } as const;
 const CORK_BYTES = 16 * 1024;
 
 /**
- * The transport of each WebSocket, for the listeners every connection shares: an idle server
- * holds thousands of connections, and a closure (with its context) per listener per connection
- * would be most of what each costs.
- */
-const transports = new WeakMap<WebSocket, WsTransport>();
-
-/**
  * A Transport over an open `ws` WebSocket, with the server's protection against slow readers:
  * sends are checked against `bufferedAmount` so that one client that stops reading cannot
  * grow the server's memory without bound.
@@ -124,32 +118,45 @@ export class WsTransport implements Transport {
     this.compression = options.socket === undefined ? undefined : options.sharedCompression;
     this.sharesPushes = this.framesItself || this.compression !== undefined;
     this.onError = options.onError;
-    transports.set(ws, this);
+    (ws as WebSocket & { [TRANSPORT]?: SocketEvents })[TRANSPORT] = this;
     // Without a listener an 'error' would crash the process; ws closes the socket itself.
-    ws.on('error', WsTransport.wsError);
+    if (!this.direct) ws.on('error', socketListeners.error);
   }
 
-  private static wsError(this: WebSocket, error: Error): void {
-    const transport = transports.get(this);
-    if (!transport) return;
+  /** Whether the socket hands its events to this transport itself (a ServerSocket), needing no listener. */
+  private get direct(): boolean {
+    return this.ws instanceof ServerSocket;
+  }
+
+  /** @internal The socket reported an error (a bad frame, an oversized message). */
+  socketError(error: Error): void {
     const code = closeCodeForWsError(error);
-    if (code !== undefined) transport.failure ??= { code, reason: error.message };
-    transport.onError?.(error);
+    if (code !== undefined) this.failure ??= { code, reason: error.message };
+    this.onError?.(error);
   }
 
-  private static wsPong(this: WebSocket): void {
-    const transport = transports.get(this);
-    if (transport) transport.awaitingPong = false;
+  /** @internal The client answered a ping. */
+  socketPong(): void {
+    this.awaitingPong = false;
   }
 
-  // binaryType stays 'nodebuffer', so every message arrives as one Buffer; binary frames are read as UTF-8 too.
-  private static wsMessage(this: WebSocket, data: RawData): void {
-    transports.get(this)?.receive((data as Buffer).toString());
+  /**
+   * @internal The client pinged, on a socket made without ws's autoPong (ServerSocket): its pong,
+   * unless the queue is past `maxBufferedBytes`, so that a client that floods pings and reads
+   * nothing grows the server's memory no further than one that floods calls.
+   */
+  socketPing(data: Buffer): void {
+    if (this.ws.readyState === WebSocket.OPEN && this.bufferedAmount < this.maxBufferedBytes) this.ws.pong(data);
   }
 
-  private static wsClose(this: WebSocket, code: number, reason: Buffer): void {
-    const transport = transports.get(this);
-    transport?.closeListener?.(transport.failure ?? { code, reason: reason.toString() });
+  /** @internal A message arrived: one Buffer, as binaryType stays 'nodebuffer' (binary frames are read as UTF-8 too). */
+  socketMessage(data: Buffer): void {
+    this.receive(data.toString());
+  }
+
+  /** @internal The connection closed. */
+  socketClose(code: number, reason: Buffer): void {
+    this.closeListener?.(this.failure ?? { code, reason: reason.toString() });
   }
 
   private static uncork(transport: WsTransport): void {
@@ -202,14 +209,14 @@ export class WsTransport implements Transport {
   onMessage(listener: (message: string) => void): void {
     if (!this.messageListener) {
       this.messageListener = listener;
-      this.ws.on('message', WsTransport.wsMessage);
+      if (!this.direct) this.ws.on('message', socketListeners.message);
     } else (this.moreListeners ??= []).push(listener);
   }
 
   onClose(listener: (info: CloseInfo) => void): void {
     if (!this.closeListener) {
       this.closeListener = listener;
-      this.ws.on('close', WsTransport.wsClose);
+      if (!this.direct) this.ws.on('close', socketListeners.close);
     } else this.ws.on('close', (code, reason) => listener(this.failure ?? { code, reason: reason.toString() }));
   }
 
@@ -230,9 +237,9 @@ export class WsTransport implements Transport {
       this.ws.terminate();
       return;
     }
-    if (!this.beaten) {
+    if (!this.beaten && !this.direct) {
       this.beaten = true;
-      this.ws.on('pong', WsTransport.wsPong);
+      this.ws.on('pong', socketListeners.pong);
     }
     this.awaitingPong = true;
     this.ws.ping();
