@@ -97,13 +97,12 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
   readonly service: Service<Ctx>;
   readonly #dispatcher: Dispatcher<Ctx>;
   readonly #outgoing: OutgoingCalls;
-  readonly #queue: OfflineQueue;
+  /** A persistent peer's calls held while detached; a peer that closes with its transport never queues, and has none. */
+  readonly #queue: OfflineQueue | undefined;
   #transport: Transport | undefined;
   #closedInfo: CloseInfo | undefined;
   readonly #timeout: number;
   readonly #logger: Logger;
-  /** Whether the peer outlives its transports (see PeerOptions.persistent). */
-  readonly persistent: boolean;
   /** The subscriptions this peer serves, made by `serveSubscription`'s methods on first use. */
   #served: ServedSubscriptions | undefined;
   /** The subscriptions this peer holds on the other side, made on first subscribe. */
@@ -118,10 +117,9 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     this.#logger = options.logger ?? console;
     this.#offlineReason = options.offlineReason;
     this.#intercept = options.intercept;
-    this.persistent = options.persistent ?? false;
     this.service = options.service ?? new Service<Ctx>();
     this.#outgoing = new OutgoingCalls(this);
-    this.#queue = new OfflineQueue(options.maxQueued ?? 1000, this.#outgoing);
+    if (options.persistent) this.#queue = new OfflineQueue(options.maxQueued ?? 1000, this.#outgoing);
     this.#dispatcher = new Dispatcher<Ctx>(
       this,
       this.service,
@@ -167,6 +165,11 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     else this.#logger.error(`tether: handler of ${method} threw (its caller got -32603)`, error);
   }
 
+  /** Whether the peer outlives its transports (see PeerOptions.persistent). */
+  get persistent(): boolean {
+    return this.#queue !== undefined;
+  }
+
   /** Whether a transport is attached now. */
   get connected(): boolean {
     return this.#transport !== undefined;
@@ -185,7 +188,7 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     return {
       pending: this.#outgoing.size,
       running: this.#dispatcher.inFlightCount,
-      queued: this.#queue.length,
+      queued: this.#queue?.length ?? 0,
       serving: this.#served?.size ?? 0,
       subscribed: this.#subscriber?.size ?? 0,
     };
@@ -230,7 +233,7 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     transport.onClose((info) => {
       if (this.#transport === transport) this.#detached(info);
     });
-    for (const item of this.#queue.drain()) {
+    for (const item of this.#queue?.drain() ?? []) {
       transport.send(item.text);
       for (const id of item.ids) this.#outgoing.markSent(id);
     }
@@ -325,8 +328,8 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
       for (const id of ids) this.#outgoing.markSent(id);
       return true;
     }
-    if (this.persistent && this.#queue.push(text, ids)) return true;
-    const error = this.persistent
+    if (this.#queue?.push(text, ids)) return true;
+    const error = this.#queue
       ? new RpcError(ErrorCode.Overloaded, `tether: offline queue is full (${this.#queue.limit})`)
       : new RpcError(ErrorCode.ConnectionClosed, 'tether: no transport attached');
     for (const id of ids) this.#outgoing.settleError(id, error);
@@ -335,7 +338,7 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
 
   #detached(info: CloseInfo): void {
     this.#transport = undefined;
-    if (!this.persistent) {
+    if (!this.#queue) {
       this.#shutdown(info);
       return;
     }
@@ -352,7 +355,7 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     this.#transport = undefined;
     this.#closedInfo = info;
     const error = closedError(info);
-    this.#queue.clear();
+    this.#queue?.clear();
     this.#outgoing.rejectAll(error);
     this.#dispatcher.abortAll(error);
     this.#served?.closeAll();
