@@ -100,6 +100,8 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
   /** A persistent peer's calls held while detached; a peer that closes with its transport never queues, and has none. */
   readonly #queue: OfflineQueue | undefined;
   #transport: Transport | undefined;
+  /** Where the responses to the attached transport's messages go: made on its first message, dropped with it. */
+  #channel: ReplyChannel | undefined;
   #closedInfo: CloseInfo | undefined;
   readonly #timeout: number;
   readonly #logger: Logger;
@@ -218,21 +220,7 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     if (this.#closedInfo) throw new RpcError(ErrorCode.ConnectionClosed, 'tether: peer is closed');
     if (this.#transport) throw new Error('tether: a transport is already attached');
     this.#transport = transport;
-    // Detached, a response goes nowhere, and neither would the error that replaced it. A
-    // transport without `refusal` refuses nothing: its false says only that it could not send.
-    const channel: ReplyChannel = (text, refusable) => {
-      if (this.#transport !== transport) return undefined;
-      const refuses = refusable === true && transport.refusal !== undefined;
-      return transport.send(text, refuses ? REFUSABLE : undefined) === false && refuses
-        ? (method) => transport.refusal!(method)
-        : undefined;
-    };
-    transport.onMessage((text) => {
-      if (this.#transport === transport) this.#dispatcher.receive(text, channel);
-    });
-    transport.onClose((info) => {
-      if (this.#transport === transport) this.#detached(info);
-    });
+    this.listen(transport);
     for (const item of this.#queue?.drain() ?? []) {
       transport.send(item.text);
       for (const id of item.ids) this.#outgoing.markSent(id);
@@ -240,6 +228,34 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     this.emit('attach');
     this.#subscriber?.attached();
     return this;
+  }
+
+  /**
+   * Gives `transport` the listeners that bring its messages (to `receive`) and its close to this
+   * peer. A subclass whose transport hands it those itself overrides it to add none: their two
+   * closures would be much of what an idle server connection costs.
+   */
+  protected listen(transport: Transport): void {
+    transport.onMessage((text) => this.receive(text, transport));
+    transport.onClose((info) => this.#transport === transport && this.#detached(info));
+  }
+
+  /** A message from `transport`: handled, and answered on it, if it is the one attached. */
+  protected receive(text: string, transport: Transport): void {
+    if (this.#transport !== transport) return;
+    // Made on the first message, so that an idle connection holds none. Detached, a response
+    // goes nowhere, and neither would the error that replaced it. A transport without
+    // `refusal` refuses nothing: its false says only that it could not send.
+    this.#dispatcher.receive(
+      text,
+      (this.#channel ??= (answer, refusable) => {
+        if (this.#transport !== transport) return undefined;
+        const refuses = refusable === true && transport.refusal !== undefined;
+        return transport.send(answer, refuses ? REFUSABLE : undefined) === false && refuses
+          ? (method) => transport.refusal!(method)
+          : undefined;
+      }),
+    );
   }
 
   /** Calls a method on the other side. */
@@ -318,7 +334,7 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
   close(code: number = CloseCode.Normal, reason = 'closed'): void {
     if (this.#closedInfo) return;
     const transport = this.#transport;
-    this.#shutdown({ code, reason });
+    this.#detached({ code, reason }, true);
     transport?.close(code, reason);
   }
 
@@ -336,31 +352,24 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     return false;
   }
 
-  #detached(info: CloseInfo): void {
-    this.#transport = undefined;
-    if (!this.#queue) {
-      this.#shutdown(info);
-      return;
-    }
-    // Calls already sent may or may not have run on the other side: they fail rather than
-    // being resent blindly. Queued ones wait for the next transport.
-    this.#outgoing.rejectAll(closedError(info), true);
-    this.#dispatcher.abortAll(closedError(info));
-    this.#served?.closeAll();
-    this.#subscriber?.detached();
-    this.emit('detach', info);
-  }
-
-  #shutdown(info: CloseInfo): void {
-    this.#transport = undefined;
-    this.#closedInfo = info;
+  /**
+   * The transport is gone: for good when `closing` (a close, or any drop of a peer that is not
+   * persistent), or until the next attach. Calls already sent may or may not have run on the other
+   * side: they fail rather than being resent blindly; queued ones wait for the next transport.
+   */
+  #detached(info: CloseInfo, closing = !this.#queue): void {
+    this.#transport = this.#channel = undefined;
     const error = closedError(info);
-    this.#queue?.clear();
-    this.#outgoing.rejectAll(error);
+    if (closing) {
+      this.#closedInfo = info;
+      this.#queue?.clear();
+    }
+    this.#outgoing.rejectAll(error, !closing);
     this.#dispatcher.abortAll(error);
     this.#served?.closeAll();
-    this.#subscriber?.closed(error);
-    this.emit('close', info);
+    if (closing) this.#subscriber?.closed(error);
+    else this.#subscriber?.detached();
+    this.emit(closing ? 'close' : 'detach', info);
   }
 }
 

@@ -34,6 +34,20 @@ export interface ServerTransport extends Transport {
   readonly dropped: number;
   /** Ends the connection at once, without a closing handshake. */
   terminate(): void;
+  /**
+   * Hands the connection's messages and its close straight to `receiver`, if this transport can,
+   * and says whether it does: then its peer adds no listeners, which would be two closures per
+   * connection. Default: it cannot.
+   */
+  deliverTo?(receiver: PeerReceiver): boolean;
+}
+
+/** What a transport that delivers to its peer itself calls (see ServerTransport.deliverTo). */
+export interface PeerReceiver {
+  /** A message arrived. */
+  received(text: string): void;
+  /** The connection closed. */
+  transportClosed(info: CloseInfo): void;
 }
 
 /** The limits every connection gets, whatever runtime accepted it. */
@@ -227,7 +241,7 @@ interface PeerOwner<Ctx, T> {
  * A server's peer: it tells the acceptor of its close and its handlers' failures itself,
  * rather than through listeners, which would be closures (and a listener map) per connection.
  */
-class AcceptedPeer<Ctx, T> extends Peer<Ctx> {
+class AcceptedPeer<Ctx, T extends ServerTransport> extends Peer<Ctx> implements PeerReceiver {
   readonly #owner: PeerOwner<Ctx, T>;
   /** The transport it was accepted over, which its owner knows the connection by. */
   readonly #transport: T;
@@ -239,6 +253,20 @@ class AcceptedPeer<Ctx, T> extends Peer<Ctx> {
     this.#owner = owner;
     this.#transport = transport;
     this.#release = release;
+  }
+
+  /** Its own transport delivers to it directly where it can, rather than through listeners. */
+  protected override listen(transport: Transport): void {
+    if (transport !== this.#transport || !this.#transport.deliverTo?.(this)) super.listen(transport);
+  }
+
+  received(text: string): void {
+    this.receive(text, this.#transport);
+  }
+
+  transportClosed(info: CloseInfo): void {
+    // Closed for good with its transport, as a peer that is not persistent is; closing a closed transport does nothing.
+    this.close(info.code, info.reason);
   }
 
   /** The acceptor counts as a `handlerError` listener, as the listener it stands for did: the peer leaves the logging to the server. */

@@ -5,6 +5,7 @@ import { closeCodeForWsError } from '../close-codes.js';
 import { frameText, sharedFrame, type Compression } from './frame.js';
 import { schedule } from './outbox.js';
 import { resultRefused } from './refusal.js';
+import type { PeerReceiver } from '../acceptor/acceptor.js';
 import { ServerSocket, TRANSPORT, socketListeners, type SocketEvents } from './server-socket.js';
 
 /** What a slow reader's non-droppable messages get: 'drop' still sends them, 'close' ends the connection. */
@@ -74,6 +75,8 @@ export class WsTransport implements Transport {
   private readonly socket: Socket | undefined;
   private readonly onBackpressure: ((event: BackpressureEvent, transport: WsTransport) => void) | undefined;
   private readonly onError: ((error: Error) => void) | undefined;
+  /** The peer this transport delivers to itself, where the socket is a ServerSocket (see deliverTo). */
+  private receiver: PeerReceiver | undefined;
   /** The first message and close listeners, called by the shared listeners; a later close listener gets a ws listener of its own. */
   private messageListener: ((message: string) => void) | undefined;
   private closeListener: ((info: CloseInfo) => void) | undefined;
@@ -156,7 +159,19 @@ export class WsTransport implements Transport {
 
   /** @internal The connection closed. */
   socketClose(code: number, reason: Buffer): void {
-    this.closeListener?.(this.failure ?? { code, reason: reason.toString() });
+    const info = this.failure ?? { code, reason: reason.toString() };
+    this.receiver?.transportClosed(info);
+    this.closeListener?.(info);
+  }
+
+  /**
+   * @internal Delivers messages and the close to `receiver` itself, with no listener, where the
+   * socket hands its events to this transport (a ServerSocket); says whether it does.
+   */
+  deliverTo(receiver: PeerReceiver): boolean {
+    if (!this.direct) return false;
+    this.receiver = receiver;
+    return true;
   }
 
   private static uncork(transport: WsTransport): void {
@@ -333,6 +348,7 @@ export class WsTransport implements Transport {
   }
 
   private deliver(text: string): void {
+    this.receiver?.received(text);
     this.messageListener?.(text);
     if (this.moreListeners) for (const listener of this.moreListeners) listener(text);
   }
