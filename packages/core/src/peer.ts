@@ -221,9 +221,11 @@ export class Peer<Ctx = unknown> extends Emitter<PeerEvents> {
     if (this.#transport) throw new Error('tether: a transport is already attached');
     this.#transport = transport;
     this.listen(transport);
-    for (const item of this.#queue?.drain() ?? []) {
-      transport.send(item.text);
-      for (const id of item.ids) this.#outgoing.markSent(id);
+    if (this.#queue) {
+      for (const item of this.#queue.drain()) {
+        transport.send(item.text);
+        for (const id of item.ids) this.#outgoing.markSent(id);
+      }
     }
     this.emit('attach');
     this.#subscriber?.attached();
