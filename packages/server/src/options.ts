@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { resolveSharedSettings, type SharedOptions, type SharedSettings } from './acceptor/settings.js';
 import type { HandshakeRequest } from './handshake/request.js';
 import type { Compression } from './transport/frame.js';
-import type { BackpressurePolicy } from './transport/ws-transport.js';
+import type { BackpressurePolicy } from './transport/backpressure.js';
 
 export type { Authenticate } from './acceptor/settings.js';
 

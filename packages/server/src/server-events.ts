@@ -1,6 +1,6 @@
 import type { CloseInfo, Peer } from '@tether/core';
 import type { HandshakeRequest } from './handshake/request.js';
-import type { BackpressureEvent } from './transport/ws-transport.js';
+import type { BackpressureEvent } from './transport/backpressure.js';
 import type { BrokerStatus } from './broker/broker.js';
 import type { ResumeOutcome } from './topics/topic-hub.js';
 

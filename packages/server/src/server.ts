@@ -9,7 +9,8 @@ import { Upgrades } from './handshake/upgrades.js';
 import { resolveSettings, type ServerOptions, type Settings } from './options.js';
 import type { ServerEvents } from './server-events.js';
 import type { Compression } from './transport/frame.js';
-import { WsTransport, type BackpressureEvent } from './transport/ws-transport.js';
+import type { BackpressureEvent } from './transport/backpressure.js';
+import { WsTransport } from './transport/ws-transport.js';
 
 /** TetherServer has every member of ServerApi: the methods every runtime's server shares. */
 export interface TetherServer<Ctx = undefined> extends ServerApi<Ctx> {}

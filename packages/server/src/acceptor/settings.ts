@@ -4,7 +4,7 @@ import type { RateLimit } from '../connection/call-gate.js';
 import type { HandshakeRequest } from '../handshake/request.js';
 import type { PresenceStore } from '../presence/presence-store.js';
 import { resolveGovernance, type Governance, type GovernanceOptions } from './governance.js';
-import type { BackpressurePolicy } from '../transport/ws-transport.js';
+import type { BackpressurePolicy } from '../transport/backpressure.js';
 
 /**
  * Decides whether an upgrade request may connect, and returns the connection's context

@@ -12,7 +12,7 @@ export type { PresenceChange, PresenceEntry, PresenceStore } from '../presence/p
 export type { Presence, PresenceConnection, TrackOptions, Tracking } from '../presence/presence-hub.js';
 export type { RateLimit } from '../connection/call-gate.js';
 export type { CloseOptions, ExpireOptions, ServerEvents, ServerStats } from '../server-events.js';
-export type { BackpressureEvent, BackpressurePolicy } from '../transport/ws-transport.js';
+export type { BackpressureEvent, BackpressurePolicy } from '../transport/backpressure.js';
 export type { RuntimeServer } from './runtime-server.js';
 export type { FetchHandshake, RuntimeServerOptions } from './options.js';
 export type { AccessOptions, Grants } from '../access/grants.js';

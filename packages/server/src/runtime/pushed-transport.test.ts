@@ -1,6 +1,6 @@
 import type { CloseInfo } from '@tether/core';
 import { describe, expect, it } from 'vitest';
-import type { BackpressureEvent, BackpressurePolicy } from '../transport/ws-transport.js';
+import type { BackpressureEvent, BackpressurePolicy } from '../transport/backpressure.js';
 import { PushedTransport } from './pushed-transport.js';
 
 /** A runtime whose reader is slow when the test says so, recording what was written and closed. */

@@ -1,7 +1,7 @@
 import { CloseCode, type CloseInfo, type ErrorObject, type SendOptions } from '@tether/core';
 import type { ServerTransport } from '../acceptor/acceptor.js';
 import { resultRefused } from '../transport/refusal.js';
-import type { BackpressureEvent, BackpressurePolicy } from '../transport/ws-transport.js';
+import type { BackpressureEvent, BackpressurePolicy } from '../transport/backpressure.js';
 
 /** What every runtime's transport is told at birth. */
 export interface PushedTransportOptions {

@@ -1,5 +1,8 @@
 import { constants, deflateRawSync } from 'node:zlib';
 
+/** `ws.send` options for a Buffer that holds text: it goes as a text frame. */
+export const TEXT_OPTIONS = { binary: false } as const;
+
 const FIN = 0x80;
 /** Set on the first frame of a compressed message (RFC 7692 §6). */
 const RSV1 = 0x40;

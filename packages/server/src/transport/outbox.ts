@@ -1,3 +1,7 @@
+import type { Socket } from 'node:net';
+import type { WebSocket } from 'ws';
+import { TEXT_OPTIONS } from './frame.js';
+
 /** Something with pushes waiting: it writes them all and says how many socket writes that took. */
 export interface PendingWrites {
   flushPending(): number;
@@ -46,5 +50,51 @@ function flushSlice(): void {
       head = 0;
     }
     setImmediate(flushSlice);
+  }
+}
+
+/**
+ * One connection's pushes waiting for their write, in order: the frames, shared with other
+ * sockets, and with compression the data they were made from too (see writeTo).
+ */
+export class PendingPushes {
+  private frames: Buffer[] = [];
+  private data: Array<string | Buffer> | undefined;
+  /** Bytes of the frames waiting. */
+  bytes = 0;
+
+  /** Adds a frame (and its data, when compressed); true when it is the first, so the owner is to be scheduled. */
+  add(frame: Buffer, data: string | Buffer | undefined | false): boolean {
+    this.frames.push(frame);
+    if (data) (this.data ??= []).push(data);
+    this.bytes += frame.length;
+    return this.frames.length === 1;
+  }
+
+  /** The frames waiting, now no longer. */
+  take(): Buffer[] {
+    const frames = this.frames;
+    this.frames = [];
+    this.data = undefined;
+    this.bytes = 0;
+    return frames;
+  }
+
+  /**
+   * Writes what waits to `socket`, in one syscall (corked, unless the tick's writes already are).
+   * While `ws` is still compressing a message sent before these (it holds bytes beyond the
+   * socket's), they go through ws instead, after it: written straight, they would overtake it.
+   */
+  writeTo(socket: Socket, ws: WebSocket, corked: boolean): void {
+    const data = this.data;
+    const frames = this.take();
+    if (data && ws.bufferedAmount > socket.writableLength) {
+      for (const item of data) ws.send(item, TEXT_OPTIONS);
+      return;
+    }
+    const alone = !corked && frames.length > 1;
+    if (alone) socket.cork();
+    for (const frame of frames) socket.write(frame);
+    if (alone) socket.uncork();
   }
 }

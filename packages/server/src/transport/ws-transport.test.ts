@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { CloseCode } from '@tether/core';
 import { serverSocketOptions } from './server-socket.js';
-import { WsTransport, type BackpressureEvent, type WsTransportOptions } from './ws-transport.js';
+import type { BackpressureEvent } from './backpressure.js';
+import { WsTransport, type WsTransportOptions } from './ws-transport.js';
 
 const closers: Array<() => void> = [];
 afterEach(() => {

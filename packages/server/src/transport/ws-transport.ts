@@ -2,22 +2,13 @@ import type { Socket } from 'node:net';
 import { CloseCode, type CloseInfo, type ErrorObject, type SendOptions, type Transport } from '@tether/core';
 import { WebSocket } from 'ws';
 import { closeCodeForWsError } from '../close-codes.js';
-import { frameText, sharedFrame, type Compression } from './frame.js';
-import { schedule } from './outbox.js';
+import { frameText, sharedFrame, TEXT_OPTIONS, type Compression } from './frame.js';
+import { PendingPushes, schedule } from './outbox.js';
+import { ReadGate } from './read-gate.js';
 import { resultRefused } from './refusal.js';
 import type { PeerReceiver } from '../acceptor/acceptor.js';
 import { ServerSocket, TRANSPORT, socketListeners, type SocketEvents } from './server-socket.js';
-
-/** What a slow reader's non-droppable messages get: 'drop' still sends them, 'close' ends the connection. */
-export type BackpressurePolicy = 'drop' | 'close';
-
-/** Reported once per stretch of congestion: when pushes start being dropped, or when the connection is closed. */
-export interface BackpressureEvent {
-  /** 'drop': pushes are being dropped (or results refused); 'close': the connection is closing with 1013. */
-  readonly action: 'drop' | 'close';
-  /** Bytes queued for the socket at that moment. */
-  readonly bufferedAmount: number;
-}
+import type { BackpressureEvent, BackpressurePolicy } from './backpressure.js';
 
 /** Options for a transport over a `ws` WebSocket. */
 export interface WsTransportOptions {
@@ -54,7 +45,6 @@ export interface WsTransportOptions {
     | undefined;
 }
 
-const textOptions = { binary: false } as const;
 /**
  * Bytes a tick's corked writes may hold before they are written and holding starts again: small
  * frames leave together in one syscall, while a tick of large ones (64 results of 1 KB) reaches
@@ -81,10 +71,8 @@ export class WsTransport implements Transport {
   private messageListener: ((message: string) => void) | undefined;
   private closeListener: ((info: CloseInfo) => void) | undefined;
   private congested = false;
-  /** Whether reading is paused until the socket drains. */
-  private stalled = false;
-  /** Messages read while the queue was full, delivered once it drains; undefined while delivery is direct. */
-  private held: string[] | undefined;
+  /** Holds a client back while its queue is full; made the first time it is. */
+  private gate: ReadGate | undefined;
   /** Message listeners after the first, rare: made when one is added. */
   private moreListeners: Array<(message: string) => void> | undefined;
   private corked = false;
@@ -93,11 +81,8 @@ export class WsTransport implements Transport {
   /** Whether pushes go out as frames shared with every socket (see sharedFrame): framed itself, or compressed as shared. */
   private readonly sharesPushes: boolean;
   private readonly compression: Compression | undefined;
-  /** Push frames waiting in the outbox for their write, in order; undefined when none are. */
-  private pending: Buffer[] | undefined;
-  /** With compression, the pushes of `pending` as sent, for when ws is still compressing an earlier message. */
-  private pendingData: Array<string | Buffer> | undefined;
-  private pendingBytes = 0;
+  /** Pushes waiting in the outbox for their write; made with the first. */
+  private pending: PendingPushes | undefined;
   private awaitingPong = false;
   /** Whether a heartbeat has begun: the pong listener is added with the first ping. */
   private beaten = false;
@@ -181,7 +166,7 @@ export class WsTransport implements Transport {
 
   /** Bytes queued for the socket and not yet handed to the kernel. */
   get bufferedAmount(): number {
-    return this.ws.bufferedAmount + this.pendingBytes;
+    return this.ws.bufferedAmount + (this.pending?.bytes ?? 0);
   }
 
   /** Droppable messages shed because the reader was slow. */
@@ -262,7 +247,7 @@ export class WsTransport implements Transport {
 
   private write(data: string | Buffer, droppable: boolean, refusable: boolean): boolean {
     if (this.ws.readyState !== WebSocket.OPEN) return false;
-    const buffered = this.ws.bufferedAmount + this.pendingBytes;
+    const buffered = this.bufferedAmount;
     if (buffered < this.maxBufferedBytes) {
       // Without the socket's 'drain', a send under the limit is the only sign the reader caught up.
       if (!this.socket) this.congested = false;
@@ -282,19 +267,13 @@ export class WsTransport implements Transport {
     // A push goes out as a frame shared with every other socket it is sent to (see sharedFrame),
     // written under ws: ws sends nothing but whole frames straight to the socket when no extension is on.
     if (droppable && this.sharesPushes) {
-      const frame = sharedFrame(data, this.compression);
-      if (this.pending) this.pending.push(frame);
-      else {
-        this.pending = [frame];
-        schedule(this);
-      }
-      if (this.compression) (this.pendingData ??= []).push(data);
-      this.pendingBytes += frame.length;
+      const pending = (this.pending ??= new PendingPushes());
+      if (pending.add(sharedFrame(data, this.compression), this.compression && data)) schedule(this);
       return true;
     }
     this.cork();
     // Pushes still in the outbox were sent first, so they are written first.
-    if (this.pending) this.flushPending();
+    if (this.pending?.bytes) this.flushPending();
     if (this.framesItself) {
       const socket = this.socket!;
       socket.write(frameText(data));
@@ -303,7 +282,7 @@ export class WsTransport implements Transport {
         socket.cork();
       }
     } else if (typeof data === 'string') this.ws.send(data);
-    else this.ws.send(data, textOptions);
+    else this.ws.send(data, TEXT_OPTIONS);
     if (this.full()) this.stall();
     return true;
   }
@@ -311,87 +290,58 @@ export class WsTransport implements Transport {
   /** @internal Writes the pushes waiting in the outbox, in one syscall; the number of socket writes made. */
   flushPending(): number {
     const pending = this.pending;
-    const sent = this.pendingData;
-    if (!pending) return 0;
-    this.pending = undefined;
-    this.pendingData = undefined;
-    this.pendingBytes = 0;
+    if (!pending?.bytes) return 0;
     // Closed meanwhile: the client resumes from its last event id, as with any push in flight.
-    if (this.ws.readyState !== WebSocket.OPEN) return 0;
-    const socket = this.socket!;
-    // Bytes in ws beyond the socket's: ws is compressing a message sent before these, which they must follow.
-    if (sent && this.ws.bufferedAmount > socket.writableLength) {
-      for (const data of sent) this.ws.send(data, textOptions);
-      return 1;
+    if (this.ws.readyState !== WebSocket.OPEN) {
+      pending.take();
+      return 0;
     }
-    const alone = !this.corked && pending.length > 1;
-    if (alone) socket.cork();
-    for (const frame of pending) socket.write(frame);
-    if (alone) socket.uncork();
+    pending.writeTo(this.socket!, this.ws, this.corked);
     if (this.full()) this.stall();
     return 1;
   }
 
   /**
    * A message from the client. Once the connection is closing (1013, shutdown, a failed
-   * heartbeat) nothing more it sent is run. While the queue is full, it is held: ws parses every
-   * frame of a TCP read at once, and a call run now would add its result to a queue already full.
+   * heartbeat) nothing more it sent is run. While the queue is full, it is held: a call run now
+   * would add its result to a queue already full.
    */
   private receive(text: string): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
-    if (this.held || this.full()) {
-      (this.held ??= []).push(text);
-      this.stall();
-      return;
-    }
-    this.deliver(text);
+    if (this.gate?.holding || this.full()) this.gateOf()?.hold(text);
+    else this.deliver(text);
   }
 
-  private deliver(text: string): void {
+  /** @internal Hands `text` to the peer. */
+  deliver(text: string): void {
     this.receiver?.received(text);
     this.messageListener?.(text);
     if (this.moreListeners) for (const listener of this.moreListeners) listener(text);
   }
 
+  /** @internal The queue drained after a stall: the reader caught up. */
+  drained(): void {
+    this.congested = false;
+  }
+
   /**
-   * Whether the queue is past the limit and the socket owes a 'drain', which says when it no
-   * longer is; only with the socket. With the limit at least the high-water mark, a queue that
+   * @internal Whether the queue is past the limit and the socket owes a 'drain', which says when
+   * it no longer is; only with the socket. With the limit at least the high-water mark, a queue that
    * long has made a write return false, unless the bytes wait in ws (compressing), not in the socket.
    */
-  private full(): boolean {
+  full(): boolean {
     const socket = this.socket;
     return socket !== undefined && socket.writableNeedDrain && this.ws.bufferedAmount >= this.maxBufferedBytes;
   }
 
-  /**
-   * Stops reading from a client whose queue is full until the kernel takes it, so a client
-   * that sends calls but never reads their responses is held back by TCP, not by our memory.
-   */
-  private stall(): void {
-    if (!this.socket || this.stalled || !this.socket.writableNeedDrain) return;
-    this.stalled = true;
-    this.ws.pause();
-    // A closure only for a connection that stalls: an idle one holds none.
-    this.socket.once('drain', () => this.drained());
+  /** The read gate, made on first need; none without the socket, whose 'drain' it waits for. */
+  private gateOf(): ReadGate | undefined {
+    if (!this.socket) return undefined;
+    return (this.gate ??= new ReadGate(this, this.socket));
   }
 
-  /** Delivers what was held, in order, until the queue is full again; then reads again. */
-  private drained(): void {
-    this.stalled = false;
-    this.congested = false;
-    const held = this.held;
-    let next = 0;
-    while (held && next < held.length && this.ws.readyState === WebSocket.OPEN) {
-      if (this.full()) {
-        held.splice(0, next);
-        this.stall();
-        return;
-      }
-      this.deliver(held[next++]!);
-    }
-    this.held = undefined;
-    // Not if the last of them filled the queue again; but also when closing, to read the client's answer to the close frame.
-    if (!this.stalled) this.ws.resume();
+  private stall(): void {
+    this.gateOf()?.stall();
   }
 
   /** Reports the start of a stretch of congestion, which lasts until the queue drains, and every close. */
