@@ -22,24 +22,11 @@ import { DefaultWebSocket } from '#socket';
 import {
   Connection,
   connectionSettings,
+  type ClientEvents,
   type ClientStatus,
   type ClosedEvent,
-  type ConnectingEvent,
-  type ReconnectingEvent,
 } from './connection.js';
 import type { ClientOptions, Fresh } from './options.js';
-
-/** Events a client emits, each once its state is consistent; `status` already reads the new value. */
-export interface ClientEvents {
-  /** A socket is opening (attempt 0 is the first connect). */
-  connecting: [event: ConnectingEvent];
-  /** A socket opened; queued calls have gone out on it. */
-  open: [];
-  /** The socket closed or failed to open, and a retry is scheduled. */
-  reconnecting: [event: ReconnectingEvent];
-  /** Closed for good; every pending and queued call has rejected. */
-  closed: [event: ClosedEvent];
-}
 
 /**
  * A connection to a Tether server that survives drops: one persistent peer, reattached to a
@@ -48,7 +35,6 @@ export interface ClientEvents {
 export class Client<Ctx = unknown> extends Emitter<ClientEvents> implements AsyncDisposable {
   readonly #peer: Peer<Ctx>;
   readonly #connection: Connection;
-  #closedEvent: ClosedEvent | undefined;
   readonly #auth: ClientOptions<Ctx>['auth'];
 
   /** @internal Use `connect()`. */
@@ -61,15 +47,9 @@ export class Client<Ctx = unknown> extends Emitter<ClientEvents> implements Asyn
     this.#auth = options.auth;
     // Ignored by the server's notice alone: without fresh credentials, 4001 ends the connection and we reconnect.
     if (this.#auth) onCredentialsExpired(this.#peer.service, () => void this.reauthenticate().catch(() => undefined));
-    this.#connection = new Connection(this.#peer, connectionSettings(url, WebSocket, options), {
-      connecting: (event) => this.emit('connecting', event),
-      open: () => this.emit('open'),
-      reconnecting: (event) => this.emit('reconnecting', event),
-      closed: (event) => {
-        this.#closedEvent = event;
-        this.emit('closed', event);
-      },
-    });
+    this.#connection = new Connection(this.#peer, connectionSettings(url, WebSocket, options), (event, ...args) =>
+      this.emit(event, ...args),
+    );
     // A microtask later, so that listeners added right after connect() hear the first 'connecting'.
     queueMicrotask(() => this.#connection.start());
   }
@@ -159,7 +139,8 @@ export class Client<Ctx = unknown> extends Emitter<ClientEvents> implements Asyn
   /** Resolves when the client is open (at once if it is); rejects if it closes for good first. */
   opened(): Promise<void> {
     if (this.status === 'open') return Promise.resolve();
-    if (this.#closedEvent) return Promise.reject(closedError(this.#closedEvent));
+    const closed = this.#connection.closedEvent;
+    if (closed) return Promise.reject(closedError(closed));
     return new Promise((resolve, reject) => {
       const onOpen = () => {
         this.off('closed', onClosed);

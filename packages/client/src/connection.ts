@@ -40,13 +40,20 @@ export interface ClosedEvent {
   disconnect?: DisconnectInfo;
 }
 
-/** What the connection tells its owner, once its own state is consistent. */
-export interface ConnectionEvents {
-  connecting(event: ConnectingEvent): void;
-  open(): void;
-  reconnecting(event: ReconnectingEvent): void;
-  closed(event: ClosedEvent): void;
+/** Events a client emits, each once its state is consistent; `status` already reads the new value. */
+export interface ClientEvents {
+  /** A socket is opening (attempt 0 is the first connect). */
+  connecting: [event: ConnectingEvent];
+  /** A socket opened; queued calls have gone out on it. */
+  open: [];
+  /** The socket closed or failed to open, and a retry is scheduled. */
+  reconnecting: [event: ReconnectingEvent];
+  /** Closed for good; every pending and queued call has rejected. */
+  closed: [event: ClosedEvent];
 }
+
+/** How the connection tells its owner (the client, which re-emits them) of its events. */
+export type EmitClientEvent = <K extends keyof ClientEvents>(event: K, ...args: ClientEvents[K]) => void;
 
 /** The part of the client's persistent peer a Connection drives. */
 export interface AttachablePeer {
@@ -95,46 +102,40 @@ export function connectionSettings(
  * It owns every socket and timer it makes; `close` ends them all.
  */
 export class Connection {
-  #state: ClientStatus = 'connecting';
-  #socket: WebSocketLike | undefined;
-  #transport: SocketTransport | undefined;
+  status: ClientStatus = 'connecting';
   /** Why no socket is open, in words (the last disconnect); undefined while open or before the first failure. */
-  get offlineReason(): string | undefined {
-    return this.#offlineReason;
-  }
-
-  /** Stops the heartbeat of the open socket. */
-  #stopHeartbeat: (() => void) | undefined;
+  offlineReason: string | undefined;
+  /** How the connection ended for good; set once `status` is 'closed'. */
+  closedEvent: ClosedEvent | undefined;
+  #socket: WebSocketLike | undefined;
+  /** The open socket's transport; undefined before its open and after its drop. */
+  #transport: SocketTransport | undefined;
+  /** Cancels the one timer running between events: the heartbeat while open, the retry delay while reconnecting. */
+  #cancel: (() => void) | undefined;
   #retries = 0;
-  #cancelTimer: (() => void) | undefined;
   #socketClosed: Promise<void> = Promise.resolve();
   /** The URL of the last attempt, as errors name it. */
   #href: string;
 
   readonly #peer: AttachablePeer;
-  #offlineReason: string | undefined;
   readonly #settings: ConnectionSettings;
-  readonly #events: ConnectionEvents;
+  readonly #emit: EmitClientEvent;
 
-  constructor(peer: AttachablePeer, settings: ConnectionSettings, events: ConnectionEvents) {
+  constructor(peer: AttachablePeer, settings: ConnectionSettings, emit: EmitClientEvent) {
     this.#peer = peer;
     this.#settings = settings;
-    this.#events = events;
+    this.#emit = emit;
     this.#href = typeof settings.url === 'function' ? 'the url option' : new URL(settings.url).href;
-  }
-
-  get status(): ClientStatus {
-    return this.#state;
   }
 
   /** Makes the first attempt. */
   start(): void {
-    if (this.#state === 'connecting' && !this.#socket) this.#attempt(0);
+    if (this.status === 'connecting' && !this.#socket) void this.#attempt(0);
   }
 
   /** Stops for good: cancels a pending retry, closes the socket, rejects every call. Resolves once the socket has closed. */
   close(): Promise<void> {
-    if (this.#state !== 'closed') {
+    if (this.status !== 'closed') {
       const socket = this.#socket;
       this.#finish({ why: 'client', reason: 'client closed' }, CloseCode.Normal);
       // An open socket was closed by the peer through its transport; a connecting one was not attached yet.
@@ -144,68 +145,66 @@ export class Connection {
   }
 
   /** Asks for the URL and protocols where they are functions, then opens a socket with them. */
-  #attempt(attempt: number): void {
-    const { url, protocols } = this.#settings;
-    if (typeof url !== 'function' && typeof protocols !== 'function') return this.#open(attempt, this.#href, protocols);
-    Promise.all([fresh(url), fresh(protocols)])
-      .then(([href, list]) => [new URL(href).href, list] as const)
-      .then(
-        ([href, list]) => {
-          this.#href = href;
-          if (this.#state !== 'closed') this.#open(attempt, href, list);
-        },
+  async #attempt(attempt: number): Promise<void> {
+    const settings = this.#settings;
+    let protocols = settings.protocols;
+    if (typeof settings.url === 'function' || typeof protocols === 'function') {
+      try {
+        const [url, list] = await Promise.all([fresh(settings.url), fresh(protocols)]);
+        this.#href = new URL(url).href;
+        protocols = list;
+      } catch (error) {
         // Retried like a network failure: a token endpoint may be down for a moment.
-        (error: unknown) => {
-          if (this.#state !== 'closed')
-            this.#lost({
-              code: CloseCode.Abnormal,
-              reason: '',
-              error: `the url or protocols option failed: ${message(error)}`,
-            });
-        },
-      );
+        if (this.status !== 'closed')
+          this.#lost({
+            code: CloseCode.Abnormal,
+            reason: '',
+            error: `the url or protocols option failed: ${message(error)}`,
+          });
+        return;
+      }
+      if (this.status === 'closed') return;
+    }
+    this.#open(attempt, protocols);
   }
 
-  #open(attempt: number, url: string, protocols: string | string[] | undefined): void {
+  #open(attempt: number, protocols: string | string[] | undefined): void {
+    const { WebSocket, connectTimeout, schedule, heartbeat } = this.#settings;
     let socket: WebSocketLike;
     try {
-      socket = new this.#settings.WebSocket(url, protocols);
+      socket = new WebSocket(this.#href, protocols);
     } catch (error) {
       // The constructor throws only for arguments it rejects (a bad URL or subprotocol): no retry can fix those.
-      const reason = `refused: ${message(error)}`;
-      this.#finish({ why: 'refused', reason }, CloseCode.Abnormal);
+      this.#finish({ why: 'refused', reason: `refused: ${message(error)}` }, CloseCode.Abnormal);
       return;
     }
     this.#socket = socket;
     this.#socketClosed = new Promise((resolve) => socket.addEventListener('close', () => resolve()));
     let timedOut = false;
-    let opened = false;
     const cancelTimeout =
-      this.#settings.connectTimeout > 0
-        ? this.#settings.schedule(() => {
+      connectTimeout > 0
+        ? schedule(() => {
             timedOut = true;
             socket.close();
-          }, this.#settings.connectTimeout)
+          }, connectTimeout)
         : undefined;
 
     socket.addEventListener('open', () => {
       cancelTimeout?.();
-      opened = true;
       if (this.#socket !== socket) return;
-      this.#offlineReason = undefined;
+      this.offlineReason = undefined;
       this.#retries = 0;
-      this.#state = 'open';
+      this.status = 'open';
       const transport = (this.#transport = new SocketTransport(socket));
       this.#peer.attach(transport);
-      const beat = this.#settings.heartbeat;
-      if (beat) {
-        this.#stopHeartbeat = startHeartbeat(transport, beat, this.#settings.schedule, {
+      if (heartbeat) {
+        this.#cancel = startHeartbeat(transport, heartbeat, schedule, {
           // No timeout of its own: the heartbeat's deadline decides, and a close rejects it.
           ping: () => void this.#peer.call(PING_METHOD, undefined, { timeout: 0 }).catch(() => undefined),
-          dead: () => this.#dead(socket, beat.timeout),
+          dead: () => this.#dead(socket, heartbeat.timeout),
         });
       }
-      this.#events.open();
+      this.#emit('open');
     });
     // Always followed by 'close', which carries what there is to know; without a listener
     // the EventEmitter inside `ws` would throw it.
@@ -215,18 +214,18 @@ export class Connection {
       if (this.#socket !== socket) return;
       const info: DisconnectInfo = {
         code: event.code ?? CloseCode.Abnormal,
-        reason: timedOut ? `connect timeout (${this.#settings.connectTimeout} ms)` : (event.reason ?? ''),
+        reason: timedOut ? `connect timeout (${connectTimeout} ms)` : (event.reason ?? ''),
       };
       if (socket.upgradeStatus !== undefined) info.status = socket.upgradeStatus;
       // A socket that says nothing of its failure but its status is described by the status.
       const failure = timedOut
         ? info.reason
         : (socket.failure ?? (info.status === undefined ? 'no reason given' : undefined));
-      if (!opened && failure !== undefined) info.error = failure;
-      this.#socket = undefined;
+      // Only a socket that never opened has a transport still unset here.
+      if (!this.#transport && failure !== undefined) info.error = failure;
       this.#dropped(info);
     });
-    this.#events.connecting({ attempt });
+    this.#emit('connecting', { attempt });
   }
 
   /** The heartbeat got no answer: the link is dead though no close came, and none may come for minutes. */
@@ -243,8 +242,8 @@ export class Connection {
   }
 
   #dropped(info: DisconnectInfo): void {
-    this.#stopHeartbeat?.();
-    this.#stopHeartbeat = undefined;
+    this.#socket = undefined;
+    this.#stopTimer();
     const transport = this.#transport;
     this.#transport = undefined;
     // The peer detaches first, so calls sent on this socket have rejected before anyone hears of the drop.
@@ -255,36 +254,38 @@ export class Connection {
   #lost(info: DisconnectInfo): void {
     const url = this.#href;
     const message = describeDisconnect(info, url);
-    this.#offlineReason = message;
+    const retries = this.#retries;
+    this.offlineReason = message;
     if (!this.#settings.retryable(info)) {
       this.#finish({ why: 'refused', reason: `refused: ${message}`, disconnect: info }, info.code);
-      return;
-    }
-    if (this.#retries >= this.#settings.maxRetries) {
-      const reason = `gave up after ${this.#retries} ${this.#retries === 1 ? 'retry' : 'retries'}: ${message}`;
+    } else if (retries >= this.#settings.maxRetries) {
+      const reason = `gave up after ${retries} ${retries === 1 ? 'retry' : 'retries'}: ${message}`;
       this.#finish({ why: 'exhausted', reason, disconnect: info }, info.code);
-      return;
+    } else {
+      const delay = backoffDelay(retries, this.#settings.backoff, reconnectWindow(info));
+      const attempt = (this.#retries = retries + 1);
+      this.status = 'reconnecting';
+      this.#cancel = this.#settings.schedule(() => {
+        this.#cancel = undefined;
+        void this.#attempt(attempt);
+      }, delay);
+      this.#emit('reconnecting', { attempt, delay, disconnect: info, url, message });
     }
-    const delay = backoffDelay(this.#retries, this.#settings.backoff, reconnectWindow(info));
-    const attempt = ++this.#retries;
-    this.#state = 'reconnecting';
-    this.#cancelTimer = this.#settings.schedule(() => {
-      this.#cancelTimer = undefined;
-      this.#attempt(attempt);
-    }, delay);
-    this.#events.reconnecting({ attempt, delay, disconnect: info, url, message });
+  }
+
+  #stopTimer(): void {
+    this.#cancel?.();
+    this.#cancel = undefined;
   }
 
   #finish(event: ClosedEvent, code: number): void {
-    this.#state = 'closed';
-    this.#stopHeartbeat?.();
-    this.#stopHeartbeat = undefined;
-    this.#cancelTimer?.();
-    this.#cancelTimer = undefined;
+    this.status = 'closed';
+    this.closedEvent = event;
+    this.#stopTimer();
     this.#socket = undefined;
     this.#transport = undefined;
     this.#peer.close(code, event.reason);
-    this.#events.closed(event);
+    this.#emit('closed', event);
   }
 }
 

@@ -2,8 +2,8 @@
 // declarations to a consumer whose lib lacks them (a plain ES2022 + DOM project).
 /// <reference lib="esnext.disposable" preserve="true" />
 export { connect } from './client.js';
-export type { Client, ClientEvents } from './client.js';
-export type { ClientStatus, ClosedEvent, ConnectingEvent, ReconnectingEvent } from './connection.js';
+export type { Client } from './client.js';
+export type { ClientEvents, ClientStatus, ClosedEvent, ConnectingEvent, ReconnectingEvent } from './connection.js';
 export type { ClientOptions, Fresh, ReconnectOptions } from './options.js';
 export type { HeartbeatOptions } from './heartbeat.js';
 export { backoffDelay } from './reconnect/backoff.js';
