@@ -2,7 +2,7 @@ import { ErrorCode, RpcError } from '../errors.js';
 import type { SubscriberHost } from '../faces.js';
 import { SUBSCRIBE_METHOD, UNSUBSCRIBE_METHOD } from '../protocol.js';
 import type { Params, PushMessage } from '../wire.js';
-import { Subscription, type SubscribeOptions } from './subscription.js';
+import { Subscription, type SubscribeOptions, type SubscriptionOwner } from './subscription.js';
 
 /** First wait before asking again for a subscription the other side could not serve for now. */
 const RETRY_BASE_MS = 500;
@@ -14,7 +14,7 @@ const RETRY_MAX_MS = 30_000;
  * every live subscription after a reconnect from its last event id, and refills holes in the
  * event ids from the other side's history.
  */
-export class Subscriber {
+export class Subscriber implements SubscriptionOwner {
   readonly #byWireId = new Map<string, Subscription<unknown>>();
   readonly #all = new Set<Subscription<unknown>>();
 
@@ -29,12 +29,9 @@ export class Subscriber {
   }
 
   subscribe<T>(name: string, params: Params | undefined, options: SubscribeOptions<T>): Subscription<T> {
-    const sub = new Subscription<T>(name, params, options, {
-      request: (s) => this.#request(s as Subscription<unknown>),
-      release: (s, wireId) => this.#release(s as Subscription<unknown>, wireId),
-    });
+    const sub = new Subscription<T>(name, params, options, this);
     this.#all.add(sub as Subscription<unknown>);
-    if (!sub.ended) this.#request(sub as Subscription<unknown>);
+    if (!sub.ended) this.request(sub as Subscription<unknown>);
     return sub;
   }
 
@@ -52,7 +49,7 @@ export class Subscriber {
   }
 
   attached(): void {
-    for (const sub of this.#all) if (sub.needsRequest) this.#request(sub);
+    for (const sub of this.#all) if (sub.needsRequest) this.request(sub);
   }
 
   closed(error: RpcError): void {
@@ -61,17 +58,14 @@ export class Subscriber {
     this.#byWireId.clear();
   }
 
-  #request(sub: Subscription<unknown>): void {
+  /** Sends a subscribe for `sub`, from its last event id. */
+  request(sub: Subscription<unknown>): void {
     if (!this.#peer.connected && !this.#peer.persistent) {
       sub.fail(new RpcError(ErrorCode.ConnectionClosed, 'tether: no transport attached'));
       return;
     }
-    const body: { name: string; params?: Params; after?: number; epoch?: string } = { name: sub.name };
-    if (sub.params !== undefined) body.params = sub.params;
-    if (sub.lastEventId !== undefined) {
-      body.after = sub.lastEventId;
-      if (sub.epoch !== undefined) body.epoch = sub.epoch;
-    }
+    // Undefined members are left out of the JSON; an epoch is only ever kept with an event id.
+    const body = { name: sub.name, params: sub.params, after: sub.lastEventId, epoch: sub.epoch };
     sub.requested();
     this.#peer
       .callWith(SUBSCRIBE_METHOD, body, { timeout: sub.timeout }, (wireId) => {
@@ -79,7 +73,7 @@ export class Subscriber {
         if (typeof wireId !== 'string') return;
         if (sub.ended) {
           // Unsubscribed while the request was in flight: release what the other side just opened.
-          void this.#release(sub, wireId);
+          void this.release(sub, wireId);
           return;
         }
         this.#byWireId.set(wireId, sub);
@@ -94,7 +88,7 @@ export class Subscriber {
         }
         if (error.code === ErrorCode.ConnectionClosed && this.#peer.persistent && !this.#peer.closed) {
           sub.lostWire(); // re-requested on the next attach
-          if (this.#peer.connected) this.#request(sub);
+          if (this.#peer.connected) this.request(sub);
           return;
         }
         sub.fail(error);
@@ -105,12 +99,13 @@ export class Subscriber {
     sub.lostWire();
     const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** sub.refused());
     const timer = setTimeout(() => {
-      if (sub.needsRequest && this.#peer.connected) this.#request(sub);
+      if (sub.needsRequest && this.#peer.connected) this.request(sub);
     }, delay);
     (timer as { unref?: () => void }).unref?.();
   }
 
-  async #release(sub: Subscription<unknown>, wireId: string | undefined): Promise<void> {
+  /** Forgets `wireId` and unsubscribes it; forgets `sub` too once it has ended. */
+  async release(sub: Subscription<unknown>, wireId: string | undefined): Promise<void> {
     if (sub.ended) this.#all.delete(sub);
     if (wireId === undefined) return;
     if (this.#byWireId.get(wireId) === sub) this.#byWireId.delete(wireId);

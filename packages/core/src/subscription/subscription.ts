@@ -54,7 +54,16 @@ export interface SubscriptionOwner {
   release(sub: Subscription<unknown>, wireId: string | undefined): Promise<void>;
 }
 
-type State = 'idle' | 'requesting' | 'active' | 'paused' | 'ended';
+// An enum, not string literals: a bundler inlines its members, and the browser bundle is tight.
+enum State {
+  /** Waits for a subscribe request to be sent. */
+  Idle,
+  Requesting,
+  Active,
+  /** Too far behind: no request until the iterator has caught up. */
+  Paused,
+  Ended,
+}
 
 /**
  * A live subscription, consumed with `for await` or through `onEvent`. It survives reconnects:
@@ -66,7 +75,7 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
   readonly ready: Promise<void>;
   /** Milliseconds each subscribe request may take (the `timeout` option). */
   readonly timeout: number;
-  #state: State = 'idle';
+  #state = State.Idle;
   #lastEventId: number | undefined;
   #epoch: string | undefined;
   /** Subscribe attempts refused as Unavailable since the last success, for the retry backoff. */
@@ -119,12 +128,12 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
 
   /** Whether the subscription has ended: unsubscribed, refused, or ended by the other side. */
   get ended(): boolean {
-    return this.#state === 'ended';
+    return this.#state === State.Ended;
   }
 
   /** Whether the subscription waits for a subscribe request to be sent. */
   get needsRequest(): boolean {
-    return this.#state === 'idle';
+    return this.#state === State.Idle;
   }
 
   /** Ends the subscription; resolves once the other side has released it. Buffered events are dropped. */
@@ -153,7 +162,7 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
 
   /** @internal */
   requested(): void {
-    this.#state = 'requesting';
+    this.#state = State.Requesting;
   }
 
   /** @internal Counts a subscribe refused as Unavailable; returns how many came before it since the last success. */
@@ -165,19 +174,19 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
   acknowledged(wireId: string): void {
     this.#retries = 0;
     this.#wireId = wireId;
-    this.#state = 'active';
+    this.#state = State.Active;
     this.#settleReady();
   }
 
   /** @internal The other side no longer knows this subscription (drop, or a failed request). */
   lostWire(): void {
     this.#wireId = undefined;
-    if (this.#state === 'active' || this.#state === 'requesting') this.#state = 'idle';
+    if (this.#state === State.Active || this.#state === State.Requesting) this.#state = State.Idle;
   }
 
   /** @internal */
   receive(message: PushMessage): void {
-    if (this.#state !== 'active') return;
+    if (this.#state !== State.Active) return;
     if (message.error) return this.#ended(RpcError.fromWire(message.error));
     if (message.done) return this.#finish(undefined);
     if (message.gap) return this.#onGap(message.gap);
@@ -199,7 +208,7 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
 
   /** @internal Ends with an error, after the iterator has drained what is buffered. */
   fail(error: RpcError): void {
-    if (this.#state === 'ended') return;
+    if (this.#state === State.Ended) return;
     this.#endError = error;
     this.#finish(error);
   }
@@ -256,18 +265,20 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
       this.fail(new RpcError(ErrorCode.Overloaded, `tether: subscriber fell ${this.#bufferSize} events behind`));
       return;
     }
-    const wireId = this.#wireId;
-    this.#wireId = undefined;
-    this.#state = 'paused';
-    void this.#owner.release(this as Subscription<unknown>, wireId);
+    void this.#drop(State.Paused);
   }
 
   #resubscribe(): void {
+    void this.#drop(State.Idle);
+    this.#owner.request(this as Subscription<unknown>);
+  }
+
+  /** Moves to `state`, giving up the wire id: the owner unsubscribes it. */
+  #drop(state: State): Promise<void> {
     const wireId = this.#wireId;
     this.#wireId = undefined;
-    this.#state = 'idle';
-    void this.#owner.release(this as Subscription<unknown>, wireId);
-    this.#owner.request(this as Subscription<unknown>);
+    this.#state = state;
+    return this.#owner.release(this as Subscription<unknown>, wireId);
   }
 
   #next(): Promise<IteratorResult<T>> {
@@ -277,13 +288,13 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
         this.#buffer = this.#buffer.slice(this.#head);
         this.#head = 0;
       }
-      if (this.#state === 'paused' && this.#buffer.length - this.#head <= this.#bufferSize / 2) {
-        this.#state = 'idle';
+      if (this.#state === State.Paused && this.#buffer.length - this.#head <= this.#bufferSize / 2) {
+        this.#state = State.Idle;
         this.#owner.request(this as Subscription<unknown>);
       }
       return Promise.resolve({ value, done: false });
     }
-    if (this.#state === 'ended') {
+    if (this.#state === State.Ended) {
       return this.#endError ? Promise.reject(this.#endError) : Promise.resolve({ value: undefined, done: true });
     }
     return new Promise((resolve, reject) => {
@@ -292,12 +303,9 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
   }
 
   #finish(error: RpcError | undefined): void {
-    if (this.#state === 'ended') return;
-    const wireId = this.#wireId;
-    this.#wireId = undefined;
-    this.#state = 'ended';
+    if (this.#state === State.Ended) return;
     this.#settleReady(error ?? new RpcError(ErrorCode.Cancelled, 'tether: unsubscribed before the server answered'));
-    this.#released = this.#owner.release(this as Subscription<unknown>, wireId);
+    this.#released = this.#drop(State.Ended);
     const waiter = this.#waiter;
     this.#waiter = undefined;
     if (waiter) {
