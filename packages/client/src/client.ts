@@ -19,13 +19,7 @@ import {
   type Subscriptions,
 } from '@tether/core';
 import { DefaultWebSocket } from '#socket';
-import {
-  Connection,
-  connectionSettings,
-  type ClientEvents,
-  type ClientStatus,
-  type ClosedEvent,
-} from './connection.js';
+import { Connection, type ClientEvents, type ClientStatus, type ClosedEvent } from './connection.js';
 import type { ClientOptions, Fresh } from './options.js';
 
 /**
@@ -47,7 +41,7 @@ export class Client<Ctx = unknown> extends Emitter<ClientEvents> implements Asyn
     this.#auth = options.auth;
     // Ignored by the server's notice alone: without fresh credentials, 4001 ends the connection and we reconnect.
     if (this.#auth) onCredentialsExpired(this.#peer.service, () => void this.reauthenticate().catch(() => undefined));
-    this.#connection = new Connection(this.#peer, connectionSettings(url, WebSocket, options), (event, ...args) =>
+    this.#connection = new Connection(this.#peer, url, WebSocket, options, (event, ...args) =>
       this.emit(event, ...args),
     );
     // A microtask later, so that listeners added right after connect() hear the first 'connecting'.

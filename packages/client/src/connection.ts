@@ -1,7 +1,7 @@
 import { CloseCode, PING_METHOD, type CallOptions, type Params, type Transport } from '@tether/core';
-import { startHeartbeat, type HeartbeatOptions } from './heartbeat.js';
+import { startHeartbeat } from './heartbeat.js';
 import type { ClientOptions, Fresh } from './options.js';
-import { backoffDelay, type BackoffOptions } from './reconnect/backoff.js';
+import { backoffDelay } from './reconnect/backoff.js';
 import { describeDisconnect, isRetryable, reconnectWindow, type DisconnectInfo } from './reconnect/policy.js';
 import { scheduleTimeout, type Schedule } from './reconnect/schedule.js';
 import { SocketTransport } from './socket/socket-transport.js';
@@ -62,39 +62,11 @@ export interface AttachablePeer {
   call(method: string, params?: Params, options?: CallOptions): Promise<unknown>;
 }
 
-/** What a Connection needs: where to connect, how, and the policy for retries. */
-export interface ConnectionSettings {
-  url: Fresh<string | URL>;
-  protocols: Fresh<string | string[]> | undefined;
-  WebSocket: WebSocketConstructor;
-  connectTimeout: number;
-  backoff: BackoffOptions;
-  maxRetries: number;
-  retryable: (info: DisconnectInfo) => boolean;
-  heartbeat: Required<HeartbeatOptions> | undefined;
-  schedule: Schedule;
-}
-
-/** Fills in the defaults documented on ClientOptions and ReconnectOptions. */
-export function connectionSettings(
-  url: Fresh<string | URL>,
-  WebSocket: WebSocketConstructor,
-  options: Pick<ClientOptions<unknown>, 'protocols' | 'connectTimeout' | 'reconnect' | 'heartbeat' | 'schedule'>,
-): ConnectionSettings {
-  const { maxRetries = Infinity, retryable = isRetryable, ...backoff } = options.reconnect ?? {};
-  const { interval = 15_000, timeout = 10_000 } = options.heartbeat || {};
-  return {
-    url,
-    protocols: options.protocols,
-    WebSocket,
-    connectTimeout: options.connectTimeout ?? 10_000,
-    backoff,
-    maxRetries,
-    retryable,
-    heartbeat: options.heartbeat === false ? undefined : { interval, timeout },
-    schedule: options.schedule ?? scheduleTimeout,
-  };
-}
+/** What a Connection reads of the client's options; each default is the one documented on ClientOptions. */
+export type ConnectionOptions = Pick<
+  ClientOptions<unknown>,
+  'protocols' | 'connectTimeout' | 'reconnect' | 'heartbeat' | 'schedule'
+>;
 
 /**
  * The reconnect loop of one client: it opens one socket at a time, attaches each open one to
@@ -118,14 +90,26 @@ export class Connection {
   #href: string;
 
   readonly #peer: AttachablePeer;
-  readonly #settings: ConnectionSettings;
+  readonly #url: Fresh<string | URL>;
+  readonly #WebSocket: WebSocketConstructor;
+  readonly #options: ConnectionOptions;
+  readonly #schedule: Schedule;
   readonly #emit: EmitClientEvent;
 
-  constructor(peer: AttachablePeer, settings: ConnectionSettings, emit: EmitClientEvent) {
+  constructor(
+    peer: AttachablePeer,
+    url: Fresh<string | URL>,
+    WebSocket: WebSocketConstructor,
+    options: ConnectionOptions,
+    emit: EmitClientEvent,
+  ) {
     this.#peer = peer;
-    this.#settings = settings;
+    this.#url = url;
+    this.#WebSocket = WebSocket;
+    this.#options = options;
+    this.#schedule = options.schedule ?? scheduleTimeout;
     this.#emit = emit;
-    this.#href = typeof settings.url === 'function' ? 'the url option' : new URL(settings.url).href;
+    this.#href = typeof url === 'function' ? 'the url option' : new URL(url).href;
   }
 
   /** Makes the first attempt. */
@@ -146,12 +130,12 @@ export class Connection {
 
   /** Asks for the URL and protocols where they are functions, then opens a socket with them. */
   async #attempt(attempt: number): Promise<void> {
-    const settings = this.#settings;
-    let protocols = settings.protocols;
-    if (typeof settings.url === 'function' || typeof protocols === 'function') {
+    const url = this.#url;
+    let protocols = this.#options.protocols;
+    if (typeof url === 'function' || typeof protocols === 'function') {
       try {
-        const [url, list] = await Promise.all([fresh(settings.url), fresh(protocols)]);
-        this.#href = new URL(url).href;
+        const [href, list] = await Promise.all([fresh(url), fresh(protocols)]);
+        this.#href = new URL(href).href;
         protocols = list;
       } catch (error) {
         // Retried like a network failure: a token endpoint may be down for a moment.
@@ -169,10 +153,12 @@ export class Connection {
   }
 
   #open(attempt: number, protocols: string | string[] | undefined): void {
-    const { WebSocket, connectTimeout, schedule, heartbeat } = this.#settings;
+    const { heartbeat } = this.#options;
+    const connectTimeout = this.#options.connectTimeout ?? 10_000;
+    const schedule = this.#schedule;
     let socket: WebSocketLike;
     try {
-      socket = new WebSocket(this.#href, protocols);
+      socket = new this.#WebSocket(this.#href, protocols);
     } catch (error) {
       // The constructor throws only for arguments it rejects (a bad URL or subprotocol): no retry can fix those.
       this.#finish({ why: 'refused', reason: `refused: ${message(error)}` }, CloseCode.Abnormal);
@@ -197,11 +183,12 @@ export class Connection {
       this.status = 'open';
       const transport = (this.#transport = new SocketTransport(socket));
       this.#peer.attach(transport);
-      if (heartbeat) {
-        this.#cancel = startHeartbeat(transport, heartbeat, schedule, {
+      if (heartbeat !== false) {
+        const { interval = 15_000, timeout = 10_000 } = heartbeat ?? {};
+        this.#cancel = startHeartbeat(transport, { interval, timeout }, schedule, {
           // No timeout of its own: the heartbeat's deadline decides, and a close rejects it.
           ping: () => void this.#peer.call(PING_METHOD, undefined, { timeout: 0 }).catch(() => undefined),
-          dead: () => this.#dead(socket, heartbeat.timeout),
+          dead: () => this.#dead(socket, timeout),
         });
       }
       this.#emit('open');
@@ -255,17 +242,19 @@ export class Connection {
     const url = this.#href;
     const message = describeDisconnect(info, url);
     const retries = this.#retries;
+    const { reconnect } = this.#options;
+    const { maxRetries = Infinity, retryable = isRetryable } = reconnect ?? {};
     this.offlineReason = message;
-    if (!this.#settings.retryable(info)) {
+    if (!retryable(info)) {
       this.#finish({ why: 'refused', reason: `refused: ${message}`, disconnect: info }, info.code);
-    } else if (retries >= this.#settings.maxRetries) {
+    } else if (retries >= maxRetries) {
       const reason = `gave up after ${retries} ${retries === 1 ? 'retry' : 'retries'}: ${message}`;
       this.#finish({ why: 'exhausted', reason, disconnect: info }, info.code);
     } else {
-      const delay = backoffDelay(retries, this.#settings.backoff, reconnectWindow(info));
+      const delay = backoffDelay(retries, reconnect, reconnectWindow(info));
       const attempt = (this.#retries = retries + 1);
       this.status = 'reconnecting';
-      this.#cancel = this.#settings.schedule(() => {
+      this.#cancel = this.#schedule(() => {
         this.#cancel = undefined;
         void this.#attempt(attempt);
       }, delay);
