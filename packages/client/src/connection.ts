@@ -184,11 +184,10 @@ export class Connection {
       const transport = (this.#transport = new SocketTransport(socket));
       this.#peer.attach(transport);
       if (heartbeat !== false) {
-        const { interval = 15_000, timeout = 10_000 } = heartbeat ?? {};
-        this.#cancel = startHeartbeat(transport, { interval, timeout }, schedule, {
+        this.#cancel = startHeartbeat(transport, heartbeat, schedule, {
           // No timeout of its own: the heartbeat's deadline decides, and a close rejects it.
           ping: () => void this.#peer.call(PING_METHOD, undefined, { timeout: 0 }).catch(() => undefined),
-          dead: () => this.#dead(socket, timeout),
+          dead: (timeout) => this.#dead(socket, timeout),
         });
       }
       this.#emit('open');

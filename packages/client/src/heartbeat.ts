@@ -16,7 +16,8 @@ export interface MessageCount {
 /** What a heartbeat does: send `$/ping`, and give up on the socket. */
 export interface HeartbeatActions {
   ping(): void;
-  dead(): void;
+  /** Nothing arrived within `timeout` ms of the ping. */
+  dead(timeout: number): void;
 }
 
 /**
@@ -29,7 +30,7 @@ export interface HeartbeatActions {
  */
 export function startHeartbeat(
   count: MessageCount,
-  { interval, timeout }: Required<HeartbeatOptions>,
+  { interval = 15_000, timeout = 10_000 }: HeartbeatOptions = {},
   schedule: Schedule,
   actions: HeartbeatActions,
 ): () => void {
@@ -41,7 +42,7 @@ export function startHeartbeat(
       pinged = false;
       cancel = schedule(check, interval);
     } else if (pinged) {
-      actions.dead();
+      actions.dead(timeout);
     } else {
       pinged = true;
       actions.ping();
