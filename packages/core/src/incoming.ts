@@ -26,8 +26,8 @@ type Reply = Answer | Promise<Answer>;
  */
 export type ReplyChannel = (text: string, refusable?: boolean) => ((method: string) => ErrorObject) | undefined;
 
-const invalidRequest = (id: RequestId, message = 'Invalid Request') =>
-  encodeError(id, { code: ErrorCode.InvalidRequest, message });
+const invalidRequest = (id: RequestId) =>
+  encodeError(id, { code: ErrorCode.InvalidRequest, message: 'Invalid Request' });
 
 /** How much of a method name an error echoes: the name is the caller's, and may be as long as a frame. */
 const ECHOED_NAME = 128;
@@ -94,9 +94,7 @@ export class Dispatcher<Ctx> {
       return;
     }
     const reply = this.#handle(message);
-    if (reply === undefined) return;
-    if (typeof reply === 'string') channel(reply);
-    else if (reply instanceof Promise) void reply.then((answer) => this.#write(answer, channel));
+    if (reply instanceof Promise) void reply.then((answer) => this.#write(answer, channel));
     else this.#write(reply, channel);
   }
 
