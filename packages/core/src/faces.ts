@@ -6,7 +6,8 @@
 import type { Remote } from './contract.js';
 import type { Listenable } from './emitter.js';
 import type { CallOptions } from './outgoing.js';
-import type { SubscribeOptions, Subscription } from './subscription/subscription.js';
+import type { SubscribeOptions } from './subscription/options.js';
+import type { Subscription } from './subscription/subscription.js';
 import type { Subscriptions } from './subscription/contract.js';
 import type { CloseInfo, SendOptions } from './transport.js';
 import type { Params } from './wire.js';
@@ -92,18 +93,4 @@ export interface DispatchHost<Ctx> extends CallerPeer<Ctx>, ServingHost {
   reportHandlerError(error: unknown, method: string): void;
   /** Replaces the connection's data: calls from now on see the new, calls running keep theirs. */
   replaceData(data: Ctx): void;
-}
-
-/** What a subscriber needs of its peer: its state, and calls whose result it sees before any later message. */
-export interface SubscriberHost {
-  readonly connected: boolean;
-  readonly persistent: boolean;
-  readonly closed: boolean;
-  call<T = unknown>(method: string, params?: Params, options?: CallOptions): Promise<T>;
-  callWith<T>(
-    method: string,
-    params: Params | undefined,
-    options: CallOptions | undefined,
-    onResult: ((value: unknown) => void) | undefined,
-  ): Promise<T>;
 }

@@ -48,7 +48,7 @@ export { CloseCode } from './close-codes.js';
 export { onCredentialsExpired, serveReauthentication } from './credentials.js';
 export type { Reauthenticate } from './credentials.js';
 export { Subscription } from './subscription/subscription.js';
-export type { SubscribeOptions, SubscriptionGap } from './subscription/subscription.js';
+export type { SubscribeOptions, SubscriptionGap } from './subscription/options.js';
 export type { SubscriptionHandler } from './subscription/publisher.js';
 export { limitSubscriptions, serveSubscription, serveSubscriptions } from './subscription/serving.js';
 export type { SubscriptionTree } from './subscription/serving.js';

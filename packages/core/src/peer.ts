@@ -6,7 +6,8 @@ import type { BatchEntry, BatchOptions, PeerEvents, PushSender, ServedSubscripti
 import { Dispatcher, type ReplyChannel } from './incoming.js';
 import { Service } from './service.js';
 import { Subscriber } from './subscription/subscriber.js';
-import type { SubscribeOptions, Subscription } from './subscription/subscription.js';
+import type { SubscribeOptions } from './subscription/options.js';
+import type { Subscription } from './subscription/subscription.js';
 import type { Subscriptions } from './subscription/contract.js';
 import { OfflineQueue } from './offline-queue.js';
 import { OutgoingCalls, type CallOptions } from './outgoing.js';

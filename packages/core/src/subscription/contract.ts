@@ -1,5 +1,6 @@
 import type { MethodSpec } from '../schema-contract.js';
-import type { SubscribeOptions, Subscription } from './subscription.js';
+import type { SubscribeOptions } from './options.js';
+import type { Subscription } from './subscription.js';
 
 type AnyFunction = (...args: any[]) => any;
 

@@ -1,58 +1,36 @@
 import { ErrorCode, RpcError } from '../errors.js';
+import type { CallOptions } from '../outgoing.js';
+import { SUBSCRIBE_METHOD } from '../protocol.js';
 import type { Params, PushMessage } from '../wire.js';
+import type { SubscribeOptions, SubscriptionGap } from './options.js';
 
-/**
- * Events a subscription could not get: those after `after` and before `next`. With `restarted`,
- * the topic's history was lost and started over under `epoch` (absent while nothing has been
- * published in it yet): `after` counted in the lost history, `next` counts in the new one.
- */
-export interface SubscriptionGap {
-  /** The last event id received before the hole (of the old epoch when `restarted`). */
-  readonly after: number;
-  /** The id of the first event delivered after the hole. */
-  readonly next: number;
-  /** True when the topic lost its history (a new epoch): `after` and `next` belong to different epochs. */
-  readonly restarted?: boolean;
-  /** The topic's epoch from `next` on, when it changed. */
-  readonly epoch?: string;
+/** What subscriptions need of their peer: its state, and calls whose result it sees before any later message. */
+export interface SubscriberHost {
+  readonly connected: boolean;
+  readonly persistent: boolean;
+  readonly closed: boolean;
+  call<T = unknown>(method: string, params?: Params, options?: CallOptions): Promise<T>;
+  callWith<T>(
+    method: string,
+    params: Params | undefined,
+    options: CallOptions | undefined,
+    onResult: ((value: unknown) => void) | undefined,
+  ): Promise<T>;
 }
 
-/** Options for `peer.subscribe`. */
-export interface SubscribeOptions<T> {
-  /** Aborting ends the subscription, as `unsubscribe()` does. */
-  signal?: AbortSignal;
-  /** Receives each event, for the callback style; the async iterator then yields nothing. */
-  onEvent?: (data: T, eventId: number | undefined) => void;
-  /**
-   * Told of events that could not be delivered, and whether the topic restarted (servers from
-   * before epochs said so with `next <= after`). Without it a gap ends the subscription with a
-   * HistoryGap error: never a silent hole.
-   */
-  onGap?: (gap: SubscriptionGap) => void;
-  /** Resume after this event id, e.g. `lastEventId` kept from an earlier session. Default: from now on. */
-  after?: number;
-  /**
-   * The epoch `after` belongs to (`epoch` kept with `lastEventId`): a topic that lost its
-   * history since is then reported as a restart, never taken for a continuation. Without it the
-   * server takes `after` as a position in the topic's current epoch. Default: none.
-   */
-  epoch?: string;
-  /**
-   * Events held for a slow iterator. Past it delivery pauses, and resumes from the topic's
-   * history once the iterator has caught up, so nothing is lost while history covers the pause.
-   * Default 1000.
-   */
-  bufferSize?: number;
-  /** Timeout of each subscribe request in ms. Default 30000. */
-  timeout?: number;
-}
-
-/** Callbacks into the peer's Subscriber: the subscription never touches the wire itself. */
+/** The peer's Subscriber, as its subscriptions see it: the peer, and the routing of pushes by wire id. */
 export interface SubscriptionOwner {
-  request(sub: Subscription<unknown>): void;
+  readonly peer: SubscriberHost;
+  /** Routes the pushes under `wireId` to `sub`. */
+  track(wireId: string, sub: Subscription<unknown>): void;
   /** Forgets the wire id and unsubscribes it; resolves once the other side has answered. */
   release(sub: Subscription<unknown>, wireId: string | undefined): Promise<void>;
 }
+
+/** First wait before asking again for a subscription the other side could not serve for now. */
+const RETRY_BASE_MS = 500;
+/** Longest wait between such retries. */
+const RETRY_MAX_MS = 30_000;
 
 // An enum, not string literals: a bundler inlines its members, and the browser bundle is tight.
 enum State {
@@ -131,11 +109,6 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
     return this.#state === State.Ended;
   }
 
-  /** Whether the subscription waits for a subscribe request to be sent. */
-  get needsRequest(): boolean {
-    return this.#state === State.Idle;
-  }
-
   /** Ends the subscription; resolves once the other side has released it. Buffered events are dropped. */
   async unsubscribe(): Promise<void> {
     this.#buffer = [];
@@ -160,22 +133,55 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
     };
   }
 
-  /** @internal */
-  requested(): void {
+  /**
+   * @internal Asks the other side for the subscription, after the last event id received, if
+   * it waits for that (not while a request is out, paused or ended).
+   */
+  request(): void {
+    if (this.#state !== State.Idle) return;
+    const owner = this.#owner;
+    const peer = owner.peer;
+    if (!peer.connected && !peer.persistent) {
+      this.fail(new RpcError(ErrorCode.ConnectionClosed, 'tether: no transport attached'));
+      return;
+    }
     this.#state = State.Requesting;
-  }
-
-  /** @internal Counts a subscribe refused as Unavailable; returns how many came before it since the last success. */
-  refused(): number {
-    return this.#retries++;
-  }
-
-  /** @internal */
-  acknowledged(wireId: string): void {
-    this.#retries = 0;
-    this.#wireId = wireId;
-    this.#state = State.Active;
-    this.#settleReady();
+    // Undefined members are left out of the JSON; an epoch is only ever kept with an event id.
+    const body = { name: this.name, params: this.params, after: this.#lastEventId, epoch: this.#epoch };
+    peer
+      .callWith(SUBSCRIBE_METHOD, body, { timeout: this.timeout }, (wireId) => {
+        // Synchronous with the response, so a push that follows it finds its subscription.
+        if (typeof wireId !== 'string') return;
+        if (this.#state === State.Ended) {
+          // Unsubscribed while the request was in flight: release what the other side just opened.
+          void owner.release(this as Subscription<unknown>, wireId);
+          return;
+        }
+        owner.track(wireId, this as Subscription<unknown>);
+        this.#retries = 0;
+        this.#wireId = wireId;
+        this.#state = State.Active;
+        this.#settleReady();
+      })
+      .catch((error: RpcError) => {
+        if (this.#state === State.Ended) return;
+        if (error.code === ErrorCode.Unavailable) {
+          // The other side's broker is down for now: ask again later rather than end the stream.
+          this.lostWire();
+          const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** this.#retries++);
+          const timer = setTimeout(() => {
+            if (peer.connected) this.request();
+          }, delay);
+          (timer as { unref?: () => void }).unref?.();
+          return;
+        }
+        if (error.code === ErrorCode.ConnectionClosed && peer.persistent && !peer.closed) {
+          this.lostWire(); // re-requested on the next attach
+          if (peer.connected) this.request();
+          return;
+        }
+        this.fail(error);
+      });
   }
 
   /** @internal The other side no longer knows this subscription (drop, or a failed request). */
@@ -270,7 +276,7 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
 
   #resubscribe(): void {
     void this.#drop(State.Idle);
-    this.#owner.request(this as Subscription<unknown>);
+    this.request();
   }
 
   /** Moves to `state`, giving up the wire id: the owner unsubscribes it. */
@@ -290,7 +296,7 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
       }
       if (this.#state === State.Paused && this.#buffer.length - this.#head <= this.#bufferSize / 2) {
         this.#state = State.Idle;
-        this.#owner.request(this as Subscription<unknown>);
+        this.request();
       }
       return Promise.resolve({ value, done: false });
     }
