@@ -175,7 +175,8 @@ export class Dispatcher<Ctx> {
     const isRequest = id !== undefined;
     // `_meta` is the caller's word to Tether (MCP's convention), never a handler's param.
     let meta: CallMeta | undefined;
-    if (typeof params === 'object' && params !== null && '_meta' in params && !Array.isArray(params)) {
+    // Params are an object or an array by now, and an array parsed from JSON has no `_meta`.
+    if (params !== undefined && '_meta' in (params as object)) {
       const { _meta, ...rest } = params as { _meta?: unknown };
       params = rest;
       // Parsed JSON: an object or array is an Object; null and the scalars are not, and carry nothing.

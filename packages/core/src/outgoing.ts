@@ -43,7 +43,7 @@ interface Pending {
   /** When the call was opened (performance.now() time), what `maxTimeout` counts from. */
   readonly start: number;
   readonly options: CallOptions | undefined;
-  signal: AbortSignal | undefined;
+  /** Listens on `options.signal`, where there is one. */
   onAbort: (() => void) | undefined;
   /** Whether the request left this side; an unsent one can wait out a reconnect. */
   sent: boolean;
@@ -98,7 +98,6 @@ export class OutgoingCalls {
         timeout,
         start,
         options,
-        signal: undefined,
         onAbort: undefined,
         sent: false,
         onResult,
@@ -113,7 +112,6 @@ export class OutgoingCalls {
           this.settleError(id, cancelled(method, signal.reason));
           return;
         }
-        entry.signal = signal;
         entry.onAbort = () => {
           const wasSent = entry.sent;
           this.settleError(id, cancelled(method, signal.reason));
@@ -136,8 +134,8 @@ export class OutgoingCalls {
 
   /** Settles from a wire response; returns false for an id we are not waiting on. */
   settleFromWire(id: unknown, message: Record<string, unknown>): boolean {
-    if (typeof id !== 'number') return false;
-    const entry = this.#take(id);
+    // Our ids are numbers: any other id finds no entry.
+    const entry = this.#take(id as number);
     if (!entry) return false;
     if ('error' in message) {
       const error = message.error as ErrorObject | null;
@@ -194,7 +192,7 @@ export class OutgoingCalls {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    if (entry.onAbort) entry.signal?.removeEventListener('abort', entry.onAbort);
+    if (entry.onAbort) entry.options!.signal!.removeEventListener('abort', entry.onAbort);
     return entry;
   }
 
