@@ -22,7 +22,7 @@ export class Subscriber implements SubscriptionOwner {
   subscribe<T>(name: string, params: Params | undefined, options: SubscribeOptions<T>): Subscription<T> {
     const sub = new Subscription<T>(name, params, options, this);
     this.#all.add(sub as Subscription<unknown>);
-    sub.request();
+    sub.requestWire();
     return sub;
   }
 
@@ -40,7 +40,7 @@ export class Subscriber implements SubscriptionOwner {
   }
 
   attached(): void {
-    for (const sub of this.#all) sub.request();
+    for (const sub of this.#all) sub.requestWire();
   }
 
   closed(error: RpcError): void {
@@ -55,7 +55,7 @@ export class Subscriber implements SubscriptionOwner {
   }
 
   /** Forgets `wireId` and unsubscribes it; forgets `sub` too once it has ended. */
-  async release(sub: Subscription<unknown>, wireId: string | undefined): Promise<void> {
+  async releaseWire(sub: Subscription<unknown>, wireId: string | undefined): Promise<void> {
     if (sub.ended) this.#all.delete(sub);
     if (wireId === undefined) return;
     if (this.#byWireId.get(wireId) === sub) this.#byWireId.delete(wireId);

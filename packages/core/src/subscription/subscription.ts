@@ -24,7 +24,7 @@ export interface SubscriptionOwner {
   /** Routes the pushes under `wireId` to `sub`. */
   track(wireId: string, sub: Subscription<unknown>): void;
   /** Forgets the wire id and unsubscribes it; resolves once the other side has answered. */
-  release(sub: Subscription<unknown>, wireId: string | undefined): Promise<void>;
+  releaseWire(sub: Subscription<unknown>, wireId: string | undefined): Promise<void>;
 }
 
 /** First wait before asking again for a subscription the other side could not serve for now. */
@@ -137,7 +137,7 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
    * @internal Asks the other side for the subscription, after the last event id received, if
    * it waits for that (not while a request is out, paused or ended).
    */
-  request(): void {
+  requestWire(): void {
     if (this.#state !== State.Idle) return;
     const owner = this.#owner;
     const peer = owner.peer;
@@ -154,7 +154,7 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
         if (typeof wireId !== 'string') return;
         if (this.#state === State.Ended) {
           // Unsubscribed while the request was in flight: release what the other side just opened.
-          void owner.release(this as Subscription<unknown>, wireId);
+          void owner.releaseWire(this as Subscription<unknown>, wireId);
           return;
         }
         owner.track(wireId, this as Subscription<unknown>);
@@ -170,14 +170,14 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
           this.lostWire();
           const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** this.#retries++);
           const timer = setTimeout(() => {
-            if (peer.connected) this.request();
+            if (peer.connected) this.requestWire();
           }, delay);
           (timer as { unref?: () => void }).unref?.();
           return;
         }
         if (error.code === ErrorCode.ConnectionClosed && peer.persistent && !peer.closed) {
           this.lostWire(); // re-requested on the next attach
-          if (peer.connected) this.request();
+          if (peer.connected) this.requestWire();
           return;
         }
         this.fail(error);
@@ -276,7 +276,7 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
 
   #resubscribe(): void {
     void this.#drop(State.Idle);
-    this.request();
+    this.requestWire();
   }
 
   /** Moves to `state`, giving up the wire id: the owner unsubscribes it. */
@@ -284,7 +284,7 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
     const wireId = this.#wireId;
     this.#wireId = undefined;
     this.#state = state;
-    return this.#owner.release(this as Subscription<unknown>, wireId);
+    return this.#owner.releaseWire(this as Subscription<unknown>, wireId);
   }
 
   #next(): Promise<IteratorResult<T>> {
@@ -296,7 +296,7 @@ export class Subscription<T> implements AsyncIterable<T>, AsyncDisposable {
       }
       if (this.#state === State.Paused && this.#buffer.length - this.#head <= this.#bufferSize / 2) {
         this.#state = State.Idle;
-        this.request();
+        this.requestWire();
       }
       return Promise.resolve({ value, done: false });
     }
