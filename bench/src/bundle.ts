@@ -17,8 +17,8 @@ const dirs = {
 
 /**
  * Bundles a system's browser entry with esbuild for the browser platform (minified, ESM,
- * the `browser` condition on; `source` so workspace packages resolve to their sources) and
- * gzips it in process at level 9. Undefined for a system with no browser build.
+ * the `browser` condition on; `source` so workspace packages resolve to their sources), with
+ * what its own build adds, and gzips it in process at level 9. Undefined for a system with no browser build.
  */
 export async function measureBundle(system: SystemEntry): Promise<BundleSize | undefined> {
   const entry = system.browserEntry;
@@ -33,6 +33,7 @@ export async function measureBundle(system: SystemEntry): Promise<BundleSize | u
     conditions: ['source', 'module'],
     write: false,
     logLevel: 'silent',
+    ...entry.options,
   });
   const code = result.outputFiles[0]?.contents ?? new Uint8Array();
   return { minBytes: code.byteLength, gzipBytes: gzipSync(code, { level: 9 }).byteLength, note: entry.note };

@@ -1,3 +1,4 @@
+import { bundleOptions } from '../../../packages/client/scripts/bundle-options.mjs';
 import type { Connect, SystemEntry } from './types.js';
 
 /** The client of both corked floors: the plain floor's, holding a tick's sends for one write. */
@@ -49,6 +50,7 @@ export const systems: readonly SystemEntry[] = [
       contents: "export * from './src/index.ts';",
       resolveDir: 'client',
       note: '@tether/client, browser condition',
+      options: { mangleProps: bundleOptions.mangleProps, tsconfigRaw: bundleOptions.tsconfigRaw },
     },
     packages: ['@tether/server', '@tether/client'],
   },

@@ -1,3 +1,4 @@
+import type { BuildOptions } from 'esbuild';
 /**
  * The seam between the harness and each system under test. An adapter is the smallest
  * program a user of that library would write: a server answering `echo` and pushing events,
@@ -68,8 +69,16 @@ export interface SystemEntry {
   readonly scenarios?: readonly ScenarioId[];
   readonly server: () => Promise<StartServer>;
   readonly client: () => Promise<Connect>;
-  /** Module text bundled for the browser to measure its size; undefined where there is no browser build. */
-  readonly browserEntry?: { readonly contents: string; readonly resolveDir: 'bench' | 'client'; readonly note: string };
+  /**
+   * Module text bundled for the browser to measure its size, with the esbuild `options` its own
+   * browser build adds (so that the bytes are those it ships); undefined where there is no browser build.
+   */
+  readonly browserEntry?: {
+    readonly contents: string;
+    readonly resolveDir: 'bench' | 'client';
+    readonly note: string;
+    readonly options?: Pick<BuildOptions, 'mangleProps' | 'tsconfigRaw'>;
+  };
   /** npm packages whose versions the report names. */
   readonly packages: readonly string[];
 }
