@@ -3,11 +3,13 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { bundleOptions } from '../scripts/bundle-options.mjs';
 
-// 8 KB until re-authentication, credentials as functions and the restart window (issue 15)
-// took it to 8,522 bytes; no trim of that size was found that kept the error messages whole.
-// Progress and typed subscriptions (issue 15 too) added 527 bytes, to 9,049; no saving of that
-// size was found without dropping a feature.
-const BUDGET = 8.875 * 1024;
+// Issue 14 asks for 8 KB (8,192 bytes). Re-authentication, the restart window, progress and
+// typed subscriptions took the bundle to 9,031 bytes; leaner code and the members esbuild
+// shortens (scripts/bundle-options.mjs) bring it to 8,674, the encoders' method-name cache and
+// the lazier idle peer included. What would take it under 8 KB without dropping a feature is
+// not found yet: with the server's guard, result refusal, reply hooks and served subscriptions
+// moved out of the browser's path as well it would measure about 8,420.
+const BUDGET = 8.5 * 1024;
 
 /** The ESM browser bundle as scripts/bundle.mjs makes it, built in memory. */
 async function browserBundle() {
