@@ -21,8 +21,11 @@ export class Subscriber implements SubscriptionOwner {
 
   subscribe<T>(name: string, params: Params | undefined, options: SubscribeOptions<T>): Subscription<T> {
     const sub = new Subscription<T>(name, params, options, this);
-    this.#all.add(sub as Subscription<unknown>);
-    sub.requestWire();
+    // One whose signal was already aborted has ended (and been released) as it was made.
+    if (!sub.ended) {
+      this.#all.add(sub as Subscription<unknown>);
+      sub.requestWire();
+    }
     return sub;
   }
 

@@ -118,6 +118,14 @@ describe('subscriptions', () => {
     expect(got).toEqual(['x']);
   });
 
+  it('holds nothing for a subscription whose signal was aborted before it began', async () => {
+    const { client, server } = pair();
+    const sub = client.subscribe('feed', [], { signal: AbortSignal.abort() });
+    expect(sub.ended).toBe(true);
+    expect(client.stats.subscribed).toBe(0);
+    expect(server.stats.serving).toBe(0);
+  });
+
   it('resumes after a reconnect with no loss and no duplicate', async () => {
     const topic = new Topic();
     const [a1, b1] = createMemoryTransportPair();
