@@ -14,7 +14,7 @@ export interface PendingWrites {
  * event is published between slices and joins the one still waiting for the sockets not yet
  * written, so under load each socket gets several events per write.
  */
-export const WRITES_PER_SLICE = 128;
+const WRITES_PER_SLICE = 128;
 
 const queue: PendingWrites[] = [];
 let head = 0;
@@ -45,6 +45,7 @@ function flushSlice(): void {
     head = 0;
     scheduled = false;
   } else {
+    // Compacted now and then: under a fan-out that never lets up, the queue never empties.
     if (head > 1024 && head * 2 > queue.length) {
       queue.splice(0, head);
       head = 0;
