@@ -1,8 +1,6 @@
-import { once } from 'node:events';
 import { Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { WebSocket, type ClientOptions } from 'ws';
-import { useServers } from './test-support.js';
+import { openRaw as open, useServers, type RawClient } from './test-support.js';
 
 const start = useServers();
 
@@ -10,32 +8,14 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/** A plain `ws` client reading every message as parsed JSON, in order. */
-async function open(url: string, options?: ClientOptions) {
-  const ws = new WebSocket(url, options);
-  const received: unknown[] = [];
-  const waiting: Array<() => void> = [];
-  ws.on('message', (data) => {
-    received.push(JSON.parse(String(data)));
-    waiting.shift()?.();
-  });
-  await once(ws, 'open');
-  let next = 0;
-  return {
-    ws,
-    send: (message: unknown) => ws.send(JSON.stringify(message)),
-    next: async (): Promise<any> => {
-      while (next >= received.length) await new Promise<void>((resolve) => waiting.push(resolve));
-      return received[next++];
-    },
-  };
-}
+type Client = RawClient;
 
-type Client = Awaited<ReturnType<typeof open>>;
+/** The next message, as the test reads it. */
+const next = async (client: Client): Promise<any> => client.next();
 
 async function subscribe(client: Client, topic = 'news'): Promise<void> {
   client.send({ jsonrpc: '2.0', id: 1, method: 'rpc.subscribe', params: { name: 'topic', params: [topic] } });
-  expect(typeof (await client.next()).result).toBe('string');
+  expect(typeof (await next(client)).result).toBe('string');
 }
 
 const big = (seq: number) => ({ seq, rows: Array.from({ length: 80 }, (_, i) => ({ i, name: `row ${i}`, ok: true })) });
@@ -58,7 +38,7 @@ describe('perMessageDeflate', () => {
     const size = Buffer.byteLength(JSON.stringify({ jsonrpc: '2.0', id: 7, result: big(0) }));
     const before = [deflating, plain].map((client) => (client.ws as unknown as { _socket: Socket })._socket.bytesRead);
     for (const client of [deflating, plain])
-      expect(await client.next()).toEqual({ jsonrpc: '2.0', id: 7, result: big(0) });
+      expect(await next(client)).toEqual({ jsonrpc: '2.0', id: 7, result: big(0) });
     const read = [deflating, plain].map(
       (client, i) => (client.ws as unknown as { _socket: Socket })._socket.bytesRead - before[i]!,
     );
@@ -74,7 +54,7 @@ describe('perMessageDeflate', () => {
     const write = vi.spyOn(Socket.prototype, 'write');
     for (let seq = 1; seq <= 3; seq++) await server.publish('news', big(seq));
     for (const client of [...clients, plain]) {
-      for (let seq = 1; seq <= 3; seq++) expect((await client.next()).params.result).toEqual(big(seq));
+      for (let seq = 1; seq <= 3; seq++) expect((await next(client)).params.result).toEqual(big(seq));
     }
     const frames = write.mock.calls.map(([chunk]) => chunk as Buffer).filter((chunk) => Buffer.isBuffer(chunk));
     const compressed = frames.filter((frame) => frame[0] === 0xc1);
@@ -90,7 +70,7 @@ describe('perMessageDeflate', () => {
     for (const client of [small, full]) await subscribe(client);
     const write = vi.spyOn(Socket.prototype, 'write');
     await server.publish('news', big(1));
-    for (const client of [small, full]) expect((await client.next()).params.result).toEqual(big(1));
+    for (const client of [small, full]) expect((await next(client)).params.result).toEqual(big(1));
     /** What the server wrote to the socket of `client`'s connection. */
     const writtenTo = (client: Client) => {
       const port = (client.ws as unknown as { _socket: Socket })._socket.localPort;
@@ -115,8 +95,8 @@ describe('perMessageDeflate', () => {
     const client = await open(server.url);
     await subscribe(client);
     client.send({ jsonrpc: '2.0', id: 2, method: 'reportThenPublish' });
-    expect(await client.next()).toEqual({ jsonrpc: '2.0', id: 2, result: big(0) });
-    expect((await client.next()).params.result).toEqual({ after: 'the report' });
+    expect(await next(client)).toEqual({ jsonrpc: '2.0', id: 2, result: big(0) });
+    expect((await next(client)).params.result).toEqual({ after: 'the report' });
   });
 
   it('refuses a level outside 1 to 9', async () => {
