@@ -41,7 +41,7 @@ class NodeWebSocket extends WebSocket {
   /** The TCP socket under the WebSocket, from the upgrade response. */
   #tcp: Socket | undefined;
   #corked = false;
-  /** Whether frames can go straight to the socket: open, and no extension (compression) negotiated. */
+  /** Whether frames can go straight to the socket: no extension (compression) was negotiated. */
   #framesItself = false;
 
   constructor(url: string, protocols?: string | string[]) {
@@ -49,11 +49,9 @@ class NodeWebSocket extends WebSocket {
     this.once('upgrade', (response: IncomingMessage) => {
       this.#tcp = response.socket;
     });
+    // Read once: `extensions` is built on each read, and send checks readyState for the rest.
     this.once('open', () => {
       this.#framesItself = this.extensions === '';
-    });
-    this.once('close', () => {
-      this.#framesItself = false;
     });
     this.on('error', (error: Error) => {
       // The first error is the cause; a refused upgrade has said why before it terminates.
